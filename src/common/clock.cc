@@ -1,0 +1,10 @@
+#include "common/clock.h"
+
+namespace caudal {
+
+SystemClock& SystemClock::instance() {
+  static SystemClock clock;
+  return clock;
+}
+
+}  // namespace caudal
