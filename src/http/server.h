@@ -1,0 +1,61 @@
+// HttpServer: an HTTP/1.1 listener (keep-alive, pipelined requests answered in order) that
+// hands every request to a Router.
+//
+// Threading: the acceptor runs on the first event loop; each accepted connection is pinned to
+// the next loop in turn and lives there until it closes, so a connection's state needs no lock.
+// Handlers run on the connection's loop and must not block.
+//
+// The connection layer is written against a byte stream and a per-connection state object so
+// TLS (an ssl_stream over the socket) and an authenticated principal slot in later without a
+// rewrite of the request path.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "common/metrics/registry.h"
+#include "common/result.h"
+#include "http/router.h"
+
+namespace caudal::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;                     // 0 picks a free port; see HttpServer::port()
+  uint64_t body_limit = 64ull << 20;     // bigger bodies get 413 before they are read
+  uint32_t header_limit = 64u << 10;
+  std::chrono::milliseconds header_timeout{10'000};  // time to receive a request's headers
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request
+};
+
+class HttpServer {
+ public:
+  // Binds and starts accepting. `loops` must outlive the server; at least one.
+  static Result<std::unique_ptr<HttpServer>> start(ServerOptions options,
+                                                   std::vector<boost::asio::io_context*> loops,
+                                                   std::shared_ptr<const Router> router,
+                                                   metrics::Registry& registry);
+  ~HttpServer();
+
+  // The bound port (the real one when options.port was 0).
+  uint16_t port() const { return port_; }
+  const std::string& host() const { return options_.host; }
+
+  // Stops accepting and closes idle connections. Safe to call from any thread, more than once.
+  void stop();
+
+  struct Impl;
+
+ private:
+  HttpServer(ServerOptions options, std::shared_ptr<Impl> impl, uint16_t port);
+  ServerOptions options_;
+  std::shared_ptr<Impl> impl_;
+  uint16_t port_;
+};
+
+}  // namespace caudal::http
