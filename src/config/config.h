@@ -1,0 +1,84 @@
+// The typed model of caudal.yaml and how to load it. Every key, its type and default are
+// documented in docs/configuration.md; the keys themselves are declared once, in
+// root_schema.cc, listen_schema.cc and topic_schema.cc.
+//
+// Loading never throws. A file with problems gives one kInvalid Status whose message lists
+// every problem (up to Diagnostics::kMaxListed), one per line, in file order, as
+// `file:line:column: key.path: expected X, found Y` (docs/configuration.md §Errors).
+//
+// Values that came from ${VAR} substitution are secrets: their key names are kept in the
+// owning struct's `secret_keys`, and neither error messages nor render_redacted() show them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "config/endpoint.h"
+#include "config/environment.h"
+
+namespace caudal::config {
+
+struct ListenConfig {
+  std::optional<Endpoint> http, kafka, elasticsearch;  // unset: that listener is off
+  std::set<std::string> secret_keys;
+};
+
+// When a partition's appends are fsynced. `flush: always` (before acknowledging),
+// `flush: interval(200ms)` (at most that long after), `flush: none` (left to the OS).
+struct FlushPolicy {
+  enum class Mode { kAlways, kInterval, kNone } mode = Mode::kNone;
+  Duration interval{};  // kInterval only; > 0
+
+  friend bool operator==(const FlushPolicy&, const FlushPolicy&) = default;
+};
+
+struct TopicConfig {
+  int32_t partitions = 1;                   // 1..10000
+  std::optional<Duration> retention;        // unset = keep forever
+  std::optional<uint64_t> retention_bytes;  // per partition, unset = unlimited
+  uint64_t segment_bytes = 1ull << 30;      // 1 GiB; 4KiB..2GiB
+  std::optional<Duration> segment_age;      // roll a segment older than this
+  uint32_t max_message_bytes = 1u << 20;    // 1 MiB; largest batch accepted, <= segment_bytes
+  FlushPolicy flush;
+  std::set<std::string> secret_keys;
+};
+
+struct Config {
+  std::filesystem::path source_file;  // as given
+  std::filesystem::path data_dir;     // relative paths resolve against the config file's folder
+  ListenConfig listen;
+  bool auto_create_topics = true;
+  TopicConfig topic_defaults;  // each topic's unset keys inherit from it
+  std::map<std::string, TopicConfig>
+      topics;  // names: [a-zA-Z0-9._-], 1..249 chars, not "." or ".."
+  std::set<std::string> secret_keys;
+};
+
+// Reads and validates the file. A relative data_dir is resolved against the absolute folder of
+// `path`, so the result does not depend on the working directory later. Messages name the file
+// as `path` was given. kNotFound when the file does not exist, kIo when it cannot be read,
+// kInvalid for everything in it.
+Result<Config> load_config_file(const std::filesystem::path& path, const Environment& env);
+
+// Validates `yaml_text` as if read from `file_name`, which is used in messages and whose folder
+// (as written, not made absolute) a relative data_dir is resolved against.
+Result<Config> parse_config(std::string_view yaml_text, std::string_view file_name,
+                            const Environment& env);
+
+// The effective configuration (every key, defaults filled in) as YAML that parse_config reads
+// back to the same Config, except that secrets are shown as *** (and so do not read back).
+// For `caudal config check` and start-up logs.
+std::string render_redacted(const Config& config);
+
+// Whether `name` may name a topic: 1..249 characters from [a-zA-Z0-9._-], not "." or "..".
+// The same rule as Kafka's, so any Kafka client can use every topic.
+bool is_valid_topic_name(std::string_view name);
+
+}  // namespace caudal::config

@@ -1,0 +1,41 @@
+#include "config/schemas.h"
+
+namespace caudal::config {
+
+bool is_valid_topic_name(std::string_view name) {
+  if (name.empty() || name.size() > 249 || name == "." || name == "..") return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const ObjectSchema<Config>& root_schema() {
+  static const ObjectSchema<Config> schema = [] {
+    ObjectSchema<Config> s;
+    s.scalar("data_dir", &Config::data_dir, path_type(),
+             "the folder where Caudal keeps topics and state", Presence::kRequired);
+    s.object("listen", &Config::listen, listen_schema(), "addresses Caudal listens on");
+    s.scalar("auto_create_topics", &Config::auto_create_topics, boolean_type(),
+             "create a topic with the topic defaults when a client first uses it");
+    // Declared before `topics`: each topic starts from the defaults read here.
+    s.object("topic_defaults", &Config::topic_defaults, topic_schema(),
+             "settings every topic starts from");
+    s.named_map("topics", &Config::topics,
+                NamedMap<Config, TopicConfig>{
+                    .values = &topic_schema(),
+                    .expected = "expected a map of topic names to topic settings",
+                    .expected_key = "expected a topic name of 1 to 249 characters from a-z, A-Z, "
+                                    "0-9, '.', '_' and '-' (not '.' or '..')",
+                    .valid_key = is_valid_topic_name,
+                    .initial = [](const Config& config) { return config.topic_defaults; },
+                },
+                "the topics to create at start-up, each with its settings");
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace caudal::config

@@ -1,0 +1,14 @@
+// The sections of caudal.yaml, each described once (schema.h). A new section is a new
+// *_schema.cc with its struct in config.h and one line in root_schema.cc.
+#pragma once
+
+#include "config/config.h"
+#include "config/schema.h"
+
+namespace caudal::config {
+
+const ObjectSchema<Config>& root_schema();          // root_schema.cc
+const ObjectSchema<ListenConfig>& listen_schema();  // listen_schema.cc
+const ObjectSchema<TopicConfig>& topic_schema();    // topic_schema.cc
+
+}  // namespace caudal::config
