@@ -41,6 +41,23 @@ TEST_F(FileSystemTest, WriteReadTruncateAndSize) {
   EXPECT_GE((*file)->native_handle(), 0);
 }
 
+TEST_F(FileSystemTest, GatherWriteWritesPartsBackToBack) {
+  auto file = fs_.open(dir_ / "g.bin", OpenMode::kReadWrite);
+  ASSERT_TRUE(file.ok());
+  const ByteView parts[] = {as_bytes("head"), as_bytes(""), as_bytes("-body-"), as_bytes("tail")};
+  ASSERT_TRUE((*file)->write_gather_at(2, parts).ok());
+  Bytes out(32);
+  auto n = (*file)->read_at(2, out);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(as_chars(ByteView(out).first(*n)), "head-body-tail");
+
+  FaultInjectingFileSystem faulty(fs_);
+  auto limited = faulty.open(dir_ / "h.bin", OpenMode::kReadWrite);
+  faulty.set_write_budget(6);
+  EXPECT_EQ((*limited)->write_gather_at(0, parts).code(), std::errc::no_space_on_device);
+  EXPECT_EQ((*limited)->size().value(), 6u);
+}
+
 TEST_F(FileSystemTest, ErrorsCarryErrnoAndPath) {
   auto missing = fs_.open(dir_ / "nope", OpenMode::kRead);
   ASSERT_FALSE(missing.ok());
