@@ -19,11 +19,6 @@ namespace caudal::log {
 struct RecordHeader {
   std::string_view key;
   std::optional<ByteView> value;
-
-  friend bool operator==(const RecordHeader& a, const RecordHeader& b) {
-    return a.key == b.key && a.value.has_value() == b.value.has_value() &&
-           (!a.value || as_chars(*a.value) == as_chars(*b.value));
-  }
 };
 
 // The headers of one record, decoded lazily from their wire bytes. Only RecordBatchReader

@@ -125,5 +125,14 @@ TEST(RecordBatchBuilderTest, ResetStartsAFreshBatchWithTheSameCodec) {
   EXPECT_EQ(as_chars(*reused_batch), as_chars(*fresh_batch));
 }
 
+TEST(RecordBatchBuilderDeathTest, MisuseStopsTheProcess) {
+  RecordBatchBuilder empty;
+  EXPECT_DEATH((void)empty.build(), "build\\(\\) of a batch without records");
+  RecordBatchBuilder built;
+  built.append(1, std::nullopt, as_bytes("v"));
+  ASSERT_TRUE(built.build().ok());
+  EXPECT_DEATH(built.append(2, std::nullopt, as_bytes("w")), "needs a reset\\(\\) first");
+}
+
 }  // namespace
 }  // namespace caudal::log
