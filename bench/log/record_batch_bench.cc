@@ -57,8 +57,7 @@ void BM_Build(benchmark::State& state) {
     batch_size = batch->size();
   }
   state.SetItemsProcessed(state.iterations() * kRecordsPerBatch);
-  state.SetBytesProcessed(state.iterations() * kRecordsPerBatch *
-                          static_cast<int64_t>(kValueSize));
+  state.SetBytesProcessed(state.iterations() * kRecordsPerBatch * static_cast<int64_t>(kValueSize));
   state.counters["batch_bytes"] = static_cast<double>(batch_size);
   state.SetLabel(std::string(compression_name(codec)));
 }
@@ -80,8 +79,7 @@ void BM_Read(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations() * kRecordsPerBatch);
-  state.SetBytesProcessed(state.iterations() * kRecordsPerBatch *
-                          static_cast<int64_t>(kValueSize));
+  state.SetBytesProcessed(state.iterations() * kRecordsPerBatch * static_cast<int64_t>(kValueSize));
   state.SetLabel(std::string(compression_name(codec)));
 }
 

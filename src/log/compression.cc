@@ -4,14 +4,14 @@
 #include <bit>
 #include <climits>
 #include <cstring>
+#include <snappy.h>
 #include <span>
 #include <string>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <fmt/format.h>
 #include <lz4frame.h>
-#include <snappy.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include "common/check.h"
 #include "common/result.h"
@@ -73,8 +73,8 @@ Status drain_stream(Compression codec, ByteView input, size_t max_output, size_t
     if (produced == out.size()) {
       out.resize(out.size() > limit / 2 ? limit : out.size() * 2);
     }
-    CAUDAL_ASSIGN_OR_RETURN(
-        Step s, step(input.subspan(in), std::span<uint8_t>(out).subspan(produced)));
+    CAUDAL_ASSIGN_OR_RETURN(Step s,
+                            step(input.subspan(in), std::span<uint8_t>(out).subspan(produced)));
     in += s.consumed;
     produced += s.produced;
     if (produced > max_output) {
@@ -96,7 +96,9 @@ Status drain_stream(Compression codec, ByteView input, size_t max_output, size_t
   }
 }
 
-uInt clamp_uint(size_t n) { return static_cast<uInt>(std::min<size_t>(n, UINT_MAX)); }
+uInt clamp_uint(size_t n) {
+  return static_cast<uInt>(std::min<size_t>(n, UINT_MAX));
+}
 
 }  // namespace
 
@@ -133,17 +135,15 @@ Compressor& Compressor::operator=(Compressor&&) noexcept = default;
 Status Compressor::compress(Compression codec, ByteView input, Bytes& out) {
   const size_t start = out.size();
   switch (codec) {
-    case Compression::kNone:
-      out.insert(out.end(), input.begin(), input.end());
-      return Status();
+    case Compression::kNone: out.insert(out.end(), input.begin(), input.end()); return Status();
 
     case Compression::kGzip: {
       z_stream& z = contexts_->deflate;
       if (!contexts_->deflate_ready) {
         // windowBits 15 + 16 selects the gzip wrapper, which is what Kafka's Java client
         // (GZIPOutputStream) writes.
-        int rc = deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                              Z_DEFAULT_STRATEGY);
+        int rc =
+            deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
         CAUDAL_CHECK(rc == Z_OK, fmt::format("deflateInit2 failed: {}", rc));
         contexts_->deflate_ready = true;
       } else {
@@ -195,8 +195,8 @@ Status Compressor::compress(Compression codec, ByteView input, Bytes& out) {
       }
       const size_t bound = ZSTD_compressBound(input.size());
       out.resize(start + bound);
-      size_t written = ZSTD_compress2(contexts_->zstd, out.data() + start, bound, input.data(),
-                                      input.size());
+      size_t written =
+          ZSTD_compress2(contexts_->zstd, out.data() + start, bound, input.data(), input.size());
       CAUDAL_CHECK(!ZSTD_isError(written),
                    fmt::format("ZSTD_compress2 failed: {}", ZSTD_getErrorName(written)));
       out.resize(start + written);
@@ -280,16 +280,14 @@ Decompressor::~Decompressor() = default;
 Decompressor::Decompressor(Decompressor&&) noexcept = default;
 Decompressor& Decompressor::operator=(Decompressor&&) noexcept = default;
 
-Status Decompressor::decompress(Compression codec, ByteView input, size_t max_output,
-                                Bytes& out) {
+Status Decompressor::decompress(Compression codec, ByteView input, size_t max_output, Bytes& out) {
   switch (codec) {
     case Compression::kNone:
       if (input.size() > max_output) return too_large(codec, max_output);
       out.assign(input.begin(), input.end());
       return Status();
 
-    case Compression::kSnappy:
-      return snappy_decompress(input, max_output, out);
+    case Compression::kSnappy: return snappy_decompress(input, max_output, out);
 
     case Compression::kGzip: {
       z_stream& z = contexts_->inflate;
@@ -323,8 +321,7 @@ Status Decompressor::decompress(Compression codec, ByteView input, size_t max_ou
         CAUDAL_CHECK(rc != Z_MEM_ERROR, "inflate ran out of memory");
         return corrupt(codec, z.msg != nullptr ? z.msg : fmt::format("inflate error {}", rc));
       };
-      return drain_stream(codec, input, max_output, hint, out, step,
-                          [&] { inflateReset(&z); });
+      return drain_stream(codec, input, max_output, hint, out, step, [&] { inflateReset(&z); });
     }
 
     case Compression::kLz4: {

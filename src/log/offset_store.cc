@@ -96,8 +96,7 @@ Result<DecodedKey> decode_key(std::string_view key) {
   DecodedKey decoded;
   size_t pos = 0;
   std::string_view topic;
-  if (!read_name(key, pos, decoded.group) || !read_name(key, pos, topic) ||
-      key.size() - pos != 4) {
+  if (!read_name(key, pos, decoded.group) || !read_name(key, pos, topic) || key.size() - pos != 4) {
     return Status(Errc::kCorruptData,
                   fmt::format("offset store key of {} bytes is malformed", key.size()));
   }
@@ -126,8 +125,12 @@ Result<CommittedOffset> decode_value(std::string_view group, TopicPartition tp,
   return c;
 }
 
-rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
+std::string_view view(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
 rocksdb::WriteOptions durable_write() {
   rocksdb::WriteOptions options;
@@ -146,8 +149,8 @@ Result<std::unique_ptr<OffsetStore>> OffsetStore::open(const std::filesystem::pa
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) {
-    return Status(Errc::kStorage, fmt::format("offset store: cannot create {}: {}",
-                                              path.string(), ec.message()));
+    return Status(Errc::kStorage,
+                  fmt::format("offset store: cannot create {}: {}", path.string(), ec.message()));
   }
   rocksdb::Options options;
   // A few thousand small entries at most: no need for RocksDB's large default buffers.
@@ -175,8 +178,7 @@ Status OffsetStore::commit(std::string_view group, std::span<const CommittedOffs
   if (!s.ok()) {
     return Status(Errc::kStorage, fmt::format("offset store {}: commit of {} offsets of group "
                                               "'{}': {}",
-                                              path_.string(), offsets.size(), group,
-                                              s.ToString()));
+                                              path_.string(), offsets.size(), group, s.ToString()));
   }
   return Status();
 }
@@ -207,8 +209,7 @@ Result<std::vector<CommittedOffset>> OffsetStore::fetch_group(std::string_view g
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     CAUDAL_ASSIGN_OR_RETURN(DecodedKey key, decode_key(view(it->key())));
     CAUDAL_ASSIGN_OR_RETURN(CommittedOffset c,
-                            decode_value(group, std::move(key.topic_partition),
-                                         view(it->value())));
+                            decode_value(group, std::move(key.topic_partition), view(it->value())));
     out.push_back(std::move(c));
   }
   if (!it->status().ok()) {
@@ -232,8 +233,8 @@ Result<std::vector<std::string>> OffsetStore::list_groups() const {
     it->Seek(prefix_successor(group_prefix(key.group)));
   }
   if (!it->status().ok()) {
-    return Status(Errc::kStorage, fmt::format("offset store {}: listing groups: {}",
-                                              path_.string(), it->status().ToString()));
+    return Status(Errc::kStorage, fmt::format("offset store {}: listing groups: {}", path_.string(),
+                                              it->status().ToString()));
   }
   std::sort(groups.begin(), groups.end());
   return groups;

@@ -20,8 +20,8 @@ int32_t read_validated_varint(const uint8_t*& p) {
 void RecordHeaders::iterator::decode() {
   if (remaining_ == 0) return;
   int32_t key_length = read_validated_varint(next_);
-  current_.key = std::string_view(reinterpret_cast<const char*>(next_),
-                                  static_cast<size_t>(key_length));
+  current_.key =
+      std::string_view(reinterpret_cast<const char*>(next_), static_cast<size_t>(key_length));
   next_ += key_length;
   int32_t value_length = read_validated_varint(next_);
   if (value_length < 0) {

@@ -121,8 +121,7 @@ Result<ByteView> RecordBatchBuilder::build() {
   if (codec_ != Compression::kNone) {
     compressed_.resize(kBatchHeaderSize);
     CAUDAL_RETURN_IF_ERROR(compressor_.compress(
-        codec_, ByteView(buffer_.data() + kBatchHeaderSize, end_ - kBatchHeaderSize),
-        compressed_));
+        codec_, ByteView(buffer_.data() + kBatchHeaderSize, end_ - kBatchHeaderSize), compressed_));
     batch = compressed_.data();
     size = compressed_.size();
   }

@@ -157,8 +157,8 @@ Status RecordBatchReader::reset(ByteView batch) {
   const ByteView region = batch.subspan(kBatchHeaderSize);
   compressed_ = header_.compression() != Compression::kNone;
   if (compressed_) {
-    Status status = decompressor_.decompress(header_.compression(), region,
-                                             max_decompressed_bytes_, decompressed_);
+    Status status = decompressor_.decompress(header_.compression(), region, max_decompressed_bytes_,
+                                             decompressed_);
     if (!status.ok()) {
       error_ = status.with_context(
           fmt::format("records region of the batch at base offset {}", header_.base_offset));
@@ -173,10 +173,10 @@ Status RecordBatchReader::reset(ByteView batch) {
 }
 
 Status RecordBatchReader::corrupt(size_t position, std::string_view what) {
-  error_ = Status(Errc::kCorruptBatch,
-                  fmt::format("record {} of {}, at byte {} of the {}records region: {}", index_,
-                              header_.record_count, position,
-                              compressed_ ? "decompressed " : "", what));
+  error_ =
+      Status(Errc::kCorruptBatch,
+             fmt::format("record {} of {}, at byte {} of the {}records region: {}", index_,
+                         header_.record_count, position, compressed_ ? "decompressed " : "", what));
   return error_;
 }
 
@@ -205,8 +205,8 @@ Result<const Record*> RecordBatchReader::next() {
   }
   if (static_cast<size_t>(length) > outer.remaining()) {
     return corrupt(position_,
-                   fmt::format("record length {} exceeds the {} bytes left in the region",
-                               length, outer.remaining()));
+                   fmt::format("record length {} exceeds the {} bytes left in the region", length,
+                               outer.remaining()));
   }
   const size_t record_end = outer.position() + static_cast<size_t>(length);
   Cursor in(records_, outer.position(), record_end);
@@ -237,8 +237,7 @@ Result<const Record*> RecordBatchReader::next() {
     return corrupt(in.error_position(), in.error());
   }
   if (header_count < 0) {
-    return corrupt(header_count_position,
-                   fmt::format("header count {} is negative", header_count));
+    return corrupt(header_count_position, fmt::format("header count {} is negative", header_count));
   }
   const uint8_t* headers_begin = in.here();
   for (int32_t h = 0; h < header_count; ++h) {
@@ -255,11 +254,10 @@ Result<const Record*> RecordBatchReader::next() {
   }
 
   record_.offset = Offset(header_.base_offset + offset_delta);
-  record_.timestamp_ms =
-      header_.log_append_time()
-          ? header_.max_timestamp
-          : static_cast<int64_t>(static_cast<uint64_t>(header_.base_timestamp) +
-                                 static_cast<uint64_t>(timestamp_delta));
+  record_.timestamp_ms = header_.log_append_time()
+                             ? header_.max_timestamp
+                             : static_cast<int64_t>(static_cast<uint64_t>(header_.base_timestamp) +
+                                                    static_cast<uint64_t>(timestamp_delta));
   record_.headers = RecordHeaders(
       ByteView(headers_begin, static_cast<size_t>(in.here() - headers_begin)), header_count);
   position_ = record_end;

@@ -1,13 +1,13 @@
 #include "log/compression.h"
 
 #include <random>
+#include <snappy.h>
 #include <string>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <gtest/gtest.h>
 #include <lz4frame.h>
-#include <snappy.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include "log/errc.h"
 
@@ -60,8 +60,8 @@ TEST_P(CodecTest, RoundTripsEmptySmallLargeAndIncompressible) {
       EXPECT_LT(compressed.size(), input.size() / 2) << compression_name(GetParam());
     }
     Bytes output{1, 2, 3};  // decompress() replaces whatever was there
-    Status s = decompressor.decompress(GetParam(), ByteView(compressed).subspan(2), 64 << 20,
-                                       output);
+    Status s =
+        decompressor.decompress(GetParam(), ByteView(compressed).subspan(2), 64 << 20, output);
     ASSERT_TRUE(s.ok()) << s.to_string();
     EXPECT_EQ(output, input);
   }
@@ -76,8 +76,9 @@ TEST_P(CodecTest, OutputOverTheCapIsRefused) {
   Bytes output;
   expect_error(decompressor.decompress(GetParam(), compressed, 64 * 1024, output),
                Errc::kBatchTooLarge,
-               std::string(compression_name(GetParam())) + " decompression stopped: output "
-                                                            "exceeds the limit of 65536 bytes");
+               std::string(compression_name(GetParam())) +
+                   " decompression stopped: output "
+                   "exceeds the limit of 65536 bytes");
   // Exactly at the cap is fine; one byte under is not.
   EXPECT_TRUE(decompressor.decompress(GetParam(), compressed, zeros.size(), output).ok());
   EXPECT_EQ(output.size(), zeros.size());
@@ -104,12 +105,12 @@ TEST_P(CodecTest, TruncatedAndGarbageInputAreCorrupt) {
 
   Bytes garbage = random_bytes(5000, 3);
   garbage[0] = 0x10;  // for snappy: a small declared length, so the block itself is judged
-  expect_error(decompressor.decompress(GetParam(), garbage, 64 << 20, output),
-               Errc::kCorruptBatch, name + " decompression failed");
+  expect_error(decompressor.decompress(GetParam(), garbage, 64 << 20, output), Errc::kCorruptBatch,
+               name + " decompression failed");
 
   Bytes empty;
-  expect_error(decompressor.decompress(GetParam(), empty, 64 << 20, output),
-               Errc::kCorruptBatch, name + " decompression failed");
+  expect_error(decompressor.decompress(GetParam(), empty, 64 << 20, output), Errc::kCorruptBatch,
+               name + " decompression failed");
 
   // A flipped byte in the middle. Only gzip carries a checksum of the content here (the
   // batch CRC is what protects the others), so snappy, lz4 and zstd may decode some bytes;
@@ -188,10 +189,10 @@ TEST(CompressionTest, Lz4IsAFrameWithIndependentBlocks) {
   EXPECT_EQ(out[2], 0x4D);
   EXPECT_EQ(out[3], 0x18);
   const uint8_t flg = out[4];
-  EXPECT_EQ(flg >> 6, 1);            // version 01
-  EXPECT_TRUE(flg & 0x20);           // block independence
-  EXPECT_FALSE(flg & 0x08);          // no content size
-  EXPECT_EQ((out[5] >> 4) & 7, 4);   // BD: 64 KiB max block size
+  EXPECT_EQ(flg >> 6, 1);           // version 01
+  EXPECT_TRUE(flg & 0x20);          // block independence
+  EXPECT_FALSE(flg & 0x08);         // no content size
+  EXPECT_EQ((out[5] >> 4) & 7, 4);  // BD: 64 KiB max block size
 }
 
 TEST(CompressionTest, Lz4FrameWithContentSizeAndChecksumDecodes) {
@@ -209,8 +210,8 @@ TEST(CompressionTest, Lz4FrameWithContentSizeAndChecksumDecodes) {
   ASSERT_TRUE(decompressor.decompress(Compression::kLz4, frame, 1 << 20, out).ok());
   EXPECT_EQ(out, input);
   frame[frame.size() - 2] ^= 1;  // break the content checksum
-  expect_error(decompressor.decompress(Compression::kLz4, frame, 1 << 20, out),
-               Errc::kCorruptBatch, "lz4 decompression failed");
+  expect_error(decompressor.decompress(Compression::kLz4, frame, 1 << 20, out), Errc::kCorruptBatch,
+               "lz4 decompression failed");
 }
 
 TEST(CompressionTest, ZstdStreamedFrameWithoutContentSizeDecodes) {

@@ -1,12 +1,11 @@
 #include "log/offset_store.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -40,8 +39,8 @@ class OffsetStoreTest : public ::testing::Test {
 
 CommittedOffset offset(std::string topic, int32_t partition, int64_t value,
                        std::string metadata = "", int32_t epoch = -1, int64_t ts = 1000) {
-  return {{std::move(topic), PartitionId(partition)}, Offset(value), epoch, std::move(metadata),
-          ts};
+  return {
+      {std::move(topic), PartitionId(partition)}, Offset(value), epoch, std::move(metadata), ts};
 }
 
 TopicPartition tp(std::string topic, int32_t partition) {
@@ -76,9 +75,9 @@ TEST_F(OffsetStoreTest, LaterCommitsReplaceEarlierOnes) {
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->commit("g", std::vector{offset("t", 0, 1, "first")}).ok());
   // Within one commit, the last entry for a partition wins.
-  ASSERT_TRUE(store->commit("g", std::vector{offset("t", 0, 5, "second"),
-                                             offset("t", 0, 9, "third")})
-                  .ok());
+  ASSERT_TRUE(
+      store->commit("g", std::vector{offset("t", 0, 5, "second"), offset("t", 0, 9, "third")})
+          .ok());
   auto got = store->fetch("g", tp("t", 0));
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->offset, Offset(9));
@@ -90,8 +89,9 @@ TEST_F(OffsetStoreTest, FetchGroupIsOrderedAndExactlyTheGroup) {
   ASSERT_TRUE(store);
   // "a" is a byte prefix of "ab", and a group name may hold any byte, NUL and 0xff included.
   const std::string odd("g\0\xff", 3);
-  ASSERT_TRUE(store->commit("a", std::vector{offset("zz", 10, 1), offset("zz", 2, 2),
-                                             offset("b", 0, 3), offset("longer-topic", 1, 4)})
+  ASSERT_TRUE(store
+                  ->commit("a", std::vector{offset("zz", 10, 1), offset("zz", 2, 2),
+                                            offset("b", 0, 3), offset("longer-topic", 1, 4)})
                   .ok());
   ASSERT_TRUE(store->commit("ab", std::vector{offset("zz", 0, 100)}).ok());
   ASSERT_TRUE(store->commit(odd, std::vector{offset("x", 0, 5)}).ok());
@@ -121,15 +121,15 @@ TEST_F(OffsetStoreTest, FetchGroupIsOrderedAndExactlyTheGroup) {
 
   auto groups = store->list_groups();
   ASSERT_TRUE(groups.ok()) << groups.status().to_string();
-  EXPECT_EQ(*groups,
-            (std::vector<std::string>{"a", "ab", std::string("g\0", 2), odd}));
+  EXPECT_EQ(*groups, (std::vector<std::string>{"a", "ab", std::string("g\0", 2), odd}));
 }
 
 TEST_F(OffsetStoreTest, NegativeAndLargePartitionsKeepNumericOrder) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->commit("g", std::vector{offset("t", INT32_MAX, 1), offset("t", -1, 2),
-                                             offset("t", 0, 3), offset("t", 256, 4)})
+  ASSERT_TRUE(store
+                  ->commit("g", std::vector{offset("t", INT32_MAX, 1), offset("t", -1, 2),
+                                            offset("t", 0, 3), offset("t", 256, 4)})
                   .ok());
   auto all = store->fetch_group("g");
   ASSERT_TRUE(all.ok());
@@ -159,8 +159,9 @@ TEST_F(OffsetStoreTest, DeleteGroupLeavesOtherGroups) {
 TEST_F(OffsetStoreTest, DeleteTopicDropsItInEveryGroupOnly) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->commit("g1", std::vector{offset("gone", 0, 1), offset("gone", 1, 1),
-                                              offset("kept", 0, 1), offset("gone2", 0, 1)})
+  ASSERT_TRUE(store
+                  ->commit("g1", std::vector{offset("gone", 0, 1), offset("gone", 1, 1),
+                                             offset("kept", 0, 1), offset("gone2", 0, 1)})
                   .ok());
   ASSERT_TRUE(store->commit("g2", std::vector{offset("gone", 5, 1)}).ok());
   auto dropped = store->delete_topic("gone");

@@ -18,19 +18,19 @@ Bytes hand_built_batch() {
   auto raw = [&](std::initializer_list<uint8_t> bytes) { b.insert(b.end(), bytes); };
   auto text = [&](std::string_view s) { b.insert(b.end(), s.begin(), s.end()); };
 
-  be(0, 8);                    // baseOffset: 0, the log assigns the real one
-  be(73, 4);                   // batchLength: 85 bytes in all minus the 12 before this point
-  be(0xffffffff, 4);           // partitionLeaderEpoch: -1, as producers send
-  raw({2});                    // magic
-  be(0xc4573a3d, 4);           // crc: CRC-32C of bytes 21..84
-  be(0, 2);                    // attributes: no codec, CreateTime
-  be(1, 4);                    // lastOffsetDelta
-  be(1'700'000'000'000, 8);    // baseTimestamp: the first record's
-  be(1'700'000'000'005, 8);    // maxTimestamp
-  be(0xffffffffffffffff, 8);   // producerId: -1
-  be(0xffff, 2);               // producerEpoch: -1
-  be(0xffffffff, 4);           // baseSequence: -1
-  be(2, 4);                    // recordCount
+  be(0, 8);                   // baseOffset: 0, the log assigns the real one
+  be(73, 4);                  // batchLength: 85 bytes in all minus the 12 before this point
+  be(0xffffffff, 4);          // partitionLeaderEpoch: -1, as producers send
+  raw({2});                   // magic
+  be(0xc4573a3d, 4);          // crc: CRC-32C of bytes 21..84
+  be(0, 2);                   // attributes: no codec, CreateTime
+  be(1, 4);                   // lastOffsetDelta
+  be(1'700'000'000'000, 8);   // baseTimestamp: the first record's
+  be(1'700'000'000'005, 8);   // maxTimestamp
+  be(0xffffffffffffffff, 8);  // producerId: -1
+  be(0xffff, 2);              // producerEpoch: -1
+  be(0xffffffff, 4);          // baseSequence: -1
+  be(2, 4);                   // recordCount
   // Record 0: length 16 (zigzag 32), attributes 0, timestampDelta 0, offsetDelta 0,
   // key "k" (zigzag 2), value "hello" (zigzag 10), 1 header "h" -> "v".
   raw({0x20, 0x00, 0x00, 0x00, 0x02});

@@ -199,7 +199,9 @@ Bytes sealed_batch(const Bytes& region, int32_t record_count, int16_t attributes
 
 // A valid record: length 6, attributes 0, timestamp delta 0, offset delta `delta` (< 64),
 // null key, empty value, no headers.
-Bytes good_record(uint8_t delta) { return {0x0c, 0x00, 0x00, static_cast<uint8_t>(delta * 2), 0x01, 0x00, 0x00}; }
+Bytes good_record(uint8_t delta) {
+  return {0x0c, 0x00, 0x00, static_cast<uint8_t>(delta * 2), 0x01, 0x00, 0x00};
+}
 
 Bytes concat(std::initializer_list<Bytes> parts) {
   Bytes out;
@@ -271,16 +273,16 @@ TEST(RecordBatchReaderDamageTest, OverlongVarints) {
                "at byte 2 of the records region: timestamp delta varint is longer than 10 bytes");
 
   // Key length as 6 bytes.
-  expect_error(read_error(sealed_batch({0x12, 0x00, 0x00, 0x00, 0x81, 0x80, 0x80, 0x80, 0x80,
-                                        0x00},
-                                       1)),
-               Errc::kCorruptBatch,
-               "at byte 4 of the records region: key length varint is longer than 5 bytes");
+  expect_error(
+      read_error(sealed_batch({0x12, 0x00, 0x00, 0x00, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00}, 1)),
+      Errc::kCorruptBatch,
+      "at byte 4 of the records region: key length varint is longer than 5 bytes");
 
   // Key length in 5 bytes but over 32 bits.
   expect_error(read_error(sealed_batch({0x10, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x7f}, 1)),
-               Errc::kCorruptBatch, "at byte 4 of the records region: key length varint "
-                                    "overflows 32 bits");
+               Errc::kCorruptBatch,
+               "at byte 4 of the records region: key length varint "
+               "overflows 32 bits");
 
   // The record length itself, cut short by the end of the region.
   expect_error(read_error(sealed_batch({0x80, 0x80}, 1)), Errc::kCorruptBatch,
