@@ -26,7 +26,7 @@ constexpr uint8_t kXerialMagic[8] = {0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
 constexpr size_t kXerialHeaderSize = 16;
 
 // The first output buffer of a streaming decode, when the stream gives no better hint.
-constexpr size_t kMinOutputChunk = 64 * 1024;
+constexpr size_t kMinOutputChunk = size_t{64} * 1024;
 // Deflate cannot expand data by more than about 1032:1, so a gzip size hint above that ratio
 // is a lie and must not drive an allocation.
 constexpr size_t kDeflateMaxRatio = 1032;

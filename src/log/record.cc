@@ -17,7 +17,7 @@ int32_t read_validated_varint(const uint8_t*& p) {
 
 }  // namespace
 
-void RecordHeaders::iterator::decode() {
+void RecordHeaders::Iterator::decode() {
   if (remaining_ == 0) return;
   int32_t key_length = read_validated_varint(next_);
   current_.key =

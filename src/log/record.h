@@ -26,7 +26,7 @@ struct RecordHeader {
 // Borrows the same bytes as the Record it belongs to.
 class RecordHeaders {
  public:
-  class iterator {
+  class Iterator {
    public:
     using iterator_category = std::input_iterator_tag;
     using value_type = RecordHeader;
@@ -34,21 +34,21 @@ class RecordHeaders {
     using pointer = const RecordHeader*;
     using reference = const RecordHeader&;
 
-    iterator() = default;
+    Iterator() = default;
     const RecordHeader& operator*() const { return current_; }
     const RecordHeader* operator->() const { return &current_; }
-    iterator& operator++() {
+    Iterator& operator++() {
       advance();
       return *this;
     }
     void operator++(int) { advance(); }
-    friend bool operator==(const iterator& a, const iterator& b) {
+    friend bool operator==(const Iterator& a, const Iterator& b) {
       return a.remaining_ == b.remaining_;
     }
 
    private:
     friend class RecordHeaders;
-    iterator(const uint8_t* next, int32_t remaining) : next_(next), remaining_(remaining) {
+    Iterator(const uint8_t* next, int32_t remaining) : next_(next), remaining_(remaining) {
       decode();
     }
     void advance() {
@@ -67,8 +67,8 @@ class RecordHeaders {
 
   int32_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
-  iterator begin() const { return iterator(encoded_.data(), count_); }
-  iterator end() const { return iterator(); }
+  Iterator begin() const { return Iterator(encoded_.data(), count_); }
+  Iterator end() const { return Iterator(); }
 
  private:
   friend class RecordBatchReader;

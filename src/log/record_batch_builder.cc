@@ -14,7 +14,7 @@ namespace {
 
 // Kafka producers send this partition leader epoch; the broker fills in its own.
 constexpr int32_t kNoPartitionLeaderEpoch = -1;
-constexpr size_t kInitialCapacity = 16 * 1024;
+constexpr size_t kInitialCapacity = size_t{16} * 1024;
 
 // Wire length of a nullable field: -1 for null.
 int32_t field_length(const std::optional<ByteView>& field) {
