@@ -62,8 +62,13 @@ std::string Partition::where() const {
   return fmt::format("topic {} partition {}", id_.topic, id_.partition.value());
 }
 
+std::shared_ptr<const Partition::SegmentList> Partition::segment_snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return published_segments_;
+}
+
 Offset Partition::log_start_offset() const {
-  return published_segments_.load(std::memory_order_acquire)->front()->base_offset();
+  return segment_snapshot()->front()->base_offset();
 }
 
 // ---- appends ----
@@ -169,8 +174,9 @@ Status Partition::roll_locked(std::chrono::system_clock::time_point now) {
 }
 
 void Partition::publish_segments_locked() {
-  published_segments_.store(std::make_shared<const SegmentList>(segments_),
-                            std::memory_order_release);
+  auto snapshot = std::make_shared<const SegmentList>(segments_);
+  std::lock_guard lock(snapshot_mutex_);
+  published_segments_ = std::move(snapshot);
 }
 
 void Partition::commit_locked(Offset through) {
@@ -243,6 +249,7 @@ Status Partition::flush_locked(bool include_active, bool force_recovery_point) {
     if (!synced.ok()) break;
   }
   if (synced.ok() && sync_directory) synced = options_.fs->sync_directory(dir_);
+  if (!jobs.empty()) flushes_.fetch_add(1, std::memory_order_relaxed);
 
   std::deque<PendingAppend> completed;
   bool committed = false;
@@ -334,27 +341,30 @@ void Partition::close() {
   notify_readers();
 }
 
-Status Partition::close_and_remove() {
-  close();
-  Status removed = options_.fs->remove_all(dir_);
-  if (!removed.ok()) return Status(Errc::kStorage, removed.message()).with_context(where());
+// ---- reads ----
+
+Status Partition::check_read_offset(Offset from, Offset log_start, Offset high_watermark) const {
+  if (from < log_start) {
+    return Status(Errc::kOffsetOutOfRange,
+                  fmt::format("{}: offset {} is below the log start offset {} (older records "
+                              "were deleted by retention)",
+                              where(), from.value(), log_start.value()));
+  }
+  if (from > high_watermark) {
+    return Status(Errc::kOffsetOutOfRange,
+                  fmt::format("{}: offset {} is past the end of the log (high watermark {})",
+                              where(), from.value(), high_watermark.value()));
+  }
   return Status();
 }
-
-// ---- reads ----
 
 Result<BatchRead> Partition::read(Offset from, size_t max_bytes) const {
   BatchRead out;
   out.high_watermark = high_watermark();
-  auto segments = published_segments_.load(std::memory_order_acquire);
+  auto segments = segment_snapshot();
   out.log_start_offset = segments->front()->base_offset();
   out.next_offset = from;
-  if (from < out.log_start_offset || from > out.high_watermark) {
-    return Status(Errc::kOffsetOutOfRange,
-                  fmt::format("{}: offset {} is outside the log, which holds {} to {}", where(),
-                              from.value(), out.log_start_offset.value(),
-                              out.high_watermark.value() - 1));
-  }
+  CAUDAL_RETURN_IF_ERROR(check_read_offset(from, out.log_start_offset, out.high_watermark));
   // The last segment starting at or before `from`, then onwards while the budget lasts.
   auto it = std::upper_bound(segments->begin(), segments->end(), from,
                              [](Offset o, const auto& s) { return o < s->base_offset(); });
@@ -382,15 +392,10 @@ Result<BatchRead> Partition::read(Offset from, size_t max_bytes) const {
 Result<FileRead> Partition::read_ranges(Offset from, size_t max_bytes) const {
   FileRead out;
   out.high_watermark = high_watermark();
-  auto segments = published_segments_.load(std::memory_order_acquire);
+  auto segments = segment_snapshot();
   out.log_start_offset = segments->front()->base_offset();
   out.next_offset = from;
-  if (from < out.log_start_offset || from > out.high_watermark) {
-    return Status(Errc::kOffsetOutOfRange,
-                  fmt::format("{}: offset {} is outside the log, which holds {} to {}", where(),
-                              from.value(), out.log_start_offset.value(),
-                              out.high_watermark.value() - 1));
-  }
+  CAUDAL_RETURN_IF_ERROR(check_read_offset(from, out.log_start_offset, out.high_watermark));
   auto it = std::upper_bound(segments->begin(), segments->end(), from,
                              [](Offset o, const auto& s) { return o < s->base_offset(); });
   for (--it; it != segments->end() && out.next_offset < out.high_watermark; ++it) {
@@ -415,7 +420,7 @@ Result<FileRead> Partition::read_ranges(Offset from, size_t max_bytes) const {
 Result<std::optional<TimestampLookup>> Partition::find_offset_by_timestamp(
     int64_t timestamp) const {
   Offset hwm = high_watermark();
-  auto segments = published_segments_.load(std::memory_order_acquire);
+  auto segments = segment_snapshot();
   for (const auto& segment : *segments) {
     if (segment->max_timestamp() < timestamp) continue;
     auto found = find_batch_by_timestamp(*segment, timestamp, segment->committed_size(), hwm);
@@ -549,12 +554,13 @@ Result<RetentionResult> Partition::enforce_retention() {
 PartitionStats Partition::stats() const {
   PartitionStats s;
   s.high_watermark = high_watermark();
-  auto segments = published_segments_.load(std::memory_order_acquire);
+  auto segments = segment_snapshot();
   s.log_start_offset = segments->front()->base_offset();
   s.segment_count = segments->size();
   for (const auto& segment : *segments) s.size_bytes += segment->committed_size();
   s.records_appended = records_appended_.load(std::memory_order_relaxed);
   s.bytes_appended = bytes_appended_.load(std::memory_order_relaxed);
+  s.flushes = flushes_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -22,8 +22,10 @@
 //   - append() may be called from any thread; appends to one partition are serialized by an
 //     internal mutex. Completion callbacks run either inline in append() (errors, and policies
 //     other than always) or on a flusher thread; they must be quick and must not block.
-//   - Reads (read, read_ranges, find_offset_by_timestamp, the offset getters) take no lock and
-//     may run on any number of threads alongside appends and retention.
+//   - Reads (read, read_ranges, find_offset_by_timestamp, the offset getters) never wait for
+//     an append: the high watermark and the index entries are published with atomics, and
+//     the segment list is an immutable snapshot (copying its pointer takes a mutex that only
+//     segment rolls and retention share). Any number may run alongside appends.
 //   - A reader waits for new data either by blocking (wait_for_data) or, for event loops, by a
 //     one-shot watch() callback, so no thread is parked per waiting consumer.
 //
@@ -88,6 +90,7 @@ struct PartitionStats {
   size_t segment_count = 0;
   uint64_t records_appended = 0;  // since open
   uint64_t bytes_appended = 0;    // since open
+  uint64_t flushes = 0;           // fdatasync rounds since open
 };
 
 class Partition final : public FlushTarget, public std::enable_shared_from_this<Partition> {
@@ -170,8 +173,6 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   // Stops accepting appends, syncs everything, completes every waiting append, seals the
   // active segment's index and records a clean shutdown. Idempotent. Readers may continue.
   void close();
-  // Close, then delete the partition's directory (the topic is being deleted).
-  Status close_and_remove();
 
   PartitionStats stats() const;
 
@@ -195,6 +196,8 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
             const PartitionOptions& options, SegmentList segments);
 
   std::string where() const;
+  // kOffsetOutOfRange unless log_start <= from <= high_watermark.
+  Status check_read_offset(Offset from, Offset log_start, Offset high_watermark) const;
   Status context(const Status& s) const { return s.with_context(where()); }
 
   // All with mutex_ held.
@@ -219,12 +222,16 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   TopicSettings settings_;
   PartitionOptions options_;
 
-  // Readers' view: an immutable segment list, swapped on roll and retention.
-  std::atomic<std::shared_ptr<const SegmentList>> published_segments_;
+  // Readers' view: an immutable segment list, swapped on roll and retention. The mutex is
+  // held only to copy the pointer; appends never take it.
+  std::shared_ptr<const SegmentList> segment_snapshot() const;
+  mutable std::mutex snapshot_mutex_;
+  std::shared_ptr<const SegmentList> published_segments_;
   std::atomic<int64_t> high_watermark_;
   std::atomic<bool> closed_{false};
   std::atomic<uint64_t> records_appended_{0};
   std::atomic<uint64_t> bytes_appended_{0};
+  std::atomic<uint64_t> flushes_{0};
 
   // Serializes flushes, recovery-point writes and close. Taken before mutex_, never after.
   std::mutex flush_mutex_;

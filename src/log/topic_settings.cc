@@ -1,6 +1,8 @@
 #include "log/topic_settings.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -121,6 +123,13 @@ Result<TopicSettings> TopicSettings::parse(std::string_view text, std::string_vi
       CAUDAL_ASSIGN_OR_RETURN(s.flush, parse_flush(value, where));
       continue;
     }
+    constexpr std::string_view kIntegerKeys[] = {"partitions",     "retention_ms",
+                                                 "retention_bytes", "segment_bytes",
+                                                 "segment_age_ms", "max_message_bytes"};
+    if (std::find(std::begin(kIntegerKeys), std::end(kIntegerKeys), key) ==
+        std::end(kIntegerKeys)) {
+      return invalid(fmt::format("{}: unknown setting '{}'", where, key));
+    }
     CAUDAL_ASSIGN_OR_RETURN(int64_t v, parse_int(value, where));
     auto optional_ms = [v]() -> std::optional<Duration> {
       if (v < 0) return std::nullopt;
@@ -139,10 +148,8 @@ Result<TopicSettings> TopicSettings::parse(std::string_view text, std::string_vi
       s.segment_bytes = v;
     } else if (key == "segment_age_ms") {
       s.segment_age = optional_ms();
-    } else if (key == "max_message_bytes") {
-      s.max_message_bytes = v;
     } else {
-      return invalid(fmt::format("{}: unknown setting '{}'", where, key));
+      s.max_message_bytes = v;
     }
   }
   Status valid = s.validate();

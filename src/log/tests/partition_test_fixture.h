@@ -21,14 +21,19 @@ class PartitionFixture : public ::testing::Test {
   std::filesystem::path partition_dir() const { return dir_.path() / "orders" / "3"; }
 
   std::shared_ptr<Partition> open_partition(const TopicSettings& settings) {
+    return open_partition_in(partition_dir(), settings);
+  }
+
+  std::shared_ptr<Partition> open_partition_in(const std::filesystem::path& dir,
+                                               const TopicSettings& settings) {
     PartitionOptions options;
     options.fs = &fs_;
     options.clock = &clock_;
     options.flusher = &flusher_;
     options.index_interval_bytes = 512;
     notes_.clear();
-    auto p = Partition::open(TopicPartition{"orders", PartitionId(3)}, partition_dir(), settings,
-                             options, &notes_);
+    auto p =
+        Partition::open(TopicPartition{"orders", PartitionId(3)}, dir, settings, options, &notes_);
     EXPECT_TRUE(p.ok()) << p.status().to_string();
     return p.ok() ? *p : nullptr;
   }
@@ -46,6 +51,14 @@ class PartitionFixture : public ::testing::Test {
     auto r = p.append(batch);
     EXPECT_TRUE(r.ok()) << r.status().to_string();
     return r.ok() ? as_stored(batch, r->base_offset.value()) : Bytes();
+  }
+
+  // A copy of the partition's files as a crash would leave them: whatever was written, synced
+  // or not (a process crash keeps the page cache).
+  std::filesystem::path crash_image(const std::string& name) const {
+    std::filesystem::path image = dir_.path() / name;
+    std::filesystem::copy(partition_dir(), image, std::filesystem::copy_options::recursive);
+    return image;
   }
 
   // Every batch from `from` to the high watermark, read in pieces of `chunk` bytes.
