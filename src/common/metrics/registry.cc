@@ -224,7 +224,10 @@ std::string Registry::render() const {
     out += format_sample_value(value);
     out += '\n';
   };
-  for (const auto& [name, e] : entries_) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambdas below.
+  for (const auto& entry : entries_) {
+    const std::string& name = entry.first;
+    const auto& e = entry.second;
     fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name,
                    escape_help(e->help), name, kind_name(e->kind));
     const auto& names = e->label_names;
