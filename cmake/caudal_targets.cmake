@@ -7,10 +7,19 @@ if(CAUDAL_WERROR)
   list(APPEND CAUDAL_WARNINGS -Werror)
 endif()
 
+# A fuzz build (fuzz/) is a sanitizer build whose libraries also carry libFuzzer's coverage
+# instrumentation, so the fuzzers see into the code they call.
+if(CAUDAL_BUILD_FUZZ)
+  set(CAUDAL_SANITIZE ON)
+endif()
+
 set(CAUDAL_SANITIZER_FLAGS "")
 if(CAUDAL_SANITIZE)
   set(CAUDAL_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
                              -fno-sanitize-recover=undefined)
+endif()
+if(CAUDAL_BUILD_FUZZ)
+  list(APPEND CAUDAL_SANITIZER_FLAGS -fsanitize=fuzzer-no-link)
 endif()
 
 function(caudal_apply_flags target)
