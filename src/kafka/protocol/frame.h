@@ -17,7 +17,7 @@ namespace caudal::kafka {
 
 inline constexpr size_t kFrameSizePrefix = 4;
 // Kafka's socket.request.max.bytes default.
-inline constexpr size_t kDefaultMaxFrameSize = 100 * 1024 * 1024;
+inline constexpr size_t kDefaultMaxFrameSize = size_t{100} * 1024 * 1024;
 
 // Starts a frame at the end of `out` by reserving its size prefix; returns where it starts.
 size_t begin_frame(ByteWriter& out);

@@ -14,8 +14,8 @@ namespace caudal::kafka {
 namespace {
 
 struct Expected {
-  int16_t key;
   std::string_view name;
+  int16_t key;
   int16_t min;
   int16_t max;
   int16_t first_flexible;
@@ -24,26 +24,26 @@ struct Expected {
 // The brief's "Recommended ranges to advertise" (reference/kafka-protocol.md §1), with Kafka's
 // first flexible version of each API.
 constexpr Expected kBriefRanges[] = {
-    {0, "Produce", 3, 7, 9},
-    {1, "Fetch", 4, 11, 12},
-    {2, "ListOffsets", 1, 3, 6},
-    {3, "Metadata", 0, 6, 9},
-    {8, "OffsetCommit", 1, 7, 8},
-    {9, "OffsetFetch", 1, 5, 6},
-    {10, "FindCoordinator", 0, 2, 3},
-    {11, "JoinGroup", 0, 5, 6},
-    {12, "Heartbeat", 0, 3, 4},
-    {13, "LeaveGroup", 0, 2, 4},
-    {14, "SyncGroup", 0, 3, 4},
-    {15, "DescribeGroups", 0, 4, 5},
-    {16, "ListGroups", 0, 2, 3},
-    {17, "SaslHandshake", 0, 1, kNeverFlexible},
-    {18, "ApiVersions", 0, 3, 3},
-    {19, "CreateTopics", 0, 4, 5},
-    {20, "DeleteTopics", 0, 3, 4},
-    {22, "InitProducerId", 0, 1, 2},
-    {23, "OffsetForLeaderEpoch", 0, 3, 4},
-    {36, "SaslAuthenticate", 0, 1, 2},
+    {"Produce", 0, 3, 7, 9},
+    {"Fetch", 1, 4, 11, 12},
+    {"ListOffsets", 2, 1, 3, 6},
+    {"Metadata", 3, 0, 6, 9},
+    {"OffsetCommit", 8, 1, 7, 8},
+    {"OffsetFetch", 9, 1, 5, 6},
+    {"FindCoordinator", 10, 0, 2, 3},
+    {"JoinGroup", 11, 0, 5, 6},
+    {"Heartbeat", 12, 0, 3, 4},
+    {"LeaveGroup", 13, 0, 2, 4},
+    {"SyncGroup", 14, 0, 3, 4},
+    {"DescribeGroups", 15, 0, 4, 5},
+    {"ListGroups", 16, 0, 2, 3},
+    {"SaslHandshake", 17, 0, 1, kNeverFlexible},
+    {"ApiVersions", 18, 0, 3, 3},
+    {"CreateTopics", 19, 0, 4, 5},
+    {"DeleteTopics", 20, 0, 3, 4},
+    {"InitProducerId", 22, 0, 1, 2},
+    {"OffsetForLeaderEpoch", 23, 0, 3, 4},
+    {"SaslAuthenticate", 36, 0, 1, 2},
 };
 
 TEST(ApiTableTest, MatchesTheBriefsRanges) {
