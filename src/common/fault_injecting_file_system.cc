@@ -85,8 +85,8 @@ Status FaultInjectingFileSystem::sync_fault(const std::filesystem::path& path) {
   if (hook) hook(path);
   std::lock_guard lock(mutex_);
   if (sync_error_) {
-    return Status(sync_error_, fmt::format("sync {}: {} (injected)", path.string(),
-                                           sync_error_.message()));
+    return Status(sync_error_,
+                  fmt::format("sync {}: {} (injected)", path.string(), sync_error_.message()));
   }
   return Status();
 }

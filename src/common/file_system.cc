@@ -1,16 +1,15 @@
 #include "common/file_system.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 
 namespace caudal {
 namespace {
@@ -37,8 +36,8 @@ class PosixFile final : public File {
   Result<size_t> read_at(uint64_t position, std::span<uint8_t> out) const override {
     size_t done = 0;
     while (done < out.size()) {
-      ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                          static_cast<off_t>(position + done));
+      ssize_t n =
+          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(position + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return errno_status_at(errno, "read", path(), position + done);
@@ -169,13 +168,12 @@ Status PosixFileSystem::remove_all(const std::filesystem::path& path) {
   return Status();
 }
 
-Status PosixFileSystem::rename(const std::filesystem::path& from,
-                               const std::filesystem::path& to) {
+Status PosixFileSystem::rename(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     int error = errno;
-    return Status(std::error_code(error, std::generic_category()),
-                  fmt::format("rename {} to {}: {}", from.string(), to.string(),
-                              std::strerror(error)));
+    return Status(
+        std::error_code(error, std::generic_category()),
+        fmt::format("rename {} to {}: {}", from.string(), to.string(), std::strerror(error)));
   }
   return Status();
 }

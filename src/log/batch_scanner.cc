@@ -61,8 +61,8 @@ Result<std::optional<ScannedBatch>> BatchScanner::next() {
     return corrupt(fmt::format("magic byte is {}, not 2", header.magic));
   }
   if (header.batch_length < static_cast<int32_t>(kBatchHeaderSize - kBatchLengthPrefix)) {
-    return corrupt(fmt::format("batch length {} is smaller than a batch header",
-                               header.batch_length));
+    return corrupt(
+        fmt::format("batch length {} is smaller than a batch header", header.batch_length));
   }
   uint64_t size = header.total_size();
   if (size > limit_ - position_) {
@@ -73,8 +73,8 @@ Result<std::optional<ScannedBatch>> BatchScanner::next() {
   if (check_ == Check::kFull) {
     CAUDAL_ASSIGN_OR_RETURN(have, fill(size));
     if (have < size) {
-      return corrupt(fmt::format("batch of {} bytes is cut short: the file ends after {}", size,
-                                 have));
+      return corrupt(
+          fmt::format("batch of {} bytes is cut short: the file ends after {}", size, have));
     }
     batch.bytes = ByteView(buffer_.data() + (position_ - buffer_start_), size);
     auto valid = validate_batch(batch.bytes);

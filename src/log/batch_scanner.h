@@ -31,7 +31,7 @@ class BatchScanner {
     kFull,
   };
 
-  static constexpr size_t kDefaultBufferBytes = 256 * 1024;
+  static constexpr size_t kDefaultBufferBytes = size_t{256} * 1024;
 
   BatchScanner(const File& file, uint64_t position, uint64_t limit, Check check,
                size_t buffer_bytes = kDefaultBufferBytes);

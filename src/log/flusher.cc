@@ -26,7 +26,9 @@ void Flusher::schedule(std::weak_ptr<FlushTarget> target, Duration delay) {
   wake_.notify_one();
 }
 
-void Flusher::poke() { wake_.notify_all(); }
+void Flusher::poke() {
+  wake_.notify_all();
+}
 
 void Flusher::run() {
   std::unique_lock lock(mutex_);

@@ -9,7 +9,9 @@ namespace {
 
 constexpr const char* kTopicConfFile = "topic.conf";
 
-bool is_not_found(const Status& s) { return s.code() == std::errc::no_such_file_or_directory; }
+bool is_not_found(const Status& s) {
+  return s.code() == std::errc::no_such_file_or_directory;
+}
 
 Status storage_error(std::string_view what, const Status& cause) {
   return Status(Errc::kStorage, fmt::format("{}: {}", what, cause.message()));
@@ -74,8 +76,7 @@ Status Log::load_topics() {
     std::filesystem::path dir = topics_dir() / name;
     auto info = fs.stat(dir);
     if (!info.ok() || !info->is_directory || !validate_topic_name(name).ok()) {
-      recovery_notes_.push_back(
-          fmt::format("ignoring {}: not a topic directory", dir.string()));
+      recovery_notes_.push_back(fmt::format("ignoring {}: not a topic directory", dir.string()));
       continue;
     }
     std::filesystem::path conf_path = dir / kTopicConfFile;
@@ -105,11 +106,10 @@ Result<std::shared_ptr<Log::Topic>> Log::open_topic(const std::string& name,
   auto topic = std::make_shared<Topic>();
   topic->settings = settings;
   for (int32_t p = 0; p < settings.partitions; ++p) {
-    CAUDAL_ASSIGN_OR_RETURN(
-        std::shared_ptr<Partition> partition,
-        Partition::open(TopicPartition{name, PartitionId(p)},
-                        topics_dir() / name / std::to_string(p), settings, partition_options(),
-                        &recovery_notes_));
+    CAUDAL_ASSIGN_OR_RETURN(std::shared_ptr<Partition> partition,
+                            Partition::open(TopicPartition{name, PartitionId(p)},
+                                            topics_dir() / name / std::to_string(p), settings,
+                                            partition_options(), &recovery_notes_));
     topic->partitions.push_back(std::move(partition));
   }
   return topic;
@@ -163,15 +163,14 @@ Status Log::delete_topic(std::string_view name) {
   Status moved = fs.rename(topics_dir() / std::string(name), trash);
   if (moved.ok()) moved = fs.sync_directory(topics_dir());
   if (!moved.ok()) {
-    return storage_error(fmt::format("topic {} is closed but its files could not be removed",
-                                     name),
+    return storage_error(fmt::format("topic {} is closed but its files could not be removed", name),
                          moved);
   }
   Status removed = fs.remove_all(trash);
   if (!removed.ok()) {
-    return storage_error(fmt::format("topic {} is deleted but {} could not be emptied", name,
-                                     trash.string()),
-                         removed);
+    return storage_error(
+        fmt::format("topic {} is deleted but {} could not be emptied", name, trash.string()),
+        removed);
   }
   return Status();
 }
@@ -205,8 +204,8 @@ Result<std::shared_ptr<Partition>> Log::partition(std::string_view topic,
   const auto& partitions = it->second->partitions;
   if (partition.value() < 0 || static_cast<size_t>(partition.value()) >= partitions.size()) {
     return Status(Errc::kUnknownPartition,
-                  fmt::format("topic {} has no partition {} (it has {})", topic,
-                              partition.value(), partitions.size()));
+                  fmt::format("topic {} has no partition {} (it has {})", topic, partition.value(),
+                              partitions.size()));
   }
   return partitions[static_cast<size_t>(partition.value())];
 }
@@ -260,10 +259,9 @@ void Log::run_retention_loop() {
 void Log::register_metrics() {
   if (options_.metrics == nullptr) return;
   using Field = double (*)(const PartitionStats&);
-  auto add = [this](std::string_view name, std::string_view help, metrics::Kind kind,
-                    Field field) {
-    metric_callbacks_.push_back(options_.metrics->add_callback(
-        name, help, kind, {"topic", "partition"}, [this, field] {
+  auto add = [this](std::string_view name, std::string_view help, metrics::Kind kind, Field field) {
+    metric_callbacks_.push_back(
+        options_.metrics->add_callback(name, help, kind, {"topic", "partition"}, [this, field] {
           std::vector<metrics::Sample> samples;
           std::shared_lock lock(topics_mutex_);
           for (const auto& [topic_name, topic] : topics_) {

@@ -81,8 +81,7 @@ class Log {
   Result<TopicDescription> describe_topic(std::string_view name) const;
 
   // kUnknownTopic, kUnknownPartition.
-  Result<std::shared_ptr<Partition>> partition(std::string_view topic,
-                                               PartitionId partition) const;
+  Result<std::shared_ptr<Partition>> partition(std::string_view topic, PartitionId partition) const;
 
   // Runs retention on every partition now (the background thread does it every
   // retention_check_interval). Returns the first error, after trying all partitions.
@@ -101,8 +100,7 @@ class Log {
 
   explicit Log(LogOptions options);
   Status load_topics();
-  Result<std::shared_ptr<Topic>> open_topic(const std::string& name,
-                                            const TopicSettings& settings);
+  Result<std::shared_ptr<Topic>> open_topic(const std::string& name, const TopicSettings& settings);
   std::filesystem::path topics_dir() const { return options_.data_dir / "topics"; }
   std::filesystem::path trash_dir() const { return options_.data_dir / "trash"; }
   PartitionOptions partition_options();

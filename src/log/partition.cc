@@ -4,6 +4,7 @@
 #include <cstring>
 #include <future>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -28,8 +29,8 @@ Result<std::shared_ptr<Partition>> Partition::open(TopicPartition id, std::files
   CAUDAL_CHECK(options.fs != nullptr && options.clock != nullptr && options.flusher != nullptr,
                "PartitionOptions needs a file system, a clock and a flusher");
   std::string where = fmt::format("topic {} partition {}", id.topic, id.partition.value());
-  auto recovered = recover_partition(*options.fs, dir, options.index_interval_bytes,
-                                     options.clock->wall_now());
+  auto recovered =
+      recover_partition(*options.fs, dir, options.index_interval_bytes, options.clock->wall_now());
   if (!recovered.ok()) {
     return Status(Errc::kStorage, fmt::format("{}: cannot open {}: {}", where, dir.string(),
                                               recovered.status().message()));
@@ -39,15 +40,15 @@ Result<std::shared_ptr<Partition>> Partition::open(TopicPartition id, std::files
       notes->push_back(fmt::format("{}: {}", where, note));
     }
   }
-  return std::shared_ptr<Partition>(new Partition(std::move(id), std::move(dir), settings,
-                                                  options, std::move(recovered->segments)));
+  return std::shared_ptr<Partition>(new Partition(std::move(id), std::move(dir), settings, options,
+                                                  std::move(recovered->segments)));
 }
 
-Partition::Partition(TopicPartition id, std::filesystem::path dir, TopicSettings settings,
+Partition::Partition(TopicPartition id, std::filesystem::path dir, const TopicSettings& settings,
                      const PartitionOptions& options, SegmentList segments)
     : id_(std::move(id)),
       dir_(std::move(dir)),
-      settings_(std::move(settings)),
+      settings_(settings),
       options_(options),
       segments_(std::move(segments)) {
   log_end_offset_ = segments_.back()->next_offset();
@@ -56,7 +57,9 @@ Partition::Partition(TopicPartition id, std::filesystem::path dir, TopicSettings
   publish_segments_locked();
 }
 
-Partition::~Partition() { close(); }
+Partition::~Partition() {
+  close();
+}
 
 std::string Partition::where() const {
   return fmt::format("topic {} partition {}", id_.topic, id_.partition.value());
@@ -111,9 +114,9 @@ void Partition::append(ByteView batch, AppendCallback done) {
                                         batch.subspan(kBatchHeaderSize), meta, now);
       }
       if (!ready.ok()) {
-        outcome = Status(Errc::kStorage,
-                         fmt::format("{}: append of {} bytes at offset {} failed: {}", where(),
-                                     batch.size(), base, ready.message()));
+        outcome =
+            Status(Errc::kStorage, fmt::format("{}: append of {} bytes at offset {} failed: {}",
+                                               where(), batch.size(), base, ready.message()));
       } else {
         log_end_offset_ = Offset(last + 1);
         records_appended_.fetch_add(static_cast<uint64_t>(header->record_count),
@@ -122,7 +125,8 @@ void Partition::append(ByteView batch, AppendCallback done) {
         AppendResult result{Offset(base), Offset(last), segments_.front()->base_offset()};
         if (settings_.flush.mode == FlushPolicy::Mode::kAlways) {
           // Acknowledged, and visible, once an fdatasync covers it (flush_locked).
-          pending_.push_back(PendingAppend{Offset(last), result, std::move(done)});
+          // The callback now belongs to the pending entry; `outcome` stays empty.
+          pending_.push_back(PendingAppend{Offset(last), result, std::exchange(done, nullptr)});
           schedule_flush_locked(Duration::zero());
         } else {
           commit_locked(log_end_offset_);
@@ -162,9 +166,9 @@ bool Partition::should_roll_locked(uint64_t batch_size, int64_t last_offset,
 }
 
 Status Partition::roll_locked(std::chrono::system_clock::time_point now) {
-  CAUDAL_ASSIGN_OR_RETURN(std::shared_ptr<Segment> next,
-                          Segment::create(*options_.fs, dir_, log_end_offset_,
-                                          options_.index_interval_bytes, now));
+  CAUDAL_ASSIGN_OR_RETURN(
+      std::shared_ptr<Segment> next,
+      Segment::create(*options_.fs, dir_, log_end_offset_, options_.index_interval_bytes, now));
   segments_.push_back(std::move(next));
   directory_dirty_ = true;
   publish_segments_locked();
@@ -308,8 +312,8 @@ Status Partition::write_recovery_point_locked(bool clean_shutdown) {
     for (size_t i = 0; i < segments_.size(); ++i) {
       const Segment& s = *segments_[i];
       if (i + 1 == segments_.size() || s.synced_size() < s.written_size()) {
-        point = RecoveryPoint{s.base_offset(), s.synced_size(), s.synced_next_offset(),
-                              clean_shutdown};
+        point =
+            RecoveryPoint{s.base_offset(), s.synced_size(), s.synced_next_offset(), clean_shutdown};
         break;
       }
     }
@@ -494,9 +498,9 @@ Result<RetentionResult> Partition::enforce_retention() {
     std::lock_guard lock(mutex_);
     auto now = options_.clock->wall_now();
     if (!closed_.load() && settings_.retention) {
-      int64_t cutoff = to_millis(now) - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            *settings_.retention)
-                                            .count();
+      int64_t cutoff =
+          to_millis(now) -
+          std::chrono::duration_cast<std::chrono::milliseconds>(*settings_.retention).count();
       auto expired = [&](const Segment& s) {
         int64_t newest = s.max_timestamp();
         if (newest < 0) {

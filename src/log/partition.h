@@ -192,7 +192,7 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
     std::function<void()> notify;
   };
 
-  Partition(TopicPartition id, std::filesystem::path dir, TopicSettings settings,
+  Partition(TopicPartition id, std::filesystem::path dir, const TopicSettings& settings,
             const PartitionOptions& options, SegmentList segments);
 
   std::string where() const;
@@ -243,7 +243,7 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   SegmentList segments_;
   Offset log_end_offset_;  // next offset to assign
   std::deque<PendingAppend> pending_;
-  Status failed_;          // sticky, after a failed fdatasync
+  Status failed_;  // sticky, after a failed fdatasync
   bool flush_scheduled_ = false;
   std::chrono::steady_clock::time_point scheduled_due_;
   bool directory_dirty_ = false;  // a segment file was created since the last directory sync

@@ -10,7 +10,9 @@
 namespace caudal::log {
 namespace {
 
-bool is_not_found(const Status& s) { return s.code() == std::errc::no_such_file_or_directory; }
+bool is_not_found(const Status& s) {
+  return s.code() == std::errc::no_such_file_or_directory;
+}
 
 // Reads the recovery point; nullopt (with a note) when it is missing or unreadable, in which
 // case every segment is checked in full.
@@ -61,9 +63,9 @@ Result<RecoveredPartition> recover_partition(FileSystem& fs, const std::filesyst
     bool orphan_index = false;
     if (name.ends_with(".index")) {
       std::string log_name = name.substr(0, name.size() - 6) + ".log";
-      orphan_index = !Segment::parse_log_file_name(log_name) ||
-                     !std::binary_search(bases.begin(), bases.end(),
-                                         *Segment::parse_log_file_name(log_name));
+      orphan_index =
+          !Segment::parse_log_file_name(log_name) ||
+          !std::binary_search(bases.begin(), bases.end(), *Segment::parse_log_file_name(log_name));
     }
     if (stale_tmp || orphan_index) {
       CAUDAL_RETURN_IF_ERROR(fs.remove_file(dir / name));
@@ -106,12 +108,11 @@ Result<RecoveredPartition> recover_partition(FileSystem& fs, const std::filesyst
     // A segment must start where the previous one ended; one that does not (it follows a cut
     // tail) holds nothing that can be served, and neither does anything after it. After a
     // segment damaged at rest the end is unknown, so the next one is taken as it is.
-    if (!out.segments.empty() && !previous_damaged &&
-        out.segments.back()->next_offset() != base) {
-      out.notes.push_back(fmt::format(
-          "removed {} segment(s) from {} on: they do not follow on from offset {}",
-          bases.size() - i, Segment::log_file_name(base),
-          out.segments.back()->next_offset().value()));
+    if (!out.segments.empty() && !previous_damaged && out.segments.back()->next_offset() != base) {
+      out.notes.push_back(
+          fmt::format("removed {} segment(s) from {} on: they do not follow on from offset {}",
+                      bases.size() - i, Segment::log_file_name(base),
+                      out.segments.back()->next_offset().value()));
       CAUDAL_RETURN_IF_ERROR(segment->remove_files());
       for (size_t j = i + 1; j < bases.size(); ++j) {
         CAUDAL_ASSIGN_OR_RETURN(std::shared_ptr<Segment> later,
@@ -125,8 +126,8 @@ Result<RecoveredPartition> recover_partition(FileSystem& fs, const std::filesyst
     uint64_t checked_from = std::min<uint64_t>(trusted_end, r.valid_size + r.cut_bytes);
     out.bytes_checked += r.valid_size + r.cut_bytes - checked_from;
     if (r.index_rebuilt) {
-      out.notes.push_back(fmt::format("{}: index missing or inconsistent, rebuilt",
-                                      Segment::log_file_name(base)));
+      out.notes.push_back(
+          fmt::format("{}: index missing or inconsistent, rebuilt", Segment::log_file_name(base)));
     }
     previous_damaged = r.damaged_at.has_value();
     if (r.damaged_at) {

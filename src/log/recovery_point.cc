@@ -32,9 +32,8 @@ Bytes RecoveryPoint::encode() const {
 
 Result<RecoveryPoint> RecoveryPoint::decode(ByteView bytes) {
   if (bytes.size() != kEncodedSize) {
-    return Status(Errc::kCorruptData,
-                  fmt::format("recovery point is {} bytes, expected {}", bytes.size(),
-                              kEncodedSize));
+    return Status(Errc::kCorruptData, fmt::format("recovery point is {} bytes, expected {}",
+                                                  bytes.size(), kEncodedSize));
   }
   if (std::memcmp(bytes.data(), kMagic, 4) != 0 || bytes[4] != kVersion) {
     return Status(Errc::kCorruptData, "recovery point has an unknown magic or version");

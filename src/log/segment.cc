@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kOffsetDigits = 20;
 
-bool is_not_found(const Status& s) { return s.code() == std::errc::no_such_file_or_directory; }
+bool is_not_found(const Status& s) {
+  return s.code() == std::errc::no_such_file_or_directory;
+}
 
 }  // namespace
 
@@ -176,10 +178,10 @@ Result<SegmentRecovery> Segment::recover(uint64_t trusted_end, bool cut_damage) 
       CAUDAL_ASSIGN_OR_RETURN(std::optional<ScannedBatch> next, scanner.next());
       if (!next) return Status();
       if (next->header.base_offset != expected.value()) {
-        return Status(Errc::kCorruptData,
-                      fmt::format("{} byte {}: batch has base offset {}, expected {}",
-                                  log_path_.string(), next->position, next->header.base_offset,
-                                  expected.value()));
+        return Status(
+            Errc::kCorruptData,
+            fmt::format("{} byte {}: batch has base offset {}, expected {}", log_path_.string(),
+                        next->position, next->header.base_offset, expected.value()));
       }
       index_.add_batch(expected, next->position, next->header.max_timestamp);
       expected = Offset(next->header.last_offset() + 1);

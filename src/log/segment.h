@@ -45,9 +45,9 @@ struct BatchMeta {
 
 // How recovery left a segment (see Segment::recover).
 struct SegmentRecovery {
-  uint64_t valid_size = 0;   // bytes kept
-  uint64_t cut_bytes = 0;    // bytes removed from the tail
-  std::string cut_reason;    // why they were removed (empty when nothing was cut)
+  uint64_t valid_size = 0;  // bytes kept
+  uint64_t cut_bytes = 0;   // bytes removed from the tail
+  std::string cut_reason;   // why they were removed (empty when nothing was cut)
   bool index_rebuilt = false;
   // Set when the walk of trusted bytes met damage: the segment's batches after this position
   // could not be indexed (reads of them report the damage).

@@ -90,10 +90,10 @@ size_t SegmentIndex::load(ByteView file_bytes, uint64_t size_limit) {
   IndexEntry previous;
   for (size_t i = 0; i < count && !full(); ++i) {
     IndexEntry e = decode_entry(file_bytes.data() + i * kEntrySize);
-    bool consistent = e.position < size_limit && e.position > 0 &&
-                      (i == 0 || (e.relative_offset > previous.relative_offset &&
-                                  e.position > previous.position &&
-                                  e.max_timestamp >= previous.max_timestamp));
+    bool consistent =
+        e.position < size_limit && e.position > 0 &&
+        (i == 0 || (e.relative_offset > previous.relative_offset &&
+                    e.position > previous.position && e.max_timestamp >= previous.max_timestamp));
     if (!consistent) break;
     entries_.push_back(e);
     previous = e;

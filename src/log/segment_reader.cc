@@ -12,17 +12,16 @@ namespace caudal::log {
 namespace {
 
 // Index entries lie about one interval apart, so finding a batch from one reads little.
-constexpr size_t kLocateBufferBytes = 16 * 1024;
+constexpr size_t kLocateBufferBytes = size_t{16} * 1024;
 
 Status damage(const Segment& segment, uint64_t position, Offset expected,
               const RecordBatchHeader* header, std::string_view what) {
-  std::string offsets = header != nullptr && header->base_offset == expected.value()
-                            ? fmt::format("offsets {}..{}", header->base_offset,
-                                          header->last_offset())
-                            : fmt::format("offsets from {}", expected.value());
-  return Status(Errc::kCorruptData,
-                fmt::format("{} ({} byte {}) are damaged: {}", offsets,
-                            segment.log_path().string(), position, what));
+  std::string offsets =
+      header != nullptr && header->base_offset == expected.value()
+          ? fmt::format("offsets {}..{}", header->base_offset, header->last_offset())
+          : fmt::format("offsets from {}", expected.value());
+  return Status(Errc::kCorruptData, fmt::format("{} ({} byte {}) are damaged: {}", offsets,
+                                                segment.log_path().string(), position, what));
 }
 
 // The checks that need only the header: those a batch stored by this log always passes.
@@ -115,9 +114,9 @@ Result<bool> copy_batches(const Segment& segment, BatchPosition at, uint64_t lim
         }
         // The first batch is larger than the budget: read the rest of it.
         out.bytes.resize(p + size);
-        CAUDAL_ASSIGN_OR_RETURN(
-            size_t rest, file.read_at(batch_position + (end - p),
-                                      std::span(out.bytes.data() + end, p + size - end)));
+        CAUDAL_ASSIGN_OR_RETURN(size_t rest,
+                                file.read_at(batch_position + (end - p),
+                                             std::span(out.bytes.data() + end, p + size - end)));
         end += rest;
         if (p + size > end) {
           out.bytes.resize(p);
@@ -185,8 +184,7 @@ Result<bool> collect_ranges(const Segment& segment, BatchPosition at, uint64_t l
 }
 
 Result<std::optional<TimestampLookup>> find_batch_by_timestamp(const Segment& segment,
-                                                               int64_t timestamp,
-                                                               uint64_t limit,
+                                                               int64_t timestamp, uint64_t limit,
                                                                Offset high_watermark) {
   IndexPoint start = segment.index().before_timestamp(timestamp);
   BatchScanner scanner(*segment.file(), start.position, limit, BatchScanner::Check::kFraming);

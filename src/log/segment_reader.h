@@ -42,8 +42,7 @@ Result<bool> collect_ranges(const Segment& segment, BatchPosition at, uint64_t l
 
 // The first batch below the high watermark with max_timestamp >= `timestamp`.
 Result<std::optional<TimestampLookup>> find_batch_by_timestamp(const Segment& segment,
-                                                               int64_t timestamp,
-                                                               uint64_t limit,
+                                                               int64_t timestamp, uint64_t limit,
                                                                Offset high_watermark);
 
 }  // namespace caudal::log

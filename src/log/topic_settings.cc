@@ -20,9 +20,13 @@ constexpr int64_t kMaxSegmentBytes = (int64_t{1} << 31) - 1;
 constexpr int64_t kMaxMaxMessageBytes = int64_t{1} << 30;
 constexpr size_t kMaxTopicNameLength = 249;
 
-int64_t to_millis(Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+int64_t to_millis(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
 
-Status invalid(std::string message) { return Status(Errc::kInvalidConfig, std::move(message)); }
+Status invalid(std::string message) {
+  return Status(Errc::kInvalidConfig, std::move(message));
+}
 
 std::string optional_millis(const std::optional<Duration>& d) {
   return d ? std::to_string(to_millis(*d)) : "-1";
@@ -123,9 +127,9 @@ Result<TopicSettings> TopicSettings::parse(std::string_view text, std::string_vi
       CAUDAL_ASSIGN_OR_RETURN(s.flush, parse_flush(value, where));
       continue;
     }
-    constexpr std::string_view kIntegerKeys[] = {"partitions",     "retention_ms",
+    constexpr std::string_view kIntegerKeys[] = {"partitions",      "retention_ms",
                                                  "retention_bytes", "segment_bytes",
-                                                 "segment_age_ms", "max_message_bytes"};
+                                                 "segment_age_ms",  "max_message_bytes"};
     if (std::find(std::begin(kIntegerKeys), std::end(kIntegerKeys), key) ==
         std::end(kIntegerKeys)) {
       return invalid(fmt::format("{}: unknown setting '{}'", where, key));

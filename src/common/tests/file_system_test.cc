@@ -1,8 +1,8 @@
 #include "common/file_system.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 #include "common/fault_injecting_file_system.h"
 

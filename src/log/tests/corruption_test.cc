@@ -1,9 +1,9 @@
 // Damage at rest: random bytes flipped in closed segments are found when read, reported with
 // topic, partition and offsets, and never returned as data.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "log/errc.h"
 #include "log/partition.h"
@@ -17,7 +17,7 @@ using testing::split_batches;
 class CorruptionTest : public testing::PartitionFixture {};
 
 TEST_F(CorruptionTest, FlippedBytesAreDetectedReportedAndNeverServed) {
-  TopicSettings s = settings_with(FlushPolicy::none(), 8 * 1024);
+  TopicSettings s = settings_with(FlushPolicy::none(), int64_t{8} * 1024);
   std::map<int64_t, Bytes> original;  // base offset -> stored batch
   {
     auto p = open_partition(s);

@@ -5,19 +5,18 @@
 // batch is there with identical bytes and that everything readable is a batch the child
 // wrote, in order, with nothing after a torn write. Then the next round appends to the same
 // log. Seed: CAUDAL_CRASH_SEED (printed on failure); rounds: CAUDAL_CRASH_ROUNDS.
-#include <gtest/gtest.h>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <random>
+#include <signal.h>
 #include <thread>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "log/log.h"
 #include "log/tests/storage_test_support.h"
@@ -38,8 +37,8 @@ struct Ack {
 // The batch a writer appends as its `sequence`-th: content derived from both, and both
 // written at the start of the records region so the parent can tell which batch it reads.
 Bytes crash_batch(uint32_t writer, uint32_t sequence) {
-  Bytes b = testing::make_batch(static_cast<int32_t>(1 + sequence % 3), 24 + (sequence * 7919) % 400,
-                                writer * 100'003 + sequence);
+  Bytes b = testing::make_batch(static_cast<int32_t>(1 + sequence % 3),
+                                24 + (sequence * 7919) % 400, writer * 100'003 + sequence);
   store_be32(b.data() + kBatchHeaderSize, writer);
   store_be32(b.data() + kBatchHeaderSize + 4, sequence);
   seal_batch_crc(b.data(), b.size());
@@ -126,7 +125,7 @@ TEST(LogCrashTest, AcknowledgedAppendsSurviveSigkillAndTornTails) {
     ASSERT_TRUE(log.ok()) << log.status().to_string();
     TopicSettings s;
     s.flush = FlushPolicy::always();
-    s.segment_bytes = 16 * 1024;
+    s.segment_bytes = int64_t{16} * 1024;
     ASSERT_TRUE((*log)->create_topic(kTopic, s).ok());
   }
 
@@ -157,8 +156,7 @@ TEST(LogCrashTest, AcknowledgedAppendsSurviveSigkillAndTornTails) {
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited by itself with " << WEXITSTATUS(status);
-    ssize_t n;
-    while ((n = ::read(pipe_fds[0], &ack, sizeof ack)) == sizeof ack) acked[ack.base_offset] = ack;
+    while (::read(pipe_fds[0], &ack, sizeof ack) == sizeof ack) acked[ack.base_offset] = ack;
     ::close(pipe_fds[0]);
 
     if (random() % 2 == 0) {
@@ -200,8 +198,7 @@ TEST(LogCrashTest, AcknowledgedAppendsSurviveSigkillAndTornTails) {
   }
   auto elapsed = std::chrono::steady_clock::now() - started;
   std::printf("crash test: %d rounds (%zu with a torn tail), %zu acknowledged appends, %.1f s\n",
-              rounds, torn_rounds, acked.size(),
-              std::chrono::duration<double>(elapsed).count());
+              rounds, torn_rounds, acked.size(), std::chrono::duration<double>(elapsed).count());
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "log/log.h"
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "log/errc.h"
 #include "log/tests/storage_test_support.h"
@@ -46,8 +46,7 @@ TEST_F(LogTest, CreatesListsDescribesAndDeletesTopics) {
   EXPECT_EQ(log->list_topics(), (std::vector<std::string>{"alerts", "orders"}));
 
   EXPECT_EQ(log->create_topic("orders", settings(1)).code(), make_error_code(Errc::kTopicExists));
-  EXPECT_EQ(log->create_topic("a/b", settings(1)).code(),
-            make_error_code(Errc::kInvalidTopicName));
+  EXPECT_EQ(log->create_topic("a/b", settings(1)).code(), make_error_code(Errc::kInvalidTopicName));
   TopicSettings bad = settings(1);
   bad.segment_bytes = 1;
   EXPECT_EQ(log->create_topic("fine", bad).code(), make_error_code(Errc::kInvalidConfig));
@@ -164,10 +163,10 @@ TEST_F(LogTest, ExportsPerPartitionMetrics) {
   EXPECT_NE(text.find("caudal_log_records_appended_total{topic=\"orders\",partition=\"1\"} 5"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find(fmt::format(
-                "caudal_log_bytes_appended_total{{topic=\"orders\",partition=\"1\"}} {}",
-                batch.size())),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(fmt::format(
+          "caudal_log_bytes_appended_total{{topic=\"orders\",partition=\"1\"}} {}", batch.size())),
+      std::string::npos);
   EXPECT_NE(text.find("caudal_log_end_offset{topic=\"orders\",partition=\"1\"} 5"),
             std::string::npos);
   EXPECT_NE(text.find("caudal_log_segments{topic=\"orders\",partition=\"0\"} 1"),

@@ -1,11 +1,11 @@
 #include "log/partition.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <future>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "log/errc.h"
 #include "log/tests/partition_test_fixture.h"
@@ -241,11 +241,12 @@ TEST_F(PartitionTest, FlushAlwaysAcknowledgesAndShowsOnlyWhatIsSynced) {
 }
 
 TEST_F(PartitionTest, FlushAlwaysWithConcurrentAppendersLosesNothing) {
-  auto p = open_partition(settings_with(FlushPolicy::always(), 64 * 1024));
+  auto p = open_partition(settings_with(FlushPolicy::always(), int64_t{64} * 1024));
   constexpr int kThreads = 4;
   constexpr int kPerThread = 50;
   std::vector<std::thread> threads;
   std::vector<std::vector<int64_t>> offsets(kThreads);
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
@@ -258,7 +259,7 @@ TEST_F(PartitionTest, FlushAlwaysWithConcurrentAppendersLosesNothing) {
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(p->high_watermark(), Offset(kThreads * kPerThread * 2));
+  EXPECT_EQ(p->high_watermark(), Offset(int64_t{kThreads} * kPerThread * 2));
   auto batches = split_batches(read_everything(*p));
   EXPECT_EQ(batches.size(), static_cast<size_t>(kThreads * kPerThread));
 }

@@ -2,11 +2,11 @@
 // file system over the real one, a manual clock and a flusher.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "common/clock.h"
 #include "common/fault_injecting_file_system.h"

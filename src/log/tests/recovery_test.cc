@@ -58,8 +58,7 @@ TEST_F(RecoveryTest, TornTailIsCutAndAppendsContinueAfterIt) {
   truncate_file(last, size - kBatchSize / 2);
 
   auto recovered = open_partition_in(image, s);
-  EXPECT_TRUE(has_note("topic orders partition 3: " + Segment::log_file_name(Offset(34)) +
-                       ": cut"))
+  EXPECT_TRUE(has_note("topic orders partition 3: " + Segment::log_file_name(Offset(34)) + ": cut"))
       << ::testing::PrintToString(notes_);
   EXPECT_TRUE(has_note("not shut down cleanly"));
   EXPECT_EQ(recovered->high_watermark(), Offset(58));
@@ -71,7 +70,7 @@ TEST_F(RecoveryTest, TornTailIsCutAndAppendsContinueAfterIt) {
 }
 
 TEST_F(RecoveryTest, OnlyBytesAfterTheRecoveryPointAreChecked) {
-  TopicSettings s = settings_with(FlushPolicy::none(), 64 * 1024);
+  TopicSettings s = settings_with(FlushPolicy::none(), int64_t{64} * 1024);
   auto p = open_partition(s);
   fill(*p, 600);  // about 4 segments
   ASSERT_TRUE(p->flush().ok());
@@ -92,13 +91,14 @@ TEST_F(RecoveryTest, OnlyBytesAfterTheRecoveryPointAreChecked) {
 }
 
 TEST_F(RecoveryTest, GarbageAndMissingIndexesAreRebuilt) {
-  TopicSettings s = settings_with(FlushPolicy::none(), 16 * 1024);
+  TopicSettings s = settings_with(FlushPolicy::none(), int64_t{16} * 1024);
   auto p = open_partition(s);
   Bytes all = fill(*p, 100);
   p->close();
   p.reset();
   {
-    std::FILE* f = std::fopen((partition_dir() / Segment::index_file_name(Offset(0))).c_str(), "r+");
+    std::FILE* f =
+        std::fopen((partition_dir() / Segment::index_file_name(Offset(0))).c_str(), "r+");
     std::fputs("this is not an index, not at all, not even close", f);
     std::fclose(f);
   }
@@ -116,7 +116,7 @@ TEST_F(RecoveryTest, GarbageAndMissingIndexesAreRebuilt) {
 }
 
 TEST_F(RecoveryTest, MissingOrCorruptRecoveryPointMeansCheckingEverything) {
-  TopicSettings s = settings_with(FlushPolicy::none(), 16 * 1024);
+  TopicSettings s = settings_with(FlushPolicy::none(), int64_t{16} * 1024);
   auto p = open_partition(s);
   Bytes all = fill(*p, 60);
   p->close();

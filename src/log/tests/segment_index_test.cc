@@ -11,7 +11,7 @@ namespace {
 // (The index is neither copyable nor movable: readers hold on to its entries.)
 void fill(SegmentIndex& index, int batches) {
   for (int i = 0; i < batches; ++i) {
-    index.add_batch(Offset(1000 + 10 * i), 1000u * i, 100 + 10 * i);
+    index.add_batch(Offset(1000 + 10 * i), uint64_t{1000} * i, 100 + 10 * i);
   }
 }
 

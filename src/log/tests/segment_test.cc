@@ -28,7 +28,8 @@ class SegmentTest : public ::testing::Test {
       int64_t base = segment.next_offset().value();
       Bytes header = as_stored(Bytes(batch.begin(), batch.begin() + kBatchHeaderSize), base);
       BatchMeta meta{Offset(base), Offset(base + 2), 0, 0, 1000 + i};
-      EXPECT_TRUE(segment.write(header, ByteView(batch).subspan(kBatchHeaderSize), meta, now_).ok());
+      EXPECT_TRUE(
+          segment.write(header, ByteView(batch).subspan(kBatchHeaderSize), meta, now_).ok());
       stored.push_back(as_stored(batch, base));
     }
     segment.commit_through(Offset(segment.next_offset().value() - 1));
@@ -48,8 +49,8 @@ class SegmentTest : public ::testing::Test {
     BatchRead out;
     auto position = locate_batch(segment, segment.base_offset(), segment.committed_size());
     EXPECT_TRUE(position.ok() && position->has_value());
-    auto more = copy_batches(segment, **position, segment.committed_size(), Offset(1 << 30),
-                             1 << 30, out);
+    auto more =
+        copy_batches(segment, **position, segment.committed_size(), Offset(1 << 30), 1 << 30, out);
     EXPECT_TRUE(more.ok()) << more.status().to_string();
     return out.bytes;
   }
@@ -106,15 +107,15 @@ TEST_F(SegmentTest, CopyHonoursBudgetHighWatermarkAndTakesOneWholeBatch) {
   EXPECT_EQ(two.next_offset, Offset(106));
 
   BatchRead tiny;
-  ASSERT_TRUE(copy_batches(*segment, BatchPosition{0, Offset(100)}, limit, Offset(1000), 1, tiny)
-                  .ok());
+  ASSERT_TRUE(
+      copy_batches(*segment, BatchPosition{0, Offset(100)}, limit, Offset(1000), 1, tiny).ok());
   EXPECT_EQ(tiny.batch_count, 1);
   EXPECT_EQ(tiny.bytes, stored[0]);
 
   BatchRead below_hwm;
-  ASSERT_TRUE(copy_batches(*segment, BatchPosition{0, Offset(100)}, limit, Offset(109), 1 << 20,
-                           below_hwm)
-                  .ok());
+  ASSERT_TRUE(
+      copy_batches(*segment, BatchPosition{0, Offset(100)}, limit, Offset(109), 1 << 20, below_hwm)
+          .ok());
   EXPECT_EQ(below_hwm.batch_count, 3);
 
   BatchRead all;

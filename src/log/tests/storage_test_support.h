@@ -3,11 +3,11 @@
 // region: the storage engine never looks inside one, it only checks the header and the CRC.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "common/bytes.h"
 #include "log/record_batch_header.h"

@@ -79,8 +79,7 @@ TEST(TopicSettingsTest, TopicNamesFollowKafkaRules) {
   Status too_long = validate_topic_name(std::string(250, 'x'));
   EXPECT_NE(too_long.message().find("at most 249"), std::string::npos);
   Status slash = validate_topic_name("a/b");
-  EXPECT_NE(slash.message().find("byte 0x2f at position 1"), std::string::npos)
-      << slash.message();
+  EXPECT_NE(slash.message().find("byte 0x2f at position 1"), std::string::npos) << slash.message();
 }
 
 }  // namespace
