@@ -77,13 +77,27 @@ Status encode_request_header(const RequestHeader& header, ByteWriter& out);
 void encode_response_header(int32_t correlation_id, const ApiInfo& api, int16_t api_version,
                             ByteWriter& out);
 
+// Room for either response header (correlation id, and a tagged-field section in v1), so a
+// frame's buffer is allocated once.
+inline constexpr size_t kMaxResponseHeaderSize = 4 + 1;
+
+// Bytes encode_message() writes for `body` at `version`, or 0 for a version the API does not
+// serve (encode_message then fails anyway).
+template <Message M>
+size_t encoded_body_size(const M& body, int16_t version) {
+  const ApiInfo& api = api_info(M::kApiKey);
+  if (!api.supports(version)) return 0;
+  bool flexible = api.is_flexible(version);
+  return codec_detail::encoded_size(body, version, flexible, flexible);
+}
+
 // A whole response frame (size prefix, header, body) for version `version` of the response.
 // ApiVersions refusing a version it does not know answers in v0 (brief §1), so its handler
 // passes 0 here whatever the request's version.
 template <Message M>
 Result<Bytes> encode_response_frame(const M& body, int16_t version, int32_t correlation_id) {
   static_assert(!M::kIsRequest);
-  ByteWriter out;
+  ByteWriter out(kFrameSizePrefix + kMaxResponseHeaderSize + encoded_body_size(body, version));
   size_t start = begin_frame(out);
   encode_response_header(correlation_id, api_info(M::kApiKey), version, out);
   CAUDAL_RETURN_IF_ERROR(encode_message(body, version, out));
@@ -98,7 +112,10 @@ Result<Bytes> encode_request_frame(const M& body, int16_t version, int32_t corre
   static_assert(M::kIsRequest);
   RequestHeader header{static_cast<int16_t>(M::kApiKey), version, correlation_id,
                        std::move(client_id)};
-  ByteWriter out;
+  int16_t header_version = request_header_version(api_info(M::kApiKey), version);
+  size_t header_size =
+      codec_detail::encoded_size(header, header_version, header_version >= 2, false);
+  ByteWriter out(kFrameSizePrefix + header_size + encoded_body_size(body, version));
   size_t start = begin_frame(out);
   CAUDAL_RETURN_IF_ERROR(encode_request_header(header, out));
   CAUDAL_RETURN_IF_ERROR(encode_message(body, version, out));

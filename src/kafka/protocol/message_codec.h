@@ -175,6 +175,37 @@ size_t min_wire_size(int16_t version, bool flexible, bool compact) {
   }
 }
 
+// The exact number of bytes encode_value() writes for `value`, for a message it can encode; used
+// to size a frame's buffer once instead of growing it.
+template <typename T>
+size_t encoded_size(const T& value, int16_t version, bool flexible, bool compact) {
+  if constexpr (schema::FixedWidth<T>) {
+    return min_wire_size<T>(version, flexible, compact);
+  } else if constexpr (schema::IsOptional<T>::value) {
+    if (value.has_value()) return encoded_size(*value, version, flexible, compact);
+    return min_wire_size<T>(version, flexible, compact);
+  } else if constexpr (schema::LengthPrefixed<T>) {
+    size_t total = compact ? varint_size(uint64_t{value.size()} + 1)
+                           : min_wire_size<T>(version, flexible, compact);
+    if constexpr (schema::IsVector<T>::value) {
+      for (const auto& element : value) total += encoded_size(element, version, flexible, compact);
+    } else {
+      total += value.size();
+    }
+    return total;
+  } else {
+    size_t total = flexible ? 1 : 0;  // the empty tagged-field section
+    schema::visit_fields<T>([&](const auto& f) {
+      if (f.versions.contains(version)) {
+        total +=
+            encoded_size(value.*(f.member), version, flexible, flexible && f.compact_when_flexible);
+      }
+      return true;
+    });
+    return total;
+  }
+}
+
 // ---- decode ----
 
 template <typename T>

@@ -28,6 +28,7 @@ void expect_round_trip(int16_t version, uint32_t seed) {
   ByteWriter first;
   Status encoded = encode_message(original, version, first);
   ASSERT_TRUE(encoded.ok()) << encoded.to_string();
+  EXPECT_EQ(encoded_body_size(original, version), first.size());
 
   Result<M> decoded = decode_message<M>(first.view(), version);
   ASSERT_TRUE(decoded.ok()) << decoded.status().to_string();
@@ -70,6 +71,7 @@ TEST(RoundTripTest, WholeFramesThroughTheHeaders) {
 
   ByteView payload = ByteView(*frame).subspan(kFrameSizePrefix);
   EXPECT_EQ(load_be32(frame->data()), payload.size());
+  EXPECT_EQ(frame->capacity(), frame->size());  // sized exactly, allocated once
   Result<IncomingRequest> incoming = decode_request_header(payload);
   ASSERT_TRUE(incoming.ok()) << incoming.status().to_string();
   EXPECT_EQ(incoming->api->key, ApiKey::kFetch);
