@@ -1,13 +1,13 @@
 // Request frames exactly as real clients encode them (kafka-python 2.0.2 and librdkafka 2.0.2,
 // both from Debian), kept as the request fuzzer's seed corpus: each decodes, and re-encoding
 // the decoded request gives back the client's bytes.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "kafka/protocol/headers.h"
 #include "kafka/protocol/message_codec.h"
@@ -42,9 +42,9 @@ TEST(ClientFramesTest, RealClientRequestsDecodeAndReencodeByteForByte) {
       using Request = typename decltype(api)::Request;
       Result<Request> body = decode_message<Request>(request->body, request->header.api_version);
       ASSERT_TRUE(body.ok()) << body.status().to_string();
-      Result<Bytes> frame = encode_request_frame(*body, request->header.api_version,
-                                                 request->header.correlation_id,
-                                                 request->header.client_id);
+      Result<Bytes> frame =
+          encode_request_frame(*body, request->header.api_version, request->header.correlation_id,
+                               request->header.client_id);
       ASSERT_TRUE(frame.ok()) << frame.status().to_string();
       EXPECT_EQ(Bytes(frame->begin() + kFrameSizePrefix, frame->end()), payload);
     });
