@@ -1,6 +1,6 @@
 // The typed model of caudal.yaml and how to load it. Every key, its type and default are
 // documented in docs/configuration.md; the keys themselves are declared once, in
-// root_schema.cc, listen_schema.cc and topic_schema.cc.
+// root_schema.cc, listen_schema.cc, topic_schema.cc, enrich_schema.cc and http_schema.cc.
 //
 // Loading never throws. A file with problems gives one kInvalid Status whose message lists
 // every problem (up to Diagnostics::kMaxListed), one per line, in file order, as
@@ -39,6 +39,16 @@ struct FlushPolicy {
   friend bool operator==(const FlushPolicy&, const FlushPolicy&) = default;
 };
 
+// Metadata the HTTP gateway adds to every event it appends to a topic, as Kafka record headers
+// (docs/http-api.md §Enrichment). All off by default.
+struct EnrichConfig {
+  bool received_at = false;     // caudal.received_at: arrival time, RFC 3339 UTC with milliseconds
+  bool event_id = false;        // caudal.event_id: a UUIDv7 unique to the event
+  bool client_address = false;  // caudal.client_address: the sender's IP address
+  bool host = false;            // caudal.host: the name of the host Caudal runs on
+  std::set<std::string> secret_keys;
+};
+
 struct TopicConfig {
   int32_t partitions = 1;                   // 1..10000
   std::optional<Duration> retention;        // unset = keep forever
@@ -47,6 +57,41 @@ struct TopicConfig {
   std::optional<Duration> segment_age;      // roll a segment older than this
   uint32_t max_message_bytes = 1u << 20;    // 1 MiB; largest batch accepted, <= segment_bytes
   FlushPolicy flush;
+  EnrichConfig enrich;  // used by the HTTP gateway only
+  std::set<std::string> secret_keys;
+};
+
+// One Splunk HEC token: what a sender puts in `Authorization: Splunk <token>`.
+struct HecTokenConfig {
+  std::string token;  // put it in the environment (${HEC_TOKEN}) so it is never shown
+  std::string topic;  // where events that name no index go
+  std::set<std::string> secret_keys;
+};
+
+// Index names (or patterns with `*`) mapped to topics, for `_bulk` and HEC.
+using IndexTopics = std::map<std::string, std::string>;
+
+struct BulkConfig {
+  // An index not listed here goes to the topic of the same name.
+  IndexTopics indexes;
+  std::set<std::string> secret_keys;
+};
+
+struct HecConfig {
+  std::map<std::string, HecTokenConfig> tokens;  // by a name used in logs; none: HEC refuses all
+  // An event naming an index not listed here is refused (HEC code 7, "Incorrect index").
+  IndexTopics indexes;
+  std::set<std::string> secret_keys;
+};
+
+// The HTTP listener's limits and its ingest APIs (docs/http-api.md).
+struct HttpConfig {
+  uint64_t max_body_bytes = 64ull << 20;  // as received, and again after Content-Encoding
+  uint32_t max_header_bytes = 64u << 10;
+  Duration header_timeout = std::chrono::seconds(10);  // to receive a request's headers
+  Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
+  BulkConfig bulk;
+  HecConfig hec;
   std::set<std::string> secret_keys;
 };
 
@@ -54,6 +99,7 @@ struct Config {
   std::filesystem::path source_file;  // as given
   std::filesystem::path data_dir;     // relative paths resolve against the config file's folder
   ListenConfig listen;
+  HttpConfig http;
   bool auto_create_topics = true;
   TopicConfig topic_defaults;  // each topic's unset keys inherit from it
   std::map<std::string, TopicConfig>
@@ -80,5 +126,10 @@ std::string render_redacted(const Config& config);
 // Whether `name` may name a topic: 1..249 characters from [a-zA-Z0-9._-], not "." or "..".
 // The same rule as Kafka's, so any Kafka client can use every topic.
 bool is_valid_topic_name(std::string_view name);
+
+// Whether `name` may be a key of an index map (IndexTopics): an index name, or a pattern where
+// `*` matches any run of characters; 1..255 characters, none of them a space, control
+// character or one of \ / ? " < > | , #.
+bool is_valid_index_pattern(std::string_view name);
 
 }  // namespace caudal::config

@@ -16,6 +16,8 @@ void emit(const Node& node, YAML::Emitter& out) {
       out << YAML::EndSeq;
       break;
     case Node::Kind::kMap:
+      // An empty section stays on its key's line (`indexes: {}`).
+      if (node.entries.empty()) out << YAML::Flow;
       out << YAML::BeginMap;
       for (const Node::Entry& entry : node.entries) {
         out << YAML::Key << entry.key << YAML::Value;

@@ -18,6 +18,8 @@ const ObjectSchema<Config>& root_schema() {
     s.scalar("data_dir", &Config::data_dir, path_type(),
              "the folder where Caudal keeps topics and state", Presence::kRequired);
     s.object("listen", &Config::listen, listen_schema(), "addresses Caudal listens on");
+    s.object("http", &Config::http, http_schema(),
+             "limits of the HTTP listener and its Elasticsearch and Splunk HEC ingest APIs");
     s.scalar("auto_create_topics", &Config::auto_create_topics, boolean_type(),
              "create a topic with the topic defaults when a client first uses it");
     // Declared before `topics`: each topic starts from the defaults read here.

@@ -93,6 +93,13 @@ struct NamedMap {
   std::function<V(const T& parent)> initial;
 };
 
+// What the keys of a map of scalars may be (ObjectSchema::scalar_map).
+struct MapKeys {
+  std::string expected;      // for a value that is not a map: "expected a map of index names ..."
+  std::string expected_key;  // for a bad key: "expected an index name of ..."
+  std::function<bool(std::string_view)> valid_key;
+};
+
 // Fields are read in the order they are declared, not the order of the file, so a field may
 // depend on one declared before it; errors are sorted into file order afterwards.
 // Schemas are built once (function-local statics) and are immutable afterwards: thread-safe.
@@ -176,6 +183,59 @@ class ObjectSchema final : public SchemaInfo {
           map.kind = Node::Kind::kMap;
           for (const auto& [key, item] : in.*member) {
             map.entries.push_back(Node::Entry{key, Position{}, spec.values->emit(item)});
+          }
+          return map;
+        });
+    return *this;
+  }
+
+  // A map of names to scalars of one type (`indexes: {nginx: web, "logs-*": logs}`). Replaces
+  // `member` when present. An entry whose value came from the environment is recorded in
+  // `secret_keys` as "<name>.<entry>".
+  template <typename V>
+  ObjectSchema& scalar_map(std::string name, std::map<std::string, V> T::*member,
+                           MapKeys keys, ValueType<V> type, std::string help) {
+    add(
+        Field{name, std::move(help), Presence::kOptional, nullptr},
+        [name, member, keys, type](const Node& value, const std::string& path, T& out,
+                                   Diagnostics& diags) {
+          if (value.invalid) return;
+          if (value.kind != Node::Kind::kMap && value.kind != Node::Kind::kNull) {
+            diags.error(value.position, path,
+                        fmt::format("{}, found {}", keys.expected, value.describe()));
+            return;
+          }
+          std::map<std::string, V> parsed;
+          std::map<std::string, Position> seen;
+          std::erase_if(out.secret_keys,
+                        [&name](const std::string& key) { return key.starts_with(name + "."); });
+          for (const Node::Entry& entry : value.entries) {
+            if (!keys.valid_key(entry.key)) {
+              diags.error(entry.key_position, path,
+                          fmt::format("{}, found '{}'", keys.expected_key, entry.key));
+              continue;
+            }
+            auto [first, inserted] = seen.emplace(entry.key, entry.key_position);
+            if (!inserted) {
+              diags.error(entry.key_position, child_path(path, entry.key),
+                          duplicate_key(first->second));
+              continue;
+            }
+            std::optional<V> item =
+                parse_scalar(type, entry.value, child_path(path, entry.key), diags);
+            if (!item.has_value()) continue;
+            if (entry.value.secret) out.secret_keys.insert(name + "." + entry.key);
+            parsed.emplace(entry.key, std::move(*item));
+          }
+          out.*member = std::move(parsed);
+        },
+        [name, member, type](const T& in) {
+          Node map;
+          map.kind = Node::Kind::kMap;
+          for (const auto& [key, item] : in.*member) {
+            map.entries.push_back(Node::Entry{
+                key, Position{},
+                scalar_node(type.format(item), in.secret_keys.contains(name + "." + key))});
           }
           return map;
         });

@@ -10,5 +10,7 @@ namespace caudal::config {
 const ObjectSchema<Config>& root_schema();          // root_schema.cc
 const ObjectSchema<ListenConfig>& listen_schema();  // listen_schema.cc
 const ObjectSchema<TopicConfig>& topic_schema();    // topic_schema.cc
+const ObjectSchema<EnrichConfig>& enrich_schema();  // enrich_schema.cc
+const ObjectSchema<HttpConfig>& http_schema();      // http_schema.cc
 
 }  // namespace caudal::config

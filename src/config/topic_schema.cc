@@ -88,6 +88,8 @@ const ObjectSchema<TopicConfig>& topic_schema() {
              "largest record batch a producer may send");
     s.scalar("flush", &TopicConfig::flush, flush_type(),
              "when appends are fsynced: always, none, or interval(DURATION)");
+    s.object("enrich", &TopicConfig::enrich, enrich_schema(),
+             "metadata the HTTP gateway adds to each event as record headers");
     s.check(check_message_fits_segment);
     return s;
   }();

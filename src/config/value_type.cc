@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "config/config.h"
 #include "config/errc.h"
 #include "config/units.h"
 
@@ -75,6 +76,30 @@ ValueType<uint32_t> size32_type(uint32_t min, uint32_t max) {
     return static_cast<uint32_t>(value);  // within [min, max], so it fits
   };
   type.format = [](const uint32_t& value) { return format_size(value); };
+  return type;
+}
+
+ValueType<std::string> text_type(std::string what) {
+  ValueType<std::string> type;
+  type.expected = fmt::format("expected {}", what);
+  type.parse = [expected = type.expected](std::string_view text) -> Result<std::string> {
+    if (text.empty()) return Status(Errc::kInvalid, expected);
+    return std::string(text);
+  };
+  type.format = [](const std::string& value) { return value; };
+  return type;
+}
+
+ValueType<std::string> topic_name_type() {
+  ValueType<std::string> type;
+  type.expected =
+      "expected a topic name of 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-' (not "
+      "'.' or '..')";
+  type.parse = [expected = type.expected](std::string_view text) -> Result<std::string> {
+    if (!is_valid_topic_name(text)) return Status(Errc::kInvalid, expected);
+    return std::string(text);
+  };
+  type.format = [](const std::string& value) { return value; };
   return type;
 }
 

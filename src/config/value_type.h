@@ -34,6 +34,10 @@ ValueType<Duration> duration_type(Duration min);
 ValueType<uint64_t> size_type(uint64_t min, uint64_t max);
 // A size that must fit 32 bits, within [min, max].
 ValueType<uint32_t> size32_type(uint32_t min, uint32_t max);
+// Any non-empty text (`what` names it in messages: "expected a token").
+ValueType<std::string> text_type(std::string what);
+// A topic name (is_valid_topic_name in config.h).
+ValueType<std::string> topic_name_type();
 // Any non-empty text, as a path. Relative paths are resolved by whoever knows the base.
 ValueType<std::filesystem::path> path_type();
 

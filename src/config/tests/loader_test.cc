@@ -138,8 +138,78 @@ TEST(LoaderTest, KeysAreNeverSubstituted) {
   Result<Config> result = parse_config("data_dir: d\n${KEY}: false\n", "caudal.yaml", env);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().message(),
-            "caudal.yaml:2:1: ${KEY}: unknown key, expected one of: data_dir, listen, "
+            "caudal.yaml:2:1: ${KEY}: unknown key, expected one of: data_dir, listen, http, "
             "auto_create_topics, topic_defaults, topics");
+}
+
+TEST(LoaderTest, HttpSectionDefaults) {
+  const Config config = parse_ok("data_dir: d\n");
+  EXPECT_EQ(config.http.max_body_bytes, 64ull << 20);
+  EXPECT_EQ(config.http.max_header_bytes, 64u << 10);
+  EXPECT_EQ(config.http.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(config.http.idle_timeout, std::chrono::seconds(60));
+  EXPECT_TRUE(config.http.bulk.indexes.empty());
+  EXPECT_TRUE(config.http.hec.tokens.empty());
+  EXPECT_TRUE(config.http.hec.indexes.empty());
+  EXPECT_FALSE(config.topic_defaults.enrich.received_at);
+  EXPECT_FALSE(config.topic_defaults.enrich.event_id);
+  EXPECT_FALSE(config.topic_defaults.enrich.client_address);
+  EXPECT_FALSE(config.topic_defaults.enrich.host);
+}
+
+TEST(LoaderTest, ReadsHttpSectionAndEnrichment) {
+  const MapEnvironment env(MapEnvironment::Variables{{"HEC_TOKEN", "t0k3n"}});
+  const Config config = parse_ok(R"(
+data_dir: d
+http:
+  max_body_bytes: 8MiB
+  max_header_bytes: 16KiB
+  header_timeout: 2s
+  idle_timeout: 5m
+  bulk:
+    indexes: {"logstash-*": logs, nginx: web}
+  hec:
+    tokens:
+      shipper: {token: "${HEC_TOKEN}", topic: logs}
+      plain: {token: abc, topic: other}
+    indexes: {main: logs, security: audit}
+topic_defaults:
+  enrich: {received_at: true, event_id: true}
+topics:
+  ENTRY: {enrich: {host: true, event_id: false}}
+)",
+                                 env);
+  EXPECT_EQ(config.http.max_body_bytes, 8ull << 20);
+  EXPECT_EQ(config.http.max_header_bytes, 16u << 10);
+  EXPECT_EQ(config.http.header_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(config.http.idle_timeout, std::chrono::minutes(5));
+  EXPECT_EQ(config.http.bulk.indexes, (IndexTopics{{"logstash-*", "logs"}, {"nginx", "web"}}));
+  ASSERT_EQ(config.http.hec.tokens.size(), 2u);
+  EXPECT_EQ(config.http.hec.tokens.at("shipper").token, "t0k3n");
+  EXPECT_EQ(config.http.hec.tokens.at("shipper").topic, "logs");
+  EXPECT_TRUE(config.http.hec.tokens.at("shipper").secret_keys.contains("token"));
+  EXPECT_FALSE(config.http.hec.tokens.at("plain").secret_keys.contains("token"));
+  EXPECT_EQ(config.http.hec.indexes, (IndexTopics{{"main", "logs"}, {"security", "audit"}}));
+  // ENTRY inherits received_at from the defaults and overrides event_id.
+  const EnrichConfig& enrich = config.topics.at("ENTRY").enrich;
+  EXPECT_TRUE(enrich.received_at);
+  EXPECT_FALSE(enrich.event_id);
+  EXPECT_FALSE(enrich.client_address);
+  EXPECT_TRUE(enrich.host);
+}
+
+TEST(IndexPatternTest, AcceptsElasticsearchAndSplunkNames) {
+  EXPECT_TRUE(is_valid_index_pattern("logstash-2024.01.31"));
+  EXPECT_TRUE(is_valid_index_pattern("logs-*"));
+  EXPECT_TRUE(is_valid_index_pattern("*"));
+  EXPECT_TRUE(is_valid_index_pattern(std::string(255, 'a')));
+  EXPECT_FALSE(is_valid_index_pattern(std::string(256, 'a')));
+  EXPECT_FALSE(is_valid_index_pattern(""));
+  EXPECT_FALSE(is_valid_index_pattern("web logs"));
+  EXPECT_FALSE(is_valid_index_pattern("a/b"));
+  EXPECT_FALSE(is_valid_index_pattern("a,b"));
+  EXPECT_FALSE(is_valid_index_pattern("a#b"));
+  EXPECT_FALSE(is_valid_index_pattern("tab\there"));
 }
 
 TEST(LoaderTest, EscapedPlaceholderStaysLiteral) {

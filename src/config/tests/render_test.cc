@@ -26,6 +26,16 @@ data_dir: /srv/data
 listen:
   http: 127.0.0.1:8080
   kafka: "[::1]:9092"
+http:
+  max_body_bytes: 64MiB
+  max_header_bytes: 64KiB
+  header_timeout: 10s
+  idle_timeout: 1m
+  bulk:
+    indexes: {}
+  hec:
+    tokens: {}
+    indexes: {}
 auto_create_topics: true
 topic_defaults:
   partitions: 1
@@ -35,6 +45,11 @@ topic_defaults:
   segment_age: never
   max_message_bytes: 1MiB
   flush: none
+  enrich:
+    received_at: false
+    event_id: false
+    client_address: false
+    host: false
 topics:
   ENTRY:
     partitions: 4
@@ -44,6 +59,11 @@ topics:
     segment_age: never
     max_message_bytes: 1MiB
     flush: none
+    enrich:
+      received_at: false
+      event_id: false
+      client_address: false
+      host: false
 )y");
 }
 
@@ -64,6 +84,40 @@ topics:
   EXPECT_EQ(again.listen.elasticsearch, config.listen.elasticsearch);
   EXPECT_EQ(again.topics.at("ENTRY").max_message_bytes, 1'000'000u);
   EXPECT_EQ(again.topics.at("sensor.v2-eu_1").segment_age, std::chrono::hours(2));
+}
+
+TEST(RenderTest, HttpSectionReadsBackAndHidesTokensFromTheEnvironment) {
+  const MapEnvironment env(MapEnvironment::Variables{{"HEC_TOKEN", "s3cr3t-t0k3n"}});
+  const Config config = parse_ok(R"y(
+data_dir: /srv/data
+http:
+  max_body_bytes: 1MiB
+  bulk: {indexes: {"logstash-*": logs}}
+  hec:
+    tokens: {shipper: {token: "${HEC_TOKEN}", topic: logs}}
+    indexes: {main: logs}
+topic_defaults: {enrich: {event_id: true}}
+)y",
+                                 env);
+  const std::string rendered = render_redacted(config);
+  EXPECT_EQ(rendered.find("s3cr3t"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("      token: \"***\"\n"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("    indexes:\n      logstash-*: logs\n"), std::string::npos) << rendered;
+  // Without the secret, everything else reads back unchanged.
+  const Config plain = parse_ok(R"y(
+data_dir: /srv/data
+http:
+  bulk: {indexes: {"logstash-*": logs}}
+  hec: {tokens: {shipper: {token: abc, topic: logs}}, indexes: {main: logs}}
+topic_defaults: {enrich: {event_id: true}}
+)y",
+                                MapEnvironment());
+  const std::string plain_rendered = render_redacted(plain);
+  const Config again = parse_ok(plain_rendered, MapEnvironment());
+  EXPECT_EQ(render_redacted(again), plain_rendered);
+  EXPECT_EQ(again.http.hec.tokens.at("shipper").token, "abc");
+  EXPECT_EQ(again.http.bulk.indexes.at("logstash-*"), "logs");
+  EXPECT_TRUE(again.topic_defaults.enrich.event_id);
 }
 
 TEST(RenderTest, ValuesFromTheEnvironmentAreRedactedEvenWhenInherited) {
