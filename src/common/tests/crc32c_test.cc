@@ -56,6 +56,22 @@ TEST(Crc32cTest, HardwareAndPortableAgreeOnRandomData) {
   }
 }
 
+TEST(Crc32cTest, HardwareAndPortableAgreeOnLongInputs) {
+  // Long inputs take the three-way interleaved paths (blocks of 256 and 8192 bytes).
+  std::mt19937_64 rng(7);
+  Bytes data(200'000);
+  for (auto& b : data) b = static_cast<uint8_t>(rng());
+  for (size_t size : {767u, 768u, 769u, 24'575u, 24'576u, 24'577u, 50'000u, 200'000u}) {
+    for (size_t offset : {0u, 3u}) {
+      ByteView view = ByteView(data).subspan(offset, size - offset);
+      uint32_t seed = static_cast<uint32_t>(rng());
+      uint32_t hardware = crc32c::hardware_available() ? crc32c::extend_hardware(seed, view)
+                                                       : crc32c::extend_portable(seed, view);
+      ASSERT_EQ(crc32c::extend_portable(seed, view), hardware) << "size " << view.size();
+    }
+  }
+}
+
 TEST(Crc32cTest, DetectsSingleBitFlip) {
   Bytes data(1000, 0x5A);
   uint32_t before = crc32c::value(data);
