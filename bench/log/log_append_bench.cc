@@ -1,14 +1,15 @@
 // Append throughput of a partition, for the goals of issue 3 (bench/log/append_vs_dd.sh runs
 // these side by side with dd on the same file system):
 //   - flush=none, 1 KiB records in batches of 64: bytes/s, against dd's buffered bandwidth;
-//   - flush=always, 4 appenders each waiting for its acknowledgement (group commit): bytes/s,
-//     against dd conv=fdatasync;
+//   - flush=always, 4 appenders (group commit), each waiting for every acknowledgement, or
+//     keeping 4 appends in flight as Kafka producers do: bytes/s, against dd conv=fdatasync;
 //   - 100-byte records in batches of 1,000, flush=none, one appending thread: records/s.
 // Each run writes CAUDAL_BENCH_MB (default 512) MiB under CAUDAL_BENCH_DIR; the batches are
 // built once with RecordBatchBuilder beforehand, as a producer would hand them over.
 //
 //   CAUDAL_BENCH_DIR=/data build/bench/log_append_bench
 #include <atomic>
+#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -42,12 +43,14 @@ void BM_AppendFlushNone(benchmark::State& state) {
   append_one_thread(state, FlushPolicy::none());
 }
 
-// `appenders` threads, each appending its share and waiting for every acknowledgement before
-// the next append, as a producer with one request in flight does. Timed as a whole.
+// `appenders` threads, each appending its share with at most `in_flight` appends waiting for
+// their acknowledgement: 1 is a producer that waits for every ack; Kafka producers keep up to
+// 5 requests in flight per connection. Timed as a whole, until the last acknowledgement.
 void BM_AppendFlushAlwaysConcurrent(benchmark::State& state) {
   const int records = static_cast<int>(state.range(0));
   const size_t value_bytes = static_cast<size_t>(state.range(1));
   const int appenders = static_cast<int>(state.range(2));
+  const int in_flight = static_cast<int>(state.range(3));
   Bytes batch = records_batch(records, value_bytes);
   int64_t per_thread = static_cast<int64_t>(bench_bytes() / batch.size()) / appenders + 1;
   std::atomic<bool> ok{true};
@@ -62,9 +65,16 @@ void BM_AppendFlushAlwaysConcurrent(benchmark::State& state) {
       threads.reserve(static_cast<size_t>(appenders));
       for (int t = 0; t < appenders; ++t) {
         threads.emplace_back([&] {
+          std::counting_semaphore<> slots(in_flight);
+          auto done = [&](const Result<AppendResult>& r) {
+            if (!r.ok()) ok = false;
+            slots.release();
+          };
           for (int64_t i = 0; i < per_thread; ++i) {
-            if (!partition->append(batch).ok()) ok = false;
+            slots.acquire();
+            partition->append(batch, done);
           }
+          for (int i = 0; i < in_flight; ++i) slots.acquire();
         });
       }
       for (auto& t : threads) t.join();
@@ -96,16 +106,23 @@ BENCHMARK(BM_AppendFlushNone)
     ->Unit(benchmark::kMillisecond);
 
 BENCHMARK(BM_AppendFlushAlwaysConcurrent)
-    ->Name("append/flush_always/1KiB_records/256_per_batch/4_appenders")
-    ->Args({256, 1024, 4})
+    ->Name("append/flush_always/1KiB_records/256_per_batch/4_appenders/1_in_flight")
+    ->Args({256, 1024, 4, 1})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 // Batches of about 1 MB: librdkafka's default batch.size (1,000,000 bytes).
 BENCHMARK(BM_AppendFlushAlwaysConcurrent)
-    ->Name("append/flush_always/1KiB_records/960_per_batch/4_appenders")
-    ->Args({960, 1024, 4})
+    ->Name("append/flush_always/1KiB_records/960_per_batch/4_appenders/1_in_flight")
+    ->Args({960, 1024, 4, 1})
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK(BM_AppendFlushAlwaysConcurrent)
+    ->Name("append/flush_always/1KiB_records/256_per_batch/4_appenders/4_in_flight")
+    ->Args({256, 1024, 4, 4})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

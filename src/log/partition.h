@@ -9,8 +9,9 @@
 //   - The high watermark (HWM) is the offset after the last batch readers may see. Readers see
 //     exactly the batches below it, and a batch is acknowledged exactly when the HWM passes it.
 //   - flush=always: the HWM passes a batch only after an fdatasync covering it (group commit:
-//     one fdatasync completes every append written before it started). Acknowledged means
-//     durable.
+//     one fdatasync completes every append written before it started; a round may wait up to
+//     half the last fdatasync's time, at most 2 ms, for the appenders the previous round
+//     acknowledged to append again). Acknowledged means durable.
 //   - flush=interval(d) / none: the HWM passes a batch as soon as it is written to the page
 //     cache; acknowledged means visible, durable at most d later (interval) or at the next
 //     segment roll or clean close (none). A power loss can lose that window; a process crash
@@ -208,10 +209,16 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   void commit_locked(Offset through);
   void schedule_flush_locked(Duration delay);
 
-  // Syncs what is written (all of it, or only rolled segments when !include_active),
-  // completes the appends it covers, seals rolled segments and, when due, persists the
-  // recovery point. flush_mutex_ held.
-  Status flush_locked(bool include_active, bool force_recovery_point);
+  enum class FlushReason {
+    kScheduled,  // the flusher's round: under flush=none only rolled segments are synced
+    kExplicit,   // flush(): everything, and the recovery point is persisted
+    kClose,      // close(): everything
+  };
+  // Syncs what is written, completes the appends it covers, seals rolled segments and, when
+  // due, persists the recovery point. flush_mutex_ held.
+  Status flush_locked(FlushReason reason);
+  // flush=always: lets appenders acknowledged by the last round join this one. mutex_ held.
+  void gather_appends_locked(std::unique_lock<std::mutex>& lock);
   Status write_recovery_point_locked(bool clean_shutdown);
 
   // Wakes blocked readers and fires watches after the high watermark moved or on close.
@@ -245,6 +252,12 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   std::deque<PendingAppend> pending_;
   Status failed_;  // sticky, after a failed fdatasync
   bool flush_scheduled_ = false;
+  // Group commit pacing (flush=always): how many appends the last round saw, how long its
+  // fdatasync took, and a flusher waiting for appends to gather.
+  size_t expected_appends_ = 0;
+  Duration last_sync_duration_{0};
+  bool flusher_waiting_ = false;
+  std::condition_variable appended_;
   std::chrono::steady_clock::time_point scheduled_due_;
   bool directory_dirty_ = false;  // a segment file was created since the last directory sync
 
