@@ -160,7 +160,9 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   // caller reads right away). `notify` runs on the appending or flushing thread: it must only
   // hand the news on (post to an event loop) and must not call unwatch().
   std::optional<uint64_t> watch(Offset offset, std::function<void()> notify);
-  // Cancels a watch (the caller's deadline passed). False if it already fired or is firing.
+  // Cancels a watch (the caller's deadline passed). False if it already fired or is firing:
+  // `notify` may then be running on another thread at this very moment, so it must only touch
+  // state that outlives the caller (capture a weak_ptr, post to an executor).
   bool unwatch(uint64_t watch_id);
 
   // ---- maintenance ----
