@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "http/query.h"
+
 namespace caudal::http {
 namespace {
 
@@ -17,14 +19,16 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return segments;
 }
 
-bool match_pattern(std::string_view pattern, std::string_view path, PathParams& params) {
+bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& got,
+                   PathParams& params) {
   auto want = split_path(pattern);
-  auto got = split_path(path);
   if (want.size() != got.size()) return false;
   PathParams captured;
   for (size_t i = 0; i < want.size(); ++i) {
     if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
-      captured.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::string(got[i]));
+      std::optional<std::string> value = percent_decode(got[i]);
+      if (!value.has_value()) return false;
+      captured.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(*value));
     } else if (want[i] != got[i]) {
       return false;
     }
@@ -35,14 +39,20 @@ bool match_pattern(std::string_view pattern, std::string_view path, PathParams& 
 
 }  // namespace
 
+Handler answer_now(std::function<Response(const Incoming&)> handler) {
+  return [handler = std::move(handler)](const Incoming& incoming, Responder responder) {
+    responder.send(handler(incoming));
+  };
+}
+
 Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
 
 Router::Match Router::match(Verb method, std::string_view target) const {
-  std::string_view path = target.substr(0, target.find('?'));
+  const auto segments = split_path(target.substr(0, target.find('?')));
   Match result;
   for (const Route& route : routes_) {
     PathParams params;
-    if (!match_pattern(route.pattern, path, params)) continue;
+    if (!match_pattern(route.pattern, segments, params)) continue;
     if (route.method == method) {
       result.route = &route;
       result.params = std::move(params);
@@ -55,17 +65,13 @@ Router::Match Router::match(Verb method, std::string_view target) const {
   return result;
 }
 
-Response Router::dispatch(const Request& request) const {
-  Match m = match(request.method(), request.target());
-  if (m.route != nullptr) {
-    return m.route->handler(request, m.params);
-  }
-  if (!m.allow.empty()) {
+Response Router::unmatched(const Request& request, const Match& match) {
+  if (!match.allow.empty()) {
     Response response = make_error(request, StatusCode::method_not_allowed,
                                    fmt::format("method {} is not allowed on {}; allowed: {}",
                                                std::string(request.method_string()),
-                                               std::string(request.target()), m.allow));
-    response.set(boost::beast::http::field::allow, m.allow);
+                                               std::string(request.target()), match.allow));
+    response.set(boost::beast::http::field::allow, match.allow);
     return response;
   }
   return make_error(request, StatusCode::not_found,

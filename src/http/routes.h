@@ -11,11 +11,17 @@
 
 namespace caudal::http {
 
-// What the handlers need from the running system, passed in by the composition root.
+class Gateway;
+
+// What the handlers need from the running system, passed in by the composition root. Every
+// pointer must outlive the routes built from it.
 struct RouteContext {
   metrics::Registry* registry = nullptr;
   // Names the reasons the process is not ready to take traffic; empty when ready.
   std::function<std::vector<std::string>()> readiness_problems;
+  // The ingest APIs' shared state; without one (a listener that serves no ingest), the ingest
+  // routes answer 503.
+  Gateway* gateway = nullptr;
 };
 
 std::vector<Route> build_routes(const RouteContext& context);

@@ -3,8 +3,11 @@
 #include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -62,14 +65,21 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
 namespace {
 
-// One client connection: read a request, answer it, repeat while keep-alive holds. Requests a
-// client pipelines sit in `buffer_` and are answered one after another, in order.
+// One client connection: read a request, hand it to its route's handler, write the response
+// when the handler sends it, repeat while keep-alive holds. Requests a client pipelines sit in
+// `buffer_` and are answered one after another, in order: the next request is read only after
+// the previous response is written, so the request a handler holds stays untouched meanwhile.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
       : stream_(std::move(socket)), server_(std::move(server)) {}
 
-  void start() { read_next(); }
+  void start() {
+    beast::error_code ec;
+    auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_address_ = remote.address().to_string();
+    read_next();
+  }
 
  private:
   void read_next() {
@@ -81,13 +91,43 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // (a keep-alive client may stay quiet between requests).
     stream_.expires_after(requests_served_ == 0 ? server_->options.header_timeout
                                                 : server_->options.idle_timeout);
-    beast::http::async_read(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->on_read(ec);
-                            });
+    beast::http::async_read_header(stream_, buffer_, *parser_,
+                                   [self = shared_from_this()](beast::error_code ec, size_t) {
+                                     self->on_header(ec);
+                                   });
   }
 
-  void on_read(beast::error_code ec) {
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    if (parser_->is_done()) return on_request();
+    // A client that asks first (curl does for large bodies) gets the go-ahead only once the
+    // headers passed every check, so a refused body is never sent at all.
+    if (beast::iequals(parser_->get()[beast::http::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(server_->options.idle_timeout);
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                          if (write_ec) return self->close();
+                          self->read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  // Reads the body piece by piece, each piece within the idle timeout: a large body on a slow
+  // link is fine as long as it keeps moving.
+  void read_body() {
+    stream_.expires_after(server_->options.idle_timeout);
+    beast::http::async_read_some(stream_, buffer_, *parser_,
+                                 [self = shared_from_this()](beast::error_code ec, size_t) {
+                                   if (ec) return self->on_read_error(ec);
+                                   if (!self->parser_->is_done()) return self->read_body();
+                                   self->on_request();
+                                 });
+  }
+
+  void on_read_error(beast::error_code ec) {
     if (ec == beast::http::error::end_of_stream || ec == asio::error::eof) return close();
     if (ec == beast::http::error::body_limit) {
       return reply_and_close(StatusCode::payload_too_large,
@@ -100,22 +140,40 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                          server_->options.header_limit));
     }
     if (ec == beast::error::timeout) return close();
-    if (ec) {
-      if (ec != asio::error::operation_aborted && ec != asio::error::connection_reset) {
-        reply_and_close(StatusCode::bad_request, fmt::format("malformed request: {}", ec.message()));
-      }
-      return;
+    if (ec != asio::error::operation_aborted && ec != asio::error::connection_reset) {
+      return reply_and_close(StatusCode::bad_request,
+                             fmt::format("malformed request: {}", ec.message()));
     }
+    close();
+  }
+
+  void on_request() {
     stream_.expires_never();
-    Request request = parser_->release();
-    auto started = std::chrono::steady_clock::now();
-    Router::Match match = server_->router->match(request.method(), request.target());
-    std::string route_name = match.route != nullptr ? match.route->name : "unmatched";
-    Response response = server_->router->dispatch(request);
+    request_ = parser_->release();
+    started_ = std::chrono::steady_clock::now();
+    match_ = server_->router->match(request_.method(), request_.target());
+    if (match_.route == nullptr) {
+      route_name_ = "unmatched";
+      return finish(Router::unmatched(request_, match_));
+    }
+    route_name_ = match_.route->name;
+    Responder responder([self = shared_from_this()](Response response) {
+      // Runs inline when the handler answers on this connection's loop, else is queued there.
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, response = std::move(response)]() mutable {
+                       self->finish(std::move(response));
+                     });
+    });
+    match_.route->handler(
+        Incoming{request_, match_.params, client_address_, stream_.get_executor()},
+        std::move(responder));
+  }
+
+  void finish(Response response) {
     double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    server_->metrics.requests.with({route_name, std::to_string(response.result_int())}).inc();
-    server_->metrics.latency.with({route_name}).observe(seconds);
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_->metrics.requests.with({route_name_, std::to_string(response.result_int())}).inc();
+    server_->metrics.latency.with({route_name_}).observe(seconds);
     ++requests_served_;
     write(std::move(response));
   }
@@ -148,8 +206,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   beast::tcp_stream stream_;
   std::shared_ptr<HttpServer::Impl> server_;
+  std::string client_address_;
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+  // The request being answered, and what the router found for it. Untouched from
+  // on_request() until finish(): handlers hold references (Incoming).
+  Request request_;
+  Router::Match match_;
+  std::string route_name_;
+  std::chrono::steady_clock::time_point started_;
   uint64_t requests_served_ = 0;
 };
 

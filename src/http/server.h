@@ -3,7 +3,10 @@
 //
 // Threading: the acceptor runs on the first event loop; each accepted connection is pinned to
 // the next loop in turn and lives there until it closes, so a connection's state needs no lock.
-// Handlers run on the connection's loop and must not block.
+// Handlers start on the connection's loop and must not block; they answer through a Responder
+// (router.h), possibly later and from another thread, and the response is written on the
+// connection's loop. A client that sends `Expect: 100-continue` gets the go-ahead only after its
+// headers passed the limits, so an oversized body is refused before it is sent.
 //
 // The connection layer is written against a byte stream and a per-connection state object so
 // TLS (an ssl_stream over the socket) and an authenticated principal slot in later without a

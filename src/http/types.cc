@@ -2,7 +2,8 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
-#include <fmt/format.h>
+
+#include "http/json_writer.h"
 
 namespace caudal::http {
 
@@ -17,34 +18,12 @@ Response make_response(const Request& request, StatusCode status, std::string bo
   return response;
 }
 
-namespace {
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-}  // namespace
-
 Response make_error(const Request& request, StatusCode status, std::string_view reason) {
-  return make_response(request, status,
-                       fmt::format("{{\"error\":{{\"status\":{},\"reason\":\"{}\"}}}}",
-                                   static_cast<unsigned>(status), json_escape(reason)),
-                       "application/json");
+  JsonWriter json;
+  json.begin_object().key("error").begin_object();
+  json.key("status").value(static_cast<int64_t>(status)).key("reason").value(reason);
+  json.end_object().end_object();
+  return make_response(request, status, json.take(), "application/json");
 }
 
 }  // namespace caudal::http

@@ -344,6 +344,7 @@ TEST(ExampleConfigTest, AlarmsExampleLoads) {
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->data_dir, path.parent_path() / "data");
   EXPECT_EQ(config->listen.http->to_string(), "127.0.0.1:8080");
+  EXPECT_EQ(config->listen.kafka->to_string(), "127.0.0.1:9092");
   ASSERT_EQ(config->topics.size(), 3u);
   const TopicConfig& entry = config->topics.at("ENTRY");
   EXPECT_EQ(entry.partitions, 4);

@@ -4,8 +4,8 @@
 
 namespace caudal::http {
 
-Response handle_healthz(const Request& request, const PathParams&) {
-  return make_response(request, StatusCode::ok, "{\"status\":\"alive\"}", "application/json");
+Response handle_healthz(const Incoming& incoming) {
+  return make_response(incoming.request, StatusCode::ok, "{\"status\":\"alive\"}", "application/json");
 }
 
 Response handle_readyz(const RouteContext& context, const Request& request) {

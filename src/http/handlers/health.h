@@ -7,7 +7,7 @@
 
 namespace caudal::http {
 
-Response handle_healthz(const Request& request, const PathParams& params);
+Response handle_healthz(const Incoming& incoming);
 Response handle_readyz(const RouteContext& context, const Request& request);
 
 }  // namespace caudal::http

@@ -1,0 +1,89 @@
+// AppendPlan: the events of one request, sorted into Kafka record batches per topic and
+// partition, then appended. Building is separate from appending, so a request is validated
+// whole, and refused whole, before anything reaches the log.
+//
+// Batching: keyed events go to their key's partition, unkeyed ones to one partition per topic
+// chosen for this request (partitioner.h). A partition's events form one batch, cut into
+// several only where one would pass the topic's max_message_bytes. Each batch is one append:
+// atomic on its own, and the batches of one partition land in the order they were built.
+//
+// Threads: built and appended on one thread (the record batch builders come from that
+// thread's pool and go back to it once appended); the completion runs on the given executor.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "common/result.h"
+#include "http/ingest/enrichment.h"
+#include "http/ingest/topic_directory.h"
+#include "log/partition.h"
+#include "log/record_batch_builder.h"
+
+namespace caudal::http {
+
+// Where an added event went: batch `batch` of the plan, record `index` within it (so its offset
+// is the batch's base offset plus `index`).
+struct EventRef {
+  uint32_t batch = 0;
+  uint32_t index = 0;
+};
+
+class AppendPlan {
+ public:
+  struct Batch {
+    std::shared_ptr<const TopicInfo> topic;
+    int32_t partition = 0;
+    uint32_t records = 0;
+    uint64_t bytes = 0;  // keys and values of its events
+  };
+  using Outcomes = std::vector<Result<log::AppendResult>>;  // one per batch, in plan order
+
+  // Events get `received` as their timestamp and, per their topic's settings, the enrichment
+  // headers of a request from `client_address` to `host`.
+  AppendPlan(std::chrono::system_clock::time_point received, std::string_view client_address,
+             std::string_view host);
+  ~AppendPlan();
+  AppendPlan(const AppendPlan&) = delete;
+  AppendPlan& operator=(const AppendPlan&) = delete;
+
+  // Adds one event; its bytes are copied. http::Errc::kEventTooLarge when the event alone, as
+  // a record batch, exceeds the topic's max_message_bytes; the plan is unchanged then.
+  Result<EventRef> add(const std::shared_ptr<const TopicInfo>& topic,
+                       std::optional<std::string_view> key, std::string_view value,
+                       std::span<const log::RecordHeader> extra_headers = {});
+
+  size_t event_count() const { return events_; }
+  const std::vector<Batch>& batches() const { return batches_; }
+
+  // Appends every batch, in plan order, and returns at once. `done` runs exactly once, on
+  // `executor`, after every append has its outcome. Call at most once.
+  void append(const boost::asio::any_io_executor& executor, std::function<void(Outcomes)> done);
+
+ private:
+  struct TopicState {
+    const TopicInfo* topic;
+    int32_t sticky_partition;
+    std::vector<int32_t> open_batch;  // per partition: index into batches_, or -1
+  };
+
+  TopicState& state_for(const TopicInfo& topic);
+  int32_t start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition);
+
+  std::chrono::system_clock::time_point received_;
+  int64_t timestamp_ms_;
+  Enricher enricher_;
+  std::vector<TopicState> topics_;
+  std::vector<Batch> batches_;
+  std::vector<std::unique_ptr<log::RecordBatchBuilder>> builders_;  // parallel to batches_
+  size_t events_ = 0;
+};
+
+}  // namespace caudal::http

@@ -1,0 +1,24 @@
+// Which partition an event goes to. Keyed events use Kafka's default partitioner (murmur2 of
+// the key, sign bit cleared, modulo the partition count) so an event keyed over HTTP lands in
+// the same partition as one a Java or librdkafka producer sends with the same key (librdkafka
+// with partitioner=murmur2_random). Unkeyed events of one request share one partition chosen
+// per request, round-robin (sticky batches, as Kafka's sticky partitioner and Netflix's
+// Keystone producer do): one batch per request instead of one per partition.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace caudal::http {
+
+// Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2), as a signed 32-bit value.
+int32_t kafka_murmur2(std::string_view key);
+
+// The partition of `key` among `partitions` (> 0).
+int32_t partition_for_key(std::string_view key, int32_t partitions);
+
+// The partition for the unkeyed events of the next request among `partitions` (> 0): a
+// per-thread round robin, so requests spread evenly without shared counters.
+int32_t next_sticky_partition(int32_t partitions);
+
+}  // namespace caudal::http

@@ -1,0 +1,44 @@
+// JsonWriter: builds the JSON text of responses by appending to one string, so a response of
+// thousands of _bulk items costs no allocation per item. Keys and strings are escaped; the
+// caller supplies well-formed nesting (unbalanced use is a programming error, checked).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace caudal::http {
+
+// `text` as the inside of a JSON string literal (quotes not included). Bytes >= 0x80 pass
+// through: callers hand in UTF-8 (or accept that non-UTF-8 bytes reach the client as sent).
+void append_json_escaped(std::string& out, std::string_view text);
+
+class JsonWriter {
+ public:
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  JsonWriter& key(std::string_view name);
+  JsonWriter& value(std::string_view text);
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(int64_t number);
+  JsonWriter& value(uint64_t number);
+  JsonWriter& value(int number) { return value(static_cast<int64_t>(number)); }
+  JsonWriter& value(bool flag);
+  // Already-serialized JSON, inserted as one value.
+  JsonWriter& raw(std::string_view json);
+
+  // The text written; the writer is empty afterwards. Precondition: every container closed.
+  std::string take();
+
+ private:
+  void before_value();
+
+  std::string out_;
+  std::vector<bool> has_items_;  // per open container
+  bool after_key_ = false;
+};
+
+}  // namespace caudal::http
