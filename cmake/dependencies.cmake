@@ -11,6 +11,7 @@ pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)
 find_package(ZLIB REQUIRED)
 find_package(RocksDB REQUIRED)
+find_package(simdjson REQUIRED)  # HTTP ingest: validating events, picking out keys
 
 if(CAUDAL_BUILD_TESTS)
   find_package(GTest REQUIRED)

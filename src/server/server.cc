@@ -4,22 +4,65 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errc.h"
+#include <unistd.h>
+
+#include <atomic>
+
+#include "http/ingest/gateway.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "kafka/net/kafka_server.h"
+#include "log/log.h"
 #include "server/data_dir.h"
 #include "server/event_loops.h"
+#include "server/http_settings_mapping.h"
+#include "server/topic_settings_mapping.h"
 
 namespace caudal::server {
 namespace {
 // Below this much free space the process reports not ready, so a load balancer sends traffic
 // elsewhere before appends start failing.
 constexpr uint64_t kMinFreeBytes = 64ull << 20;
+
+// Creates the topics the configuration names that the log does not have yet. A topic that
+// exists with other settings keeps its stored ones (the log has no alter operation yet); the
+// difference is logged so it is never silent.
+Status declare_topics(const config::Config& config, log::Log& log) {
+  for (const auto& [name, topic] : config.topics) {
+    log::TopicSettings wanted = to_log_settings(topic);
+    auto existing = log.describe_topic(name);
+    if (existing.ok()) {
+      if (!(existing->settings == wanted)) {
+        spdlog::warn("topic {} exists with other settings than the configuration's; the stored "
+                     "settings apply (stored: {} partitions, flush {}; configured: {} "
+                     "partitions, flush {})",
+                     name, existing->settings.partitions, existing->settings.flush.to_string(),
+                     wanted.partitions, wanted.flush.to_string());
+      }
+      continue;
+    }
+    CAUDAL_RETURN_IF_ERROR(log.create_topic(name, wanted).with_context("creating topic " + name));
+    spdlog::info("created topic {} with {} partition(s)", name, wanted.partitions);
+  }
+  return Status();
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
 }  // namespace
 
 struct Server::Parts {
   std::unique_ptr<DataDir> data_dir;
+  std::unique_ptr<log::Log> log;
+  std::atomic<bool> log_open{false};  // for /readyz
   std::unique_ptr<EventLoops> loops;
+  std::unique_ptr<http::Gateway> gateway;
   std::unique_ptr<http::HttpServer> http;
+  std::unique_ptr<kafka::KafkaServer> kafka;
   std::vector<ListenerInfo> listeners;
 };
 
@@ -27,10 +70,6 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
                                               metrics::Registry& registry) {
   // Refuse listeners this build cannot serve rather than ignore them: a client configured
   // against an address that nothing listens on is harder to diagnose than a refusal.
-  if (config.listen.kafka) {
-    return Status(Errc::kInvalidArgument,
-                  "listen.kafka: the Kafka listener is not part of this version of Caudal");
-  }
   if (config.listen.elasticsearch) {
     return Status(Errc::kInvalidArgument,
                   "listen.elasticsearch: the Elasticsearch API is not part of this version");
@@ -39,14 +78,27 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
   CAUDAL_ASSIGN_OR_RETURN(parts->data_dir, DataDir::open(config.data_dir));
   spdlog::info("data directory {}", config.data_dir.string());
 
+  log::LogOptions log_options;
+  log_options.data_dir = config.data_dir;
+  log_options.metrics = &registry;
+  CAUDAL_ASSIGN_OR_RETURN(parts->log, log::Log::open(log_options));
+  for (const auto& note : parts->log->recovery_notes()) spdlog::warn("recovery: {}", note);
+  CAUDAL_RETURN_IF_ERROR(declare_topics(config, *parts->log));
+  parts->log_open = true;
+
   parts->loops = std::make_unique<EventLoops>(0);
 
   if (config.listen.http) {
+    parts->gateway = std::make_unique<http::Gateway>(
+        *parts->log, to_gateway_settings(config, host_name()), registry);
     http::RouteContext context;
     context.registry = &registry;
+    context.gateway = parts->gateway.get();
     const DataDir* data_dir = parts->data_dir.get();
-    context.readiness_problems = [data_dir] {
+    const std::atomic<bool>* log_open = &parts->log_open;
+    context.readiness_problems = [data_dir, log_open] {
       std::vector<std::string> problems;
+      if (!log_open->load()) problems.push_back("the log is not open");
       auto free = data_dir->free_bytes();
       if (!free.ok()) {
         problems.push_back(free.status().message());
@@ -55,9 +107,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
       }
       return problems;
     };
-    http::ServerOptions options;
-    options.host = config.listen.http->host;
-    options.port = config.listen.http->port;
+    http::ServerOptions options = to_http_server_options(config);
     CAUDAL_ASSIGN_OR_RETURN(
         parts->http,
         http::HttpServer::start(options, parts->loops->loops(),
@@ -65,7 +115,24 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
                                 registry));
     std::string address = config::Endpoint{options.host, parts->http->port()}.to_string();
     parts->listeners.push_back(
-        {"http", address, "health /healthz /readyz, metrics /metrics"});
+        {"http", address,
+         "ingest /v1/topics/{topic}, Elasticsearch /_bulk, Splunk HEC /services/collector, "
+         "health /healthz /readyz, metrics /metrics"});
+  }
+
+  if (config.listen.kafka) {
+    kafka::KafkaServerOptions options;
+    options.host = config.listen.kafka->host;
+    options.port = config.listen.kafka->port;
+    kafka::BrokerConfig broker;
+    broker.auto_create_topics = config.auto_create_topics;
+    broker.topic_defaults = to_log_settings(config.topic_defaults);
+    CAUDAL_ASSIGN_OR_RETURN(parts->kafka,
+                            kafka::KafkaServer::start(options, parts->loops->loops(),
+                                                      std::move(broker), *parts->log, registry));
+    std::string address = config::Endpoint{options.host, parts->kafka->port()}.to_string();
+    parts->listeners.push_back(
+        {"kafka", address, "Kafka protocol: produce, fetch, metadata, list offsets, topics"});
   }
 
   parts->loops->start();
@@ -79,9 +146,15 @@ Server::~Server() { stop(); }
 const std::vector<ListenerInfo>& Server::listeners() const { return parts_->listeners; }
 
 void Server::stop() {
+  parts_->log_open = false;
   if (parts_->http) parts_->http->stop();
+  if (parts_->kafka) parts_->kafka->stop();
   parts_->loops->stop();
   parts_->http.reset();
+  parts_->kafka.reset();
+  // After the loops (nothing new reaches it), before the log (its topic creations finish).
+  parts_->gateway.reset();
+  if (parts_->log) parts_->log->close();
 }
 
 }  // namespace caudal::server

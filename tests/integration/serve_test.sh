@@ -14,6 +14,8 @@ YAML
 start_caudal "$TEST_DIR/caudal.yaml"
 expect_contains "$HTTP_ADDR" "127.0.0.1:" "reports the bound http address"
 [ -d "$TEST_DIR/data" ] && pass "creates data_dir relative to the config file" || fail "data dir missing"
+expect_eq "$(ls "$TEST_DIR/data/topics/ENTRY" | grep -c '^[0-9]')" "2" "creates the configured topic with 2 partitions"
+expect_contains "$(cat "$TEST_DIR/caudal.log")" "created topic ENTRY with 2 partition(s)" "logs the topic creation"
 
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "http://$HTTP_ADDR/healthz")" "200" "/healthz is 200"
 expect_eq "$(curl -s "http://$HTTP_ADDR/readyz")" '{"status":"ready"}' "/readyz says ready"
@@ -41,6 +43,7 @@ expect_eq "$CAUDAL_EXIT" "0" "SIGINT stops with exit 0"
 expect_contains "$(cat "$TEST_DIR/caudal.log")" "stopped cleanly" "logs a clean stop"
 
 start_caudal "$TEST_DIR/caudal.yaml"
+if grep -q "created topic" "$TEST_DIR/caudal.log"; then fail "topic created twice on restart"; else pass "restart reopens the existing topic"; fi
 stop_caudal TERM
 expect_eq "$CAUDAL_EXIT" "0" "SIGTERM stops with exit 0"
 
