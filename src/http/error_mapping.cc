@@ -65,6 +65,37 @@ HttpError to_http_error(const Status& error) {
 
 std::string error_type(const Status& error) { return error.code().message(); }
 
+std::string_view elasticsearch_error_type(const Status& error) {
+  const std::error_code code = error.code();
+  if (code.category() == http::error_category()) {
+    switch (static_cast<Errc>(code.value())) {
+      case Errc::kInvalidJson:
+      case Errc::kInvalidUtf8: return "x_content_parse_exception";
+      case Errc::kEmptyBody: return "action_request_validation_exception";
+      case Errc::kUnsupportedMediaType: return "media_type_header_exception";
+      case Errc::kInvalidRequest:
+      case Errc::kUnsupportedEncoding:
+      case Errc::kBadEncoding:
+      case Errc::kBodyTooLarge:
+      case Errc::kEventTooLarge: return "illegal_argument_exception";
+      case Errc::kNotConfigured: return "unavailable_shards_exception";
+    }
+  }
+  if (code.category() == log::error_category()) {
+    switch (static_cast<log::Errc>(code.value())) {
+      case log::Errc::kUnknownTopic: return "index_not_found_exception";
+      case log::Errc::kInvalidTopicName: return "invalid_index_name_exception";
+      case log::Errc::kBatchTooLarge: return "illegal_argument_exception";
+      case log::Errc::kTopicExists: return "resource_already_exists_exception";
+      case log::Errc::kStorage:
+      case log::Errc::kClosed: return "unavailable_shards_exception";
+      case log::Errc::kTimedOut: return "timeout_exception";
+      default: break;
+    }
+  }
+  return "exception";
+}
+
 Response make_status_error(const Request& request, const Status& error,
                            const std::function<void(JsonWriter&)>& extra) {
   const HttpError mapped = to_http_error(error);

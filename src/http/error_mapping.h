@@ -28,6 +28,11 @@ HttpError to_http_error(const Status& error);
 // The code name used as "type" in error bodies and as the `code` label of error metrics.
 std::string error_type(const Status& error);
 
+// The Elasticsearch exception type an Elasticsearch client expects for `error`
+// (index_not_found_exception for an unknown topic, x_content_parse_exception for bad JSON, ...);
+// the status is to_http_error()'s.
+std::string_view elasticsearch_error_type(const Status& error);
+
 // The native API's error response for `error`, with Retry-After when the table says so.
 // `extra`, when given, writes more members of the top-level object after "error".
 Response make_status_error(const Request& request, const Status& error,

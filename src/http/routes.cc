@@ -1,25 +1,53 @@
 #include "http/routes.h"
 
+#include "http/handlers/elasticsearch.h"
 #include "http/handlers/health.h"
+#include "http/handlers/hec.h"
 #include "http/handlers/ingest.h"
 #include "http/handlers/metrics.h"
 
 namespace caudal::http {
 
 std::vector<Route> build_routes(const RouteContext& context) {
-  // Every route Caudal serves, in one place. Keep it sorted by path.
   auto with_context = [context](auto handler) {
     return [context, handler](const Incoming& in, Responder responder) {
       handler(context, in, std::move(responder));
     };
   };
+  auto now_with_context = [context](auto handler) {
+    return answer_now([context, handler](const Incoming& in) { return handler(context, in); });
+  };
+  // Every route Caudal serves, in one place, sorted by path. Patterns with captures never
+  // shadow literal ones here: each literal segment below differs from every other route's.
+  // docs/http-api.md describes each route; keep the two in step.
   return {
+      {Verb::get, "/", "es_info", answer_now(handle_es_info)},
+      {Verb::head, "/", "es_info", answer_now(handle_es_info)},
+      {Verb::post, "/_bulk", "es_bulk", with_context(handle_bulk)},
+      {Verb::put, "/_bulk", "es_bulk", with_context(handle_bulk)},
+      {Verb::get, "/_cluster/health", "es_cluster_health", answer_now(handle_es_cluster_health)},
       {Verb::get, "/healthz", "healthz", answer_now(handle_healthz)},
       {Verb::get, "/metrics", "metrics",
        answer_now([context](const Incoming& in) { return handle_metrics(context, in.request); })},
       {Verb::get, "/readyz", "readyz",
        answer_now([context](const Incoming& in) { return handle_readyz(context, in.request); })},
+      {Verb::post, "/services/collector", "hec_event", with_context(handle_hec_event)},
+      {Verb::post, "/services/collector/ack", "hec_ack", answer_now(handle_hec_ack)},
+      {Verb::post, "/services/collector/event", "hec_event", with_context(handle_hec_event)},
+      {Verb::post, "/services/collector/event/1.0", "hec_event", with_context(handle_hec_event)},
+      {Verb::get, "/services/collector/health", "hec_health", now_with_context(handle_hec_health)},
+      {Verb::get, "/services/collector/health/1.0", "hec_health",
+       now_with_context(handle_hec_health)},
+      {Verb::post, "/services/collector/raw", "hec_raw", with_context(handle_hec_raw)},
+      {Verb::post, "/services/collector/raw/1.0", "hec_raw", with_context(handle_hec_raw)},
       {Verb::post, "/v1/topics/{topic}", "ingest", with_context(handle_ingest)},
+      {Verb::post, "/{index}/_bulk", "es_bulk", with_context(handle_bulk)},
+      {Verb::put, "/{index}/_bulk", "es_bulk", with_context(handle_bulk)},
+      {Verb::put, "/{index}/_create/{id}", "es_doc", with_context(handle_index_document)},
+      {Verb::post, "/{index}/_create/{id}", "es_doc", with_context(handle_index_document)},
+      {Verb::post, "/{index}/_doc", "es_doc", with_context(handle_index_document)},
+      {Verb::put, "/{index}/_doc/{id}", "es_doc", with_context(handle_index_document)},
+      {Verb::post, "/{index}/_doc/{id}", "es_doc", with_context(handle_index_document)},
   };
 }
 

@@ -17,12 +17,6 @@ Status in_event(size_t line, const Status& error) {
   return error.with_context(fmt::format("line {}", line));
 }
 
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && is_json_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_json_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 Status json_body(const PaddedBody& body, const std::function<Status(const JsonEvent&)>& on_event) {
   const std::string_view text = body.view();
   JsonParse parsed = JsonParser::for_this_thread().parse(text);
@@ -30,7 +24,7 @@ Status json_body(const PaddedBody& body, const std::function<Status(const JsonEv
     const TextPosition where = position_of(text, parsed.problem->offset);
     return at_line(where.line, where.column, *parsed.problem);
   }
-  const std::string_view value = trimmed(text);
+  const std::string_view value = trim_json_space(text);
   const size_t first_line = position_of(text, static_cast<size_t>(value.data() - text.data())).line;
   simdjson::dom::array array;
   if (parsed.value.get_array().get(array)) {
@@ -66,7 +60,7 @@ Status ndjson_body(const PaddedBody& body,
   JsonParser& parser = JsonParser::for_this_thread();
   size_t events = 0;
   while (std::optional<NdjsonLine> line = lines.next()) {
-    const std::string_view event = trimmed(line->text);
+    const std::string_view event = trim_json_space(line->text);
     JsonParse parsed = parser.parse(line->text);
     if (parsed.problem.has_value()) {
       return at_line(line->number, parsed.problem->offset + 1, *parsed.problem);
@@ -96,7 +90,7 @@ Result<EventFormat> event_format(const std::string& media_type) {
 
 Status for_each_event(const PaddedBody& body, EventFormat format,
                       const std::function<Status(const JsonEvent&)>& on_event) {
-  if (trimmed(body.view()).empty()) {
+  if (trim_json_space(body.view()).empty()) {
     return Status(Errc::kEmptyBody, "the request body is empty; send events");
   }
   return format == EventFormat::kJson ? json_body(body, on_event) : ndjson_body(body, on_event);

@@ -51,4 +51,11 @@ std::vector<std::string_view> array_elements(std::string_view array);
 // JSON whitespace.
 inline bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// `text` without leading and trailing JSON whitespace.
+inline std::string_view trim_json_space(std::string_view text) {
+  while (!text.empty() && is_json_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_json_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace caudal::http
