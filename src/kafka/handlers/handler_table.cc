@@ -5,7 +5,7 @@
 namespace caudal::kafka {
 namespace {
 
-constexpr std::array<HandlerEntry, 7> kHandlers = {{
+constexpr std::array<HandlerEntry, 8> kHandlers = {{
     {ApiKey::kProduce, &handle_produce},
     {ApiKey::kFetch, &handle_fetch},
     {ApiKey::kListOffsets, &handle_list_offsets},
@@ -13,6 +13,7 @@ constexpr std::array<HandlerEntry, 7> kHandlers = {{
     {ApiKey::kApiVersions, &handle_api_versions},
     {ApiKey::kCreateTopics, &handle_create_topics},
     {ApiKey::kDeleteTopics, &handle_delete_topics},
+    {ApiKey::kOffsetForLeaderEpoch, &handle_offset_for_leader_epoch},
 }};
 
 }  // namespace

@@ -34,5 +34,6 @@ Status handle_fetch(RequestContext& context);
 Status handle_list_offsets(RequestContext& context);
 Status handle_create_topics(RequestContext& context);
 Status handle_delete_topics(RequestContext& context);
+Status handle_offset_for_leader_epoch(RequestContext& context);
 
 }  // namespace caudal::kafka

@@ -154,7 +154,7 @@ TEST_F(KafkaServerTest, ApiVersionsAdvertisesTheHandledApisWithTheTableRanges) {
   auto response = client.receive<ApiVersionsResponse>(3);
   EXPECT_EQ(response.correlation_id, 7);
   EXPECT_EQ(response.body.error_code, ErrorCode::kNone);
-  ASSERT_EQ(response.body.api_keys.size(), 7u);
+  ASSERT_EQ(response.body.api_keys.size(), 8u);
   bool saw_fetch = false;
   for (const auto& entry : response.body.api_keys) {
     const ApiInfo* info = find_api(entry.api_key);
@@ -408,6 +408,30 @@ TEST_F(KafkaServerTest, ListOffsetsEarliestLatestAndByTime) {
   EXPECT_EQ(answers[2].timestamp, 2000);
   EXPECT_EQ(answers[3].offset, -1);
   EXPECT_EQ(answers[4].error_code, ErrorCode::kUnknownTopicOrPartition);
+}
+
+TEST_F(KafkaServerTest, OffsetForLeaderEpochHasOneEpochEndingAtTheHighWatermark) {
+  create_topic("events");
+  ASSERT_TRUE((*log_->partition("events", log::PartitionId(0)))->append(make_batch(4, 10, 1)).ok());
+  Client client(port());
+  OffsetForLeaderEpochRequest request;
+  request.topics.push_back(
+      {"events", {{0, -1, 0}, {0, -1, 5}, {0, -1, -1}, {0, 3, 0}, {0, -1, 0}}});
+  request.topics[0].partitions[4].partition = 9;
+  request.topics[0].partitions.push_back({0, 0, 0});
+  client.send(request, 3, 1);
+  auto response = client.receive<OffsetForLeaderEpochResponse>(3);
+  const auto& answers = response.body.topics[0].partitions;
+  ASSERT_EQ(answers.size(), 6u);
+  EXPECT_EQ(answers[0].leader_epoch, 0);
+  EXPECT_EQ(answers[0].end_offset, 4);
+  EXPECT_EQ(answers[1].end_offset, 4);  // a later epoch: the last one there is
+  EXPECT_EQ(answers[2].leader_epoch, -1);
+  EXPECT_EQ(answers[2].end_offset, -1);
+  EXPECT_EQ(answers[3].error_code, ErrorCode::kUnknownLeaderEpoch);
+  EXPECT_EQ(answers[4].error_code, ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(answers[5].error_code, ErrorCode::kNone);
+  EXPECT_EQ(answers[5].end_offset, 4);
 }
 
 TEST_F(KafkaServerTest, CreateAndDeleteTopics) {
