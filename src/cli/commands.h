@@ -16,5 +16,6 @@ struct CommandContext {
 void register_serve_command(CLI::App& app, CommandContext& context);
 void register_config_command(CLI::App& app, CommandContext& context);
 void register_version_command(CLI::App& app, CommandContext& context);
+void register_topics_command(CLI::App& app, CommandContext& context);
 
 }  // namespace caudal::cli

@@ -11,6 +11,7 @@ void register_commands(CLI::App& app, caudal::cli::CommandContext& context) {
   caudal::cli::register_serve_command(app, context);
   caudal::cli::register_config_command(app, context);
   caudal::cli::register_version_command(app, context);
+  caudal::cli::register_topics_command(app, context);
 }
 
 }  // namespace

@@ -49,6 +49,26 @@ else
   fail "python clients: $out"
 fi
 
+# caudal topics: the CLI's own Kafka client (librdkafka).
+topics() { "$CAUDAL_BINARY" topics "$@" -b "$KAFKA_ADDR"; }
+expect_eq "$(topics create cli-made -p 3 -c retention.ms=60000 2>&1)" "created topic cli-made" \
+  "caudal topics create"
+expect_contains "$(cat "$TEST_DIR/data/topics/cli-made/topic.conf")" "partitions=3" \
+  "the topic has the 3 partitions asked for"
+expect_contains "$(topics list)" "$(printf 'cli-made\nkcat')" "caudal topics list"
+expect_contains "$(topics describe kcat)" "partition 0: leader 0, offsets 0 to 500 (500 records)" \
+  "caudal topics describe shows offsets"
+set +e
+again=$(topics create cli-made 2>&1); again_exit=$?
+bad=$(topics create cli-bad -c compression.type=lz4 2>&1); bad_exit=$?
+set -e
+expect_eq "$again_exit" "1" "creating an existing topic fails"
+expect_contains "$again" "already exists" "and says so"
+expect_eq "$bad_exit" "1" "an unsupported config fails"
+expect_contains "$bad" "compression.type" "and names it"
+expect_eq "$(topics delete cli-made 2>&1)" "deleted topic cli-made" "caudal topics delete"
+expect_eq "$(topics list | grep -c cli-made)" "0" "the deleted topic is gone"
+
 stop_caudal TERM
 expect_eq "$CAUDAL_EXIT" "0" "stops cleanly with clients gone"
 finish
