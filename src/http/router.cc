@@ -19,22 +19,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return segments;
 }
 
-bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& got,
-                   PathParams& params) {
-  auto want = split_path(pattern);
-  if (want.size() != got.size()) return false;
-  PathParams captured;
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
-      std::optional<std::string> value = percent_decode(got[i]);
-      if (!value.has_value()) return false;
-      captured.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(*value));
-    } else if (want[i] != got[i]) {
-      return false;
-    }
-  }
-  params = std::move(captured);
-  return true;
+bool is_capture(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
 }  // namespace
@@ -45,20 +31,52 @@ Handler answer_now(std::function<Response(const Incoming&)> handler) {
   };
 }
 
-Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
+Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  // Patterns are split once here; matching a request then only compares segments.
+  for (const Route& route : routes_) {
+    std::vector<Segment> segments;
+    for (std::string_view part : split_path(route.pattern)) {
+      segments.push_back(is_capture(part)
+                             ? Segment{std::string(part.substr(1, part.size() - 2)), true}
+                             : Segment{std::string(part), false});
+    }
+    patterns_.push_back(std::move(segments));
+  }
+}
+
+bool Router::matches(size_t route, const std::vector<std::string_view>& path,
+                     PathParams* params) const {
+  const std::vector<Segment>& pattern = patterns_[route];
+  if (pattern.size() != path.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (!pattern[i].capture && pattern[i].text != path[i]) return false;
+  }
+  if (params == nullptr) return true;
+  PathParams captured;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (!pattern[i].capture) continue;
+    std::optional<std::string> value = percent_decode(path[i]);
+    if (!value.has_value()) return false;
+    captured.emplace(pattern[i].text, std::move(*value));
+  }
+  *params = std::move(captured);
+  return true;
+}
 
 Router::Match Router::match(Verb method, std::string_view target) const {
-  const auto segments = split_path(target.substr(0, target.find('?')));
+  const auto path = split_path(target.substr(0, target.find('?')));
   Match result;
-  for (const Route& route : routes_) {
-    PathParams params;
-    if (!match_pattern(route.pattern, segments, params)) continue;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     if (route.method == method) {
+      PathParams params;
+      if (!matches(i, path, &params)) continue;
       result.route = &route;
       result.params = std::move(params);
       result.allow.clear();
       return result;
     }
+    if (!matches(i, path, nullptr)) continue;
     if (!result.allow.empty()) result.allow += ", ";
     result.allow += std::string(boost::beast::http::to_string(route.method));
   }

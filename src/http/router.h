@@ -75,7 +75,15 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  struct Segment {
+    std::string text;  // the literal, or the capture's name
+    bool capture;
+  };
+  // Whether `path` fits route `route`; fills `params` (when given) with decoded captures.
+  bool matches(size_t route, const std::vector<std::string_view>& path, PathParams* params) const;
+
   std::vector<Route> routes_;
+  std::vector<std::vector<Segment>> patterns_;  // per route, split once
 };
 
 }  // namespace caudal::http

@@ -172,8 +172,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void finish(Response response) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    server_->metrics.requests.with({route_name_, std::to_string(response.result_int())}).inc();
-    server_->metrics.latency.with({route_name_}).observe(seconds);
+    const unsigned code = response.result_int();
+    // A keep-alive client mostly repeats one route and status: look their instruments up
+    // only when they change (a lookup locks the family, shared by every loop).
+    if (cached_requests_ == nullptr || cached_route_ != route_name_ || cached_code_ != code) {
+      cached_route_ = route_name_;
+      cached_code_ = code;
+      cached_requests_ = &server_->metrics.requests.with({route_name_, std::to_string(code)});
+      cached_latency_ = &server_->metrics.latency.with({route_name_});
+    }
+    cached_requests_->inc();
+    cached_latency_->observe(seconds);
     ++requests_served_;
     write(std::move(response));
   }
@@ -216,6 +225,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string route_name_;
   std::chrono::steady_clock::time_point started_;
   uint64_t requests_served_ = 0;
+  std::string cached_route_;
+  unsigned cached_code_ = 0;
+  metrics::Counter* cached_requests_ = nullptr;
+  metrics::Histogram* cached_latency_ = nullptr;
 };
 
 }  // namespace

@@ -89,16 +89,15 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
   const auto received = gateway->clock().wall_now();
 
   gateway->resolve(
-      {topic}, in.executor,
+      topic, in.executor,
       [in, responder, gateway, topic, received, format = *format,
        key_path = std::move(key_path),
        body = std::make_shared<PaddedBody>(std::move(decoded).value())](
-          Gateway::Topics topics) {
+          Gateway::TopicResult found) {
         auto refuse_late = [&](const Status& error) {
           gateway->metrics().refused(kApi, error_type(error));
           responder.send(make_status_error(in.request, error));
         };
-        Result<std::shared_ptr<const TopicInfo>>& found = topics.at(topic);
         if (!found.ok()) {
           Status error = found.status();
           if (error.code() == log::Errc::kUnknownTopic) {

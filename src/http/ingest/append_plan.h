@@ -47,7 +47,7 @@ class AppendPlan {
   using Outcomes = std::vector<Result<log::AppendResult>>;  // one per batch, in plan order
 
   // Events get `received` as their timestamp and, per their topic's settings, the enrichment
-  // headers of a request from `client_address` to `host`.
+  // headers of a request from `client_address` to `host` (both borrowed until the last add()).
   AppendPlan(std::chrono::system_clock::time_point received, std::string_view client_address,
              std::string_view host);
   ~AppendPlan();

@@ -72,17 +72,20 @@ std::array<char, 36> make_uuid_v7(int64_t unix_ms) {
 
 Enricher::Enricher(std::chrono::system_clock::time_point received,
                    std::string_view client_address, std::string_view host)
-    : received_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
+    : received_(received),
+      received_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
                        received.time_since_epoch())
                        .count()),
-      received_at_(format_rfc3339_millis(received)),
       client_address_(client_address),
       host_(host) {}
 
 std::span<const log::RecordHeader> Enricher::headers(const EnrichSettings& settings,
                                                      std::span<const log::RecordHeader> extra) {
   headers_.clear();
-  if (settings.received_at) headers_.push_back({kReceivedAtHeader, as_bytes(received_at_)});
+  if (settings.received_at) {
+    if (received_at_.empty()) received_at_ = format_rfc3339_millis(received_);
+    headers_.push_back({kReceivedAtHeader, as_bytes(received_at_)});
+  }
   if (settings.event_id) {
     event_id_ = make_uuid_v7(received_ms_);
     headers_.push_back(

@@ -40,7 +40,8 @@ std::string format_rfc3339_millis(std::chrono::system_clock::time_point time);
 std::array<char, 36> make_uuid_v7(int64_t unix_ms);
 
 // The enrichment headers of one request's events: what all events share is formatted once,
-// the event id anew for each event. One per request, used on one thread.
+// when first needed, the event id anew for each event. One per request, used on one thread.
+// `client_address` and `host` are borrowed: they must outlive every headers() call.
 class Enricher {
  public:
   Enricher(std::chrono::system_clock::time_point received, std::string_view client_address,
@@ -51,10 +52,11 @@ class Enricher {
                                              std::span<const log::RecordHeader> extra);
 
  private:
+  std::chrono::system_clock::time_point received_;
   int64_t received_ms_;
-  std::string received_at_;
-  std::string client_address_;
-  std::string host_;
+  std::string received_at_;  // formatted on first use
+  std::string_view client_address_;
+  std::string_view host_;
   std::array<char, 36> event_id_{};
   std::vector<log::RecordHeader> headers_;
 };

@@ -96,6 +96,21 @@ void Gateway::resolve(std::vector<std::string> names,
   });
 }
 
+void Gateway::resolve(const std::string& name, const boost::asio::any_io_executor& executor,
+                      std::function<void(TopicResult)> then) {
+  TopicResult found = topics_.find(name);
+  if (found.ok() || found.status().code() != log::Errc::kUnknownTopic ||
+      !topics_.auto_create()) {
+    return then(std::move(found));
+  }
+  boost::asio::post(admin_, [this, name, executor, then = std::move(then)]() mutable {
+    TopicResult created = topics_.find_or_create(name);
+    boost::asio::dispatch(executor, [then = std::move(then), created = std::move(created)]() mutable {
+      then(std::move(created));
+    });
+  });
+}
+
 void Gateway::append(std::shared_ptr<AppendPlan> plan, std::string_view api,
                      const boost::asio::any_io_executor& executor,
                      std::function<void(const AppendPlan&, AppendPlan::Outcomes)> done) {

@@ -84,6 +84,11 @@ class Gateway {
   void resolve(std::vector<std::string> names, const boost::asio::any_io_executor& executor,
                std::function<void(Topics)> then);
 
+  // The same for one topic, without the map: the native API's hot path.
+  using TopicResult = Result<std::shared_ptr<const TopicInfo>>;
+  void resolve(const std::string& name, const boost::asio::any_io_executor& executor,
+               std::function<void(TopicResult)> then);
+
   // Appends `plan` (AppendPlan::append) and runs `done` with its outcomes on `executor`, after
   // counting what was appended and forgetting topics whose partitions turned out closed.
   void append(std::shared_ptr<AppendPlan> plan, std::string_view api,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/check.h"
 #include "http/errc.h"
 #include "http/ingest/json_parser.h"
 #include "http/ingest/ndjson.h"
@@ -41,6 +42,8 @@ Status json_body(const PaddedBody& body, const std::function<Status(const JsonEv
   if (elements.empty()) {
     return Status(Errc::kEmptyBody, "the JSON array holds no events");
   }
+  CAUDAL_CHECK(elements.size() == array.size(),
+               "array_elements and simdjson disagree on the elements of a valid array");
   size_t index = 0;
   size_t line = 1;
   size_t counted_to = 0;  // newlines before this offset are in `line`
