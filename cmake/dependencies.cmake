@@ -12,7 +12,7 @@ pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)
 find_package(ZLIB REQUIRED)
 find_package(RocksDB REQUIRED)
 find_package(simdjson REQUIRED)  # HTTP ingest: validating events, picking out keys
-pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)  # caudal topics (a Kafka client)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)  # caudal topics, produce, consume
 
 if(CAUDAL_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -17,5 +17,7 @@ void register_serve_command(CLI::App& app, CommandContext& context);
 void register_config_command(CLI::App& app, CommandContext& context);
 void register_version_command(CLI::App& app, CommandContext& context);
 void register_topics_command(CLI::App& app, CommandContext& context);
+void register_produce_command(CLI::App& app, CommandContext& context);
+void register_consume_command(CLI::App& app, CommandContext& context);
 
 }  // namespace caudal::cli

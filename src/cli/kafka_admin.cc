@@ -1,11 +1,10 @@
 #include "cli/kafka_admin.h"
 
-#include <librdkafka/rdkafka.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "cli/kafka_client.h"
 #include "common/errc.h"
 
 namespace caudal::cli {
@@ -54,29 +53,14 @@ Status await_result(rd_kafka_queue_t* queue, std::chrono::milliseconds timeout,
 }  // namespace
 
 struct KafkaAdmin::Handle {
-  rd_kafka_t* rk = nullptr;
-  ~Handle() {
-    if (rk != nullptr) rd_kafka_destroy(rk);
-  }
+  RdKafkaHandle client;
 };
 
 Result<std::unique_ptr<KafkaAdmin>> KafkaAdmin::connect(const std::string& bootstrap,
                                                         std::chrono::milliseconds timeout) {
-  char errstr[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  // Quiet: failures are reported through the returned statuses, not librdkafka's own log.
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), errstr, sizeof(errstr)) !=
-          RD_KAFKA_CONF_OK ||
-      rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
-    return Status(Errc::kInvalidArgument, fmt::format("bootstrap '{}': {}", bootstrap, errstr));
-  }
-  auto handle = std::make_unique<Handle>();
-  handle->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-  if (handle->rk == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    return Status(Errc::kInvalidArgument, fmt::format("kafka client: {}", errstr));
-  }
+  CAUDAL_ASSIGN_OR_RETURN(RdKafkaHandle client,
+                          make_kafka_client(RD_KAFKA_PRODUCER, bootstrap, {}));
+  auto handle = std::make_unique<Handle>(Handle{std::move(client)});
   return std::unique_ptr<KafkaAdmin>(new KafkaAdmin(std::move(handle), timeout));
 }
 
@@ -88,7 +72,7 @@ KafkaAdmin::~KafkaAdmin() = default;
 Result<std::vector<TopicInfo>> KafkaAdmin::list() {
   const rd_kafka_metadata_t* raw = nullptr;
   rd_kafka_resp_err_t err =
-      rd_kafka_metadata(handle_->rk, 1, nullptr, &raw, static_cast<int>(timeout_.count()));
+      rd_kafka_metadata(handle_->client.get(), 1, nullptr, &raw, static_cast<int>(timeout_.count()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka_error(err, "reading metadata");
   std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> metadata(raw);
   std::vector<TopicInfo> topics;
@@ -116,7 +100,7 @@ Result<TopicInfo> KafkaAdmin::describe(const std::string& topic) {
   }
   for (TopicInfo::Partition& p : found->partitions) {
     rd_kafka_resp_err_t err =
-        rd_kafka_query_watermark_offsets(handle_->rk, topic.c_str(), p.id, &p.start_offset,
+        rd_kafka_query_watermark_offsets(handle_->client.get(), topic.c_str(), p.id, &p.start_offset,
                                          &p.end_offset, static_cast<int>(timeout_.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return kafka_error(err, fmt::format("offsets of {} partition {}", topic, p.id));
@@ -136,8 +120,8 @@ Status KafkaAdmin::create(const std::string& topic, int32_t partitions,
   for (const auto& [name, value] : configs) {
     rd_kafka_NewTopic_set_config(new_topic, name.c_str(), value.c_str());
   }
-  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue(rd_kafka_queue_new(handle_->rk));
-  rd_kafka_CreateTopics(handle_->rk, &new_topic, 1, nullptr, queue.get());
+  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue(rd_kafka_queue_new(handle_->client.get()));
+  rd_kafka_CreateTopics(handle_->client.get(), &new_topic, 1, nullptr, queue.get());
   rd_kafka_NewTopic_destroy(new_topic);
   return await_result(queue.get(), timeout_, fmt::format("creating topic {}", topic),
                       [](rd_kafka_event_t* event, size_t* count) {
@@ -148,8 +132,8 @@ Status KafkaAdmin::create(const std::string& topic, int32_t partitions,
 
 Status KafkaAdmin::remove(const std::string& topic) {
   rd_kafka_DeleteTopic_t* doomed = rd_kafka_DeleteTopic_new(topic.c_str());
-  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue(rd_kafka_queue_new(handle_->rk));
-  rd_kafka_DeleteTopics(handle_->rk, &doomed, 1, nullptr, queue.get());
+  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue(rd_kafka_queue_new(handle_->client.get()));
+  rd_kafka_DeleteTopics(handle_->client.get(), &doomed, 1, nullptr, queue.get());
   rd_kafka_DeleteTopic_destroy(doomed);
   return await_result(queue.get(), timeout_, fmt::format("deleting topic {}", topic),
                       [](rd_kafka_event_t* event, size_t* count) {

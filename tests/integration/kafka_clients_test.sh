@@ -69,6 +69,28 @@ expect_contains "$bad" "compression.type" "and names it"
 expect_eq "$(topics delete cli-made 2>&1)" "deleted topic cli-made" "caudal topics delete"
 expect_eq "$(topics list | grep -c cli-made)" "0" "the deleted topic is gone"
 
+# caudal produce and consume.
+seq 1 20000 | sed 's/^\(.*\)$/key\1;value \1/' >"$TEST_DIR/lines.txt"
+if "$CAUDAL_BINARY" produce cli-io -b "$KAFKA_ADDR" -k ';' -z zstd -f "$TEST_DIR/lines.txt" \
+    2>"$TEST_DIR/produce.err"; then
+  pass "caudal produce sends 20000 lines"
+else
+  fail "caudal produce: $(cat "$TEST_DIR/produce.err")"
+fi
+expect_contains "$(cat "$TEST_DIR/produce.err")" "20000 records to cli-io: 20000 acknowledged, 0 failed" \
+  "caudal produce reports every record acknowledged"
+expect_eq "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" -e | sort | md5sum)" \
+  "$(sed 's/^[^;]*;//' "$TEST_DIR/lines.txt" | sort | md5sum)" "caudal consume -e prints every value"
+expect_eq "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" -o 19999 -n 1 --json)" \
+  "{\"topic\":\"cli-io\",\"partition\":0,\"offset\":19999,\"timestamp\":$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" -o 19999 -n 1 --json | sed 's/.*"timestamp":\([0-9]*\).*/\1/'),\"key\":\"key20000\",\"value\":\"value 20000\",\"headers\":{}}" \
+  "caudal consume --json prints the record as JSON"
+expect_contains "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" -n 1 --pretty)" \
+  "$(printf '{\n  "topic": "cli-io",\n  "partition": 0,\n  "offset": 0,')" "caudal consume --pretty indents"
+expect_eq "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" --from-time 99999999999999 -e | wc -l)" "0" \
+  "caudal consume --from-time after the last record prints nothing"
+expect_eq "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" --from-time 0 -n 1)" "value 1" \
+  "caudal consume --from-time 0 starts at the first record"
+
 stop_caudal TERM
 expect_eq "$CAUDAL_EXIT" "0" "stops cleanly with clients gone"
 finish
