@@ -91,6 +91,16 @@ expect_eq "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" --from-time 999999
 expect_eq "$("$CAUDAL_BINARY" consume cli-io -b "$KAFKA_ADDR" --from-time 0 -n 1)" "value 1" \
   "caudal consume --from-time 0 starts at the first record"
 
+# kafkajs (npm): admin and producer; the records are read back with kcat.
+if out=$(cd "$CAUDAL_SOURCE_DIR" && node tests/integration/kafka/kafkajs_client.js "$KAFKA_ADDR" \
+    js-topic 2>&1); then
+  expect_eq "$out" "produced 300" "kafkajs creates a topic and produces 300 records"
+else
+  fail "kafkajs: $out"
+fi
+expect_eq "$(kcat -C -b "$KAFKA_ADDR" -t js-topic -o beginning -e -q -f '%k=%s;%h\n' | sort -t- -k2 -n | head -2 | tr '\n' ' ')" \
+  "key-0=kafkajs 0;n=0 key-1=kafkajs 1;n=1 " "kafkajs records come back with keys and headers"
+
 stop_caudal TERM
 expect_eq "$CAUDAL_EXIT" "0" "stops cleanly with clients gone"
 finish
