@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, each side by side with its peer or limit, printing tables.
+# Figures and the machine they ran on are recorded in BENCHMARKS.md. Never a test: nothing
+# here fails on a timing.
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+
+echo "== machine"
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== log: record batch build and read per codec (100 B records x 1,000 per batch)"
+"$build/bench/record_batch_bench" --benchmark_min_time=1
+
+echo "== log: append and read against dd on the same file system"
+"$here/log/append_vs_dd.sh" "$build"
