@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <boost/container/small_vector.hpp>
 
 namespace caudal::http {
 
@@ -37,7 +37,9 @@ class JsonWriter {
   void before_value();
 
   std::string out_;
-  std::vector<bool> has_items_;  // per open container
+  // Per open container, whether it has an item yet. Inline for the nesting responses use, so
+  // writing a response allocates only its text.
+  boost::container::small_vector<bool, 8> has_items_;
   bool after_key_ = false;
 };
 

@@ -3,6 +3,8 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
+#include <fmt/format.h>
+
 #include "http/json_writer.h"
 
 namespace caudal::http {
@@ -16,6 +18,25 @@ Response make_response(const Request& request, StatusCode status, std::string bo
   response.body() = std::move(body);
   response.prepare_payload();
   return response;
+}
+
+void serialize_response(const Response& response, std::string& out) {
+  // By hand rather than with Beast's serializer: one contiguous buffer and one write, without
+  // the serializer's buffer-sequence machinery on every response.
+  out.clear();
+  out.reserve(256 + response.body().size());
+  fmt::format_to(std::back_inserter(out), "HTTP/{}.{} {} ", response.version() / 10,
+                 response.version() % 10, response.result_int());
+  out += response.reason();
+  out += "\r\n";
+  for (const auto& field : response) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+  out += response.body();
 }
 
 Response make_error(const Request& request, StatusCode status, std::string_view reason) {

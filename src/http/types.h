@@ -21,6 +21,11 @@ using PathParams = std::map<std::string, std::string, std::less<>>;
 // A response with `body` of the given content type; keep-alive follows the request.
 Response make_response(const Request& request, StatusCode status, std::string body,
                        std::string_view content_type);
+// Appends `response` as HTTP/1.1 wire bytes (status line, fields, body) to `out`, which is
+// cleared first. Precondition: the body length is final (prepare_payload() set
+// Content-Length), as make_response() leaves it.
+void serialize_response(const Response& response, std::string& out);
+
 // A JSON error body {"error":{"status":N,"reason":"..."}} with the given status.
 Response make_error(const Request& request, StatusCode status, std::string_view reason);
 

@@ -66,9 +66,11 @@ AppendPlan::TopicState& AppendPlan::state_for(const TopicInfo& topic) {
     if (state.topic == &topic) return state;
   }
   const auto partitions = static_cast<int32_t>(topic.partitions.size());
-  topics_.push_back(TopicState{&topic, next_sticky_partition(partitions),
-                               std::vector<int32_t>(static_cast<size_t>(partitions), -1)});
-  return topics_.back();
+  TopicState& state = topics_.emplace_back();
+  state.topic = &topic;
+  state.sticky_partition = next_sticky_partition(partitions);
+  state.open_batch.assign(static_cast<size_t>(partitions), -1);
+  return state;
 }
 
 int32_t AppendPlan::start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition) {
@@ -117,34 +119,49 @@ Result<EventRef> AppendPlan::add(const std::shared_ptr<const TopicInfo>& topic,
   return ref;
 }
 
+namespace {
+
+// Collects the outcomes of one plan's appends. It owns itself: the count of releases still to
+// come is its reference count, and the last release hands the outcomes on and deletes it. (A
+// callback then carries a pointer and an index, small enough for std::function to hold
+// without allocating.)
+class Completion {
+ public:
+  Completion(size_t batches, boost::asio::any_io_executor executor,
+             std::function<void(AppendPlan::Outcomes)> done)
+      : remaining_(batches + 1), outcomes_(batches), executor_(std::move(executor)),
+        done_(std::move(done)) {}
+
+  void finish_one(size_t index, Result<log::AppendResult> outcome) {
+    outcomes_[index] = std::move(outcome);
+    release();
+  }
+
+  // One release per batch, plus one for the loop that issues the appends (so the outcomes
+  // are not handed on before every append was issued).
+  void release() {
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    AppendPlan::Outcomes all;
+    all.reserve(outcomes_.size());
+    for (auto& outcome : outcomes_) all.push_back(std::move(*outcome));
+    boost::asio::dispatch(executor_, [done = std::move(done_), all = std::move(all)]() mutable {
+      done(std::move(all));
+    });
+    delete this;
+  }
+
+ private:
+  std::atomic<size_t> remaining_;
+  std::vector<std::optional<Result<log::AppendResult>>> outcomes_;
+  boost::asio::any_io_executor executor_;
+  std::function<void(AppendPlan::Outcomes)> done_;
+};
+
+}  // namespace
+
 void AppendPlan::append(const boost::asio::any_io_executor& executor,
                         std::function<void(Outcomes)> done) {
-  struct Completion {
-    std::atomic<size_t> remaining;
-    std::vector<std::optional<Result<log::AppendResult>>> outcomes;
-    boost::asio::any_io_executor executor;
-    std::function<void(Outcomes)> done;
-
-    void finish_one(size_t index, Result<log::AppendResult> outcome) {
-      outcomes[index] = std::move(outcome);
-      release();
-    }
-    // The last release (one per batch, plus the issuing loop's hold) hands every outcome on.
-    void release() {
-      if (remaining.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-      Outcomes all;
-      all.reserve(outcomes.size());
-      for (auto& o : outcomes) all.push_back(std::move(*o));
-      boost::asio::dispatch(executor, [done = std::move(done), all = std::move(all)]() mutable {
-        done(std::move(all));
-      });
-    }
-  };
-  auto completion = std::make_shared<Completion>();
-  completion->remaining.store(batches_.size() + 1);  // +1: held until every append is issued
-  completion->outcomes.resize(batches_.size());
-  completion->executor = executor;
-  completion->done = std::move(done);
+  auto* completion = new Completion(batches_.size(), executor, std::move(done));
   for (size_t i = 0; i < batches_.size(); ++i) {
     Result<ByteView> built = builders_[i]->build();
     if (!built.ok()) {
@@ -160,7 +177,6 @@ void AppendPlan::append(const boost::asio::any_io_executor& executor,
     return_builder(std::move(builders_[i]));
   }
   builders_.clear();
-  // With no batches at all, this is the release that completes.
   completion->release();
 }
 

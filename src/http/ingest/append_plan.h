@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "common/result.h"
 #include "http/ingest/enrichment.h"
@@ -71,7 +72,8 @@ class AppendPlan {
   struct TopicState {
     const TopicInfo* topic;
     int32_t sticky_partition;
-    std::vector<int32_t> open_batch;  // per partition: index into batches_, or -1
+    // Per partition: index into batches_, or -1.
+    boost::container::small_vector<int32_t, 8> open_batch;
   };
 
   TopicState& state_for(const TopicInfo& topic);
@@ -80,9 +82,10 @@ class AppendPlan {
   std::chrono::system_clock::time_point received_;
   int64_t timestamp_ms_;
   Enricher enricher_;
-  std::vector<TopicState> topics_;
+  // Inline room for the common request (one topic, a few batches): no allocation for them.
+  boost::container::small_vector<TopicState, 1> topics_;
   std::vector<Batch> batches_;
-  std::vector<std::unique_ptr<log::RecordBatchBuilder>> builders_;  // parallel to batches_
+  boost::container::small_vector<std::unique_ptr<log::RecordBatchBuilder>, 4> builders_;
   size_t events_ = 0;
 };
 

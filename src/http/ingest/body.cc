@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <boost/beast/core/string.hpp>
 #include <simdjson.h>
 
 #include "http/errc.h"
@@ -14,9 +15,13 @@
 namespace caudal::http {
 namespace {
 
-std::string lower_trimmed(std::string_view text) {
+std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -27,9 +32,10 @@ std::string lower_trimmed(std::string_view text) {
 
 PaddedBody PaddedBody::copy_of(std::string_view text) {
   PaddedBody body;
-  body.bytes_.reserve(text.size() + simdjson::SIMDJSON_PADDING);
-  body.bytes_.assign(text.begin(), text.end());
-  body.pad();
+  body.size_ = text.size();
+  // resize + memcpy: assigning char iterators to a vector of uint8_t copies byte by byte.
+  body.bytes_.resize(text.size() + simdjson::SIMDJSON_PADDING, 0);
+  if (!text.empty()) std::memcpy(body.bytes_.data(), text.data(), text.size());
   return body;
 }
 
@@ -39,14 +45,14 @@ void PaddedBody::pad() {
 }
 
 Result<PaddedBody> decode_body(Request& request, uint64_t max_bytes) {
-  const std::string encoding =
-      lower_trimmed(request[boost::beast::http::field::content_encoding]);
+  const std::string_view header = trimmed(request[boost::beast::http::field::content_encoding]);
   std::string& raw = request.body();
-  if (encoding.empty() || encoding == "identity") {
+  if (header.empty() || boost::beast::iequals(header, "identity")) {
     PaddedBody body = PaddedBody::copy_of(raw);
     raw.clear();
     return body;
   }
+  const std::string encoding = lower(header);
   log::Compression codec;
   if (encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate") {
     codec = log::Compression::kGzip;
@@ -77,7 +83,7 @@ Result<PaddedBody> decode_body(Request& request, uint64_t max_bytes) {
 
 std::string media_type(const Request& request) {
   std::string_view value = request[boost::beast::http::field::content_type];
-  return lower_trimmed(value.substr(0, value.find(';')));
+  return lower(trimmed(value.substr(0, value.find(';'))));
 }
 
 }  // namespace caudal::http

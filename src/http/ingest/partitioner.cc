@@ -1,6 +1,6 @@
 #include "http/ingest/partitioner.h"
 
-#include <random>
+#include <atomic>
 
 namespace caudal::http {
 
@@ -44,8 +44,10 @@ int32_t partition_for_key(std::string_view key, int32_t partitions) {
 }
 
 int32_t next_sticky_partition(int32_t partitions) {
-  // Threads start at random places, so several loops do not walk the partitions in step.
-  thread_local uint32_t next = std::random_device{}();
+  // Each thread starts one partition after the previous thread, so event loops walking the
+  // partitions at the same pace append to different ones instead of queueing on one lock.
+  static std::atomic<uint32_t> threads{0};
+  thread_local uint32_t next = threads.fetch_add(1, std::memory_order_relaxed);
   return static_cast<int32_t>(next++ % static_cast<uint32_t>(partitions));
 }
 

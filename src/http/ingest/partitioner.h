@@ -18,7 +18,8 @@ int32_t kafka_murmur2(std::string_view key);
 int32_t partition_for_key(std::string_view key, int32_t partitions);
 
 // The partition for the unkeyed events of the next request among `partitions` (> 0): a
-// per-thread round robin, so requests spread evenly without shared counters.
+// per-thread round robin (each thread starting where the previous one would not), so requests
+// spread evenly without a shared counter.
 int32_t next_sticky_partition(int32_t partitions);
 
 }  // namespace caudal::http
