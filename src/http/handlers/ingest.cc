@@ -64,27 +64,30 @@ Response respond_appended(const Request& request, std::string_view topic, Gatewa
   });
 }
 
+void refuse(Gateway* gateway, const Incoming& in, const Responder& responder,
+            const Status& error) {
+  if (gateway != nullptr) gateway->metrics().refused(kApi, error_type(error));
+  responder.send(make_status_error(in.request, error));
+}
+
 }  // namespace
 
 void handle_ingest(const RouteContext& context, const Incoming& in, Responder responder) {
   Gateway* gateway = context.gateway;
-  auto refuse = [&](const Status& error) {
-    if (gateway != nullptr) gateway->metrics().refused(kApi, error_type(error));
-    responder.send(make_status_error(in.request, error));
-  };
+  auto refuse_now = [&](const Status& error) { refuse(gateway, in, responder, error); };
   if (gateway == nullptr) {
-    return refuse(Status(Errc::kNotConfigured, "this listener does not take events"));
+    return refuse_now(Status(Errc::kNotConfigured, "this listener does not take events"));
   }
   Result<EventFormat> format = event_format(media_type(in.request));
-  if (!format.ok()) return refuse(format.status());
+  if (!format.ok()) return refuse_now(format.status());
   std::optional<KeyPath> key_path;
   if (std::optional<std::string> key = query_param(in.request.target(), "key")) {
     Result<KeyPath> parsed = KeyPath::parse(*key);
-    if (!parsed.ok()) return refuse(parsed.status());
+    if (!parsed.ok()) return refuse_now(parsed.status());
     key_path = std::move(parsed).value();
   }
   Result<PaddedBody> decoded = decode_body(in.request, gateway->settings().max_body_bytes);
-  if (!decoded.ok()) return refuse(decoded.status());
+  if (!decoded.ok()) return refuse_now(decoded.status());
   const std::string topic = in.params.at("topic");
   const auto received = gateway->clock().wall_now();
 
@@ -94,10 +97,6 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
        key_path = std::move(key_path),
        body = std::make_shared<PaddedBody>(std::move(decoded).value())](
           Gateway::TopicResult found) {
-        auto refuse_late = [&](const Status& error) {
-          gateway->metrics().refused(kApi, error_type(error));
-          responder.send(make_status_error(in.request, error));
-        };
         if (!found.ok()) {
           Status error = found.status();
           if (error.code() == log::Errc::kUnknownTopic) {
@@ -105,7 +104,7 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
                            fmt::format("topic {} does not exist (auto_create_topics is off)",
                                        topic));
           }
-          return refuse_late(error);
+          return refuse(gateway, in, responder, error);
         }
         const std::shared_ptr<const TopicInfo>& info = *found;
         auto plan = std::make_shared<AppendPlan>(received, in.client_address,
@@ -116,7 +115,7 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
           if (key_path.has_value() && key_path->extract(event.value, key)) event_key = key;
           return plan->add(info, event_key, event.text).status();
         });
-        if (!parsed.ok()) return refuse_late(parsed);
+        if (!parsed.ok()) return refuse(gateway, in, responder, parsed);
         gateway->append(plan, kApi, in.executor,
                         [in, responder, gateway, topic](const AppendPlan& appended,
                                                         AppendPlan::Outcomes outcomes) {

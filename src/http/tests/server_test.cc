@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -18,11 +19,14 @@ using tcp = asio::ip::tcp;
 
 class HttpServerTest : public ::testing::Test {
  protected:
-  void start(ServerOptions options = {}) {
+  // Starts a server on the real route table, plus `extra` routes (tried first).
+  void start(ServerOptions options = {}, std::vector<Route> extra = {}) {
     RouteContext context;
     context.registry = &registry_;
     context.readiness_problems = [this] { return problems_; };
-    auto router = std::make_shared<const Router>(build_routes(context));
+    std::vector<Route> routes = std::move(extra);
+    for (Route& route : build_routes(context)) routes.push_back(std::move(route));
+    auto router = std::make_shared<const Router>(std::move(routes));
     auto server = HttpServer::start(options, {&loop_}, router, registry_);
     ASSERT_TRUE(server.ok()) << server.status().to_string();
     server_ = std::move(server).value();
@@ -143,6 +147,73 @@ TEST_F(HttpServerTest, MetricsCountRequestsByRouteAndStatus) {
             std::string::npos)
       << data;
   EXPECT_NE(data.find("text/plain; version=0.0.4"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ExpectContinueGetsTheGoAheadOnlyWithinLimits) {
+  ServerOptions options;
+  options.body_limit = 1000;
+  start(options, {{Verb::post, "/echo", "echo", answer_now([](const Incoming& in) {
+                     return make_response(in.request, StatusCode::ok, in.request.body(),
+                                          "text/plain");
+                   })}});
+  tcp::socket socket = connect();
+  asio::write(socket, asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                               "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")));
+  char interim[25];
+  asio::read(socket, asio::buffer(interim));
+  EXPECT_EQ(std::string(interim, sizeof(interim)), "HTTP/1.1 100 Continue\r\n\r\n");
+  asio::write(socket, asio::buffer(std::string("hello")));
+  std::string data = read_responses(socket, 1);
+  EXPECT_NE(data.find("200 OK"), std::string::npos) << data;
+  EXPECT_NE(data.find("\r\n\r\nhello"), std::string::npos) << data;
+
+  tcp::socket refused = connect();
+  asio::write(refused, asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                                "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n")));
+  data = read_responses(refused, 1);
+  EXPECT_EQ(data.find("100 Continue"), std::string::npos) << data;
+  EXPECT_NE(data.find("413 Payload Too Large"), std::string::npos) << data;
+}
+
+TEST_F(HttpServerTest, AnswersFromAnotherThreadKeepPipelinedOrder) {
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  // The first request is answered late from another thread; the second at once. The
+  // responses must still come in request order.
+  start({}, {{Verb::get, "/late", "late", [&](const Incoming& in, Responder responder) {
+               Response response = make_response(in.request, StatusCode::ok, "late", "text/plain");
+               std::lock_guard lock(mutex);
+               workers.emplace_back([responder, response]() mutable {
+                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                 responder.send(std::move(response));
+               });
+             }}});
+  tcp::socket socket = connect();
+  asio::write(socket, asio::buffer(std::string("GET /late HTTP/1.1\r\nHost: x\r\n\r\n"
+                                               "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string data = read_responses(socket, 2);
+  size_t late = data.find("\r\n\r\nlate");
+  size_t alive = data.find("{\"status\":\"alive\"}");
+  ASSERT_NE(late, std::string::npos) << data;
+  ASSERT_NE(alive, std::string::npos) << data;
+  EXPECT_LT(late, alive);
+  std::lock_guard lock(mutex);
+  for (auto& worker : workers) worker.join();
+}
+
+TEST_F(HttpServerTest, IdleKeepAliveConnectionsAreClosed) {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::milliseconds(200);
+  start(options);
+  tcp::socket socket = connect();
+  asio::write(socket, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
+  const auto started = std::chrono::steady_clock::now();
+  std::string data = read_responses(socket, 2);  // one answer, then the close
+  EXPECT_NE(data.find("alive"), std::string::npos);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(150));  // closed by the idle deadline...
+  EXPECT_LT(waited, std::chrono::seconds(5));         // ...not left open
+
 }
 
 TEST_F(HttpServerTest, BindFailureIsAnError) {
