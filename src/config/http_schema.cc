@@ -11,8 +11,9 @@ constexpr uint64_t kMiB = kKiB * kKiB;
 MapKeys index_keys() {
   return MapKeys{
       .expected = "expected a map of index names to topic names",
-      .expected_key = "expected an index name or a pattern with * of 1 to 255 characters, "
-                      "without spaces or any of \\ / ? \" < > | , #",
+      .expected_key =
+          "expected an index name or a pattern with * of 1 to 255 characters, "
+          "without spaces or any of \\ / ? \" < > | , #",
       .valid_key = is_valid_index_pattern,
   };
 }
@@ -98,8 +99,7 @@ const ObjectSchema<HttpConfig>& http_schema() {
     s.scalar("header_timeout", &HttpConfig::header_timeout,
              duration_type(std::chrono::milliseconds(1)),
              "time a new connection has to send its first request's headers");
-    s.scalar("idle_timeout", &HttpConfig::idle_timeout,
-             duration_type(std::chrono::milliseconds(1)),
+    s.scalar("idle_timeout", &HttpConfig::idle_timeout, duration_type(std::chrono::milliseconds(1)),
              "time a keep-alive connection may stay silent between requests");
     s.object("bulk", &HttpConfig::bulk, bulk_schema(),
              "the Elasticsearch _bulk and _doc ingest APIs");

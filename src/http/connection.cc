@@ -20,8 +20,7 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 ListenerState::ListenerState(ServerOptions server_options,
-                             std::shared_ptr<const Router> route_table,
-                             metrics::Registry& registry)
+                             std::shared_ptr<const Router> route_table, metrics::Registry& registry)
     : options(std::move(server_options)),
       router(std::move(route_table)),
       requests(registry.counter("caudal_http_requests_total",
@@ -31,8 +30,8 @@ ListenerState::ListenerState(ServerOptions server_options,
                                  "Time from a complete request to its response being handed to "
                                  "the connection",
                                  {"route"}, metrics::Histogram::latency_seconds_bounds())),
-      connections(registry.counter("caudal_http_connections_total", "HTTP connections accepted")
-                      .get()) {}
+      connections(
+          registry.counter("caudal_http_connections_total", "HTTP connections accepted").get()) {}
 
 namespace {
 
@@ -89,10 +88,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // (a keep-alive client may stay quiet between requests).
     expire_after(requests_served_ == 0 ? listener_->options.header_timeout
                                        : listener_->options.idle_timeout);
-    beast::http::async_read_header(socket_, buffer_, *parser_,
-                                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                                     self->on_header(ec);
-                                   });
+    beast::http::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
@@ -132,9 +130,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return close();
     }
     if (ec == beast::http::error::body_limit) {
-      return reply_and_close(StatusCode::payload_too_large,
-                             fmt::format("request body exceeds the limit of {} bytes",
-                                         listener_->options.body_limit));
+      return reply_and_close(
+          StatusCode::payload_too_large,
+          fmt::format("request body exceeds the limit of {} bytes", listener_->options.body_limit));
     }
     if (ec == beast::http::error::header_limit) {
       return reply_and_close(StatusCode::request_header_fields_too_large,
@@ -158,10 +156,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     route_name_ = match_.route->name;
     Responder responder([self = shared_from_this()](Response response) {
       // Runs inline when the handler answers on this connection's loop, else is queued there.
-      asio::dispatch(self->socket_.get_executor(),
-                     [self, response = std::move(response)]() mutable {
-                       self->finish(std::move(response));
-                     });
+      asio::dispatch(
+          self->socket_.get_executor(),
+          [self, response = std::move(response)]() mutable { self->finish(std::move(response)); });
     });
     match_.route->handler(
         Incoming{request_, match_.params, client_address_, socket_.get_executor()},

@@ -63,7 +63,9 @@ HttpError to_http_error(const Status& error) {
   return {};
 }
 
-std::string error_type(const Status& error) { return error.code().message(); }
+std::string error_type(const Status& error) {
+  return error.code().message();
+}
 
 std::string_view elasticsearch_error_type(const Status& error) {
   const std::error_code code = error.code();

@@ -36,6 +36,6 @@ std::string_view elasticsearch_error_type(const Status& error);
 // The native API's error response for `error`, with Retry-After when the table says so.
 // `extra`, when given, writes more members of the top-level object after "error".
 Response make_status_error(const Request& request, const Status& error,
-                          const std::function<void(JsonWriter&)>& extra = {});
+                           const std::function<void(JsonWriter&)>& extra = {});
 
 }  // namespace caudal::http

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
 #include <boost/container/small_vector.hpp>
 
 namespace caudal::http {

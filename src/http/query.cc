@@ -33,7 +33,9 @@ std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
 
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text) { return decode(text, false); }
+std::optional<std::string> percent_decode(std::string_view text) {
+  return decode(text, false);
+}
 
 std::optional<std::string> query_param(std::string_view target, std::string_view name) {
   const size_t question = target.find('?');

@@ -18,8 +18,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
        std::shared_ptr<const Router> router, metrics::Registry& registry)
       : loops(std::move(event_loops)),
         acceptor(*loops.front()),
-        listener(std::make_shared<ListenerState>(std::move(options), std::move(router),
-                                                 registry)) {}
+        listener(std::make_shared<ListenerState>(std::move(options), std::move(router), registry)) {
+  }
 
   void accept();
 
@@ -31,18 +31,18 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
 void HttpServer::Impl::accept() {
   asio::io_context& loop = *loops[next_loop++ % loops.size()];
-  acceptor.async_accept(loop, [self = shared_from_this()](boost::system::error_code ec,
-                                                          tcp::socket socket) {
-    if (self->listener->stopped.load() || ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      self->listener->connections.inc();
-      socket.set_option(tcp::no_delay(true), ec);
-      serve_connection(std::move(socket), self->listener);
-    } else {
-      spdlog::warn("http: accept failed: {}", ec.message());
-    }
-    self->accept();
-  });
+  acceptor.async_accept(
+      loop, [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        if (self->listener->stopped.load() || ec == asio::error::operation_aborted) return;
+        if (!ec) {
+          self->listener->connections.inc();
+          socket.set_option(tcp::no_delay(true), ec);
+          serve_connection(std::move(socket), self->listener);
+        } else {
+          spdlog::warn("http: accept failed: {}", ec.message());
+        }
+        self->accept();
+      });
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options,
@@ -54,8 +54,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options,
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options.host, ec);
   if (ec) {
-    return caudal::Status(Errc::kInvalidArgument,
-                  fmt::format("http listen address '{}' is not an IP address", options.host));
+    return caudal::Status(
+        Errc::kInvalidArgument,
+        fmt::format("http listen address '{}' is not an IP address", options.host));
   }
   tcp::endpoint endpoint(address, options.port);
   impl->acceptor.open(endpoint.protocol(), ec);
@@ -63,8 +64,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options,
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return caudal::Status(Errc::kIo, fmt::format("cannot listen for http on {}:{}: {}", options.host,
-                                         options.port, ec.message()));
+    return caudal::Status(Errc::kIo, fmt::format("cannot listen for http on {}:{}: {}",
+                                                 options.host, options.port, ec.message()));
   }
   uint16_t port = impl->acceptor.local_endpoint().port();
   asio::post(impl->acceptor.get_executor(), [impl] { impl->accept(); });
@@ -74,7 +75,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ServerOptions options,
 HttpServer::HttpServer(ServerOptions options, std::shared_ptr<Impl> impl, uint16_t port)
     : options_(std::move(options)), impl_(std::move(impl)), port_(port) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::stop() {
   if (impl_->listener->stopped.exchange(true)) return;

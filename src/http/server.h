@@ -8,9 +8,11 @@
 // connection's loop. A client that sends `Expect: 100-continue` gets the go-ahead only after its
 // headers passed the limits, so an oversized body is refused before it is sent.
 //
-// The connection layer is written against a byte stream and a per-connection state object so
-// TLS (an ssl_stream over the socket) and an authenticated principal slot in later without a
-// rewrite of the request path.
+// Room for the security issue: a connection (connection.h) reads and writes only through its
+// one stream member and hands handlers an Incoming, so TLS is a different stream type (an
+// ssl_stream over the socket, handshaken before the first read) and a bearer-token principal
+// is one more Incoming field checked before the route's handler runs, without a rewrite of
+// the request path.
 #pragma once
 
 #include <atomic>
@@ -29,8 +31,8 @@ namespace caudal::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 0;                     // 0 picks a free port; see HttpServer::port()
-  uint64_t body_limit = 64ull << 20;     // bigger bodies get 413 before they are read
+  uint16_t port = 0;                  // 0 picks a free port; see HttpServer::port()
+  uint64_t body_limit = 64ull << 20;  // bigger bodies get 413 before they are read
   uint32_t header_limit = 64u << 10;
   std::chrono::milliseconds header_timeout{10'000};  // time to receive a request's headers
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request

@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
-
 #include <fmt/format.h>
 
 #include "http/json_writer.h"

@@ -50,28 +50,28 @@ bool accepts(const std::string& media, bool ndjson) {
   // The official clients send application/vnd.elasticsearch+json; compatible-with=8 (and
   // +x-ndjson for _bulk); curl users send the plain types.
   if (media == "application/json" || media == "application/vnd.elasticsearch+json") return true;
-  return ndjson && (media == "application/x-ndjson" ||
-                    media == "application/vnd.elasticsearch+x-ndjson");
+  return ndjson &&
+         (media == "application/x-ndjson" || media == "application/vnd.elasticsearch+x-ndjson");
 }
 
 Status media_type_error(const std::string& media, bool ndjson) {
-  return Status(Errc::kUnsupportedMediaType,
-                fmt::format("Content-Type header [{}] is not supported; send {}",
-                            media.empty() ? "(none)" : media,
-                            ndjson ? "application/x-ndjson or application/json"
-                                   : "application/json"));
+  return Status(
+      Errc::kUnsupportedMediaType,
+      fmt::format("Content-Type header [{}] is not supported; send {}",
+                  media.empty() ? "(none)" : media,
+                  ndjson ? "application/x-ndjson or application/json" : "application/json"));
 }
 
 // One run of documents through the gateway: their topics, their places in the plan.
 struct DocumentRun {
   std::vector<BulkItem> items;
-  std::vector<std::string> topics;             // per item: the topic its index maps to
+  std::vector<std::string> topics;              // per item: the topic its index maps to
   std::vector<std::optional<EventRef>> placed;  // per item: where the plan put it
   std::chrono::steady_clock::time_point started;
 };
 
-using Render = std::function<Response(const DocumentRun&, const AppendPlan&,
-                                      const AppendPlan::Outcomes&)>;
+using Render =
+    std::function<Response(const DocumentRun&, const AppendPlan&, const AppendPlan::Outcomes&)>;
 
 // Maps every item's index to a topic, resolves the topics, plans and appends the documents
 // without an error, and answers with `render`.
@@ -89,10 +89,9 @@ void run_documents(Gateway& gateway, const Incoming& in, Responder responder,
   const auto received = gateway.clock().wall_now();
   gateway.resolve(
       std::move(names), in.executor,
-      [&gateway, in, responder, run, render = std::move(render),
-       received](Gateway::Topics topics) {
-        auto plan = std::make_shared<AppendPlan>(received, in.client_address,
-                                                 gateway.settings().host_name);
+      [&gateway, in, responder, run, render = std::move(render), received](Gateway::Topics topics) {
+        auto plan =
+            std::make_shared<AppendPlan>(received, in.client_address, gateway.settings().host_name);
         for (size_t i = 0; i < run->items.size(); ++i) {
           BulkItem& item = run->items[i];
           if (!item.error.ok()) continue;
@@ -107,9 +106,8 @@ void run_documents(Gateway& gateway, const Incoming& in, Responder responder,
             continue;
           }
           const std::optional<std::string>& key = item.routing ? item.routing : item.id;
-          Result<EventRef> placed =
-              plan->add(*found, key ? std::optional<std::string_view>(*key) : std::nullopt,
-                        item.document);
+          Result<EventRef> placed = plan->add(
+              *found, key ? std::optional<std::string_view>(*key) : std::nullopt, item.document);
           if (placed.ok()) {
             run->placed[i] = *placed;
           } else {
@@ -284,8 +282,7 @@ void handle_bulk(const RouteContext& context, const Incoming& in, Responder resp
                 });
 }
 
-void handle_index_document(const RouteContext& context, const Incoming& in,
-                           Responder responder) {
+void handle_index_document(const RouteContext& context, const Incoming& in, Responder responder) {
   Gateway* gateway = context.gateway;
   auto refuse = [&](const Status& error) {
     if (gateway != nullptr) gateway->metrics().refused(kApi, error_type(error));

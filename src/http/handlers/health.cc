@@ -5,7 +5,8 @@
 namespace caudal::http {
 
 Response handle_healthz(const Incoming& incoming) {
-  return make_response(incoming.request, StatusCode::ok, "{\"status\":\"alive\"}", "application/json");
+  return make_response(incoming.request, StatusCode::ok, "{\"status\":\"alive\"}",
+                       "application/json");
 }
 
 Response handle_readyz(const RouteContext& context, const Request& request) {
@@ -19,8 +20,8 @@ Response handle_readyz(const RouteContext& context, const Request& request) {
     if (!list.empty()) list += "; ";
     list += p;
   }
-  Response response = make_error(request, StatusCode::service_unavailable,
-                                 fmt::format("not ready: {}", list));
+  Response response =
+      make_error(request, StatusCode::service_unavailable, fmt::format("not ready: {}", list));
   response.set(boost::beast::http::field::retry_after, "1");
   return response;
 }

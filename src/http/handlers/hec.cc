@@ -110,9 +110,8 @@ void refuse(Gateway* gateway, const Incoming& in, const Responder& responder,
 // them, plan and append everything, answer.
 using Metadata = std::vector<std::pair<std::string, std::string>>;
 
-void ingest(Gateway& gateway, const Incoming& in, const Responder& responder,
-            const HecToken& token, std::shared_ptr<PaddedBody> body, HecParse parsed,
-            Metadata metadata) {
+void ingest(Gateway& gateway, const Incoming& in, const Responder& responder, const HecToken& token,
+            std::shared_ptr<PaddedBody> body, HecParse parsed, Metadata metadata) {
   std::vector<std::string> topics;
   topics.reserve(parsed.events.size());
   for (size_t i = 0; i < parsed.events.size(); ++i) {
@@ -125,8 +124,8 @@ void ingest(Gateway& gateway, const Incoming& in, const Responder& responder,
     if (!topic.has_value()) {
       return refuse(&gateway, in, responder,
                     HecProblem{HecCode::kIncorrectIndex, i,
-                               fmt::format("event {}: index '{}' is not one of http.hec.indexes",
-                                           i, *index)});
+                               fmt::format("event {}: index '{}' is not one of http.hec.indexes", i,
+                                           *index)});
     }
     topics.emplace_back(*topic);
   }
@@ -140,8 +139,8 @@ void ingest(Gateway& gateway, const Incoming& in, const Responder& responder,
        received](Gateway::Topics resolved) {
         std::vector<log::RecordHeader> headers;
         for (const auto& [key, value] : *kept_metadata) headers.push_back({key, as_bytes(value)});
-        auto plan = std::make_shared<AppendPlan>(received, in.client_address,
-                                                 gateway.settings().host_name);
+        auto plan =
+            std::make_shared<AppendPlan>(received, in.client_address, gateway.settings().host_name);
         for (size_t i = 0; i < events->size(); ++i) {
           const auto& found = resolved.at(topics[i]);
           if (!found.ok()) {
@@ -160,17 +159,17 @@ void ingest(Gateway& gateway, const Incoming& in, const Responder& responder,
                           problem_of(placed.status().with_context(fmt::format("event {}", i)), i));
           }
         }
-        gateway.append(plan, kApi, in.executor,
-                       [&gateway, in, responder, body](const AppendPlan&,
-                                                                AppendPlan::Outcomes outcomes) {
-                         for (const auto& outcome : outcomes) {
-                           if (!outcome.ok()) {
-                             return refuse(&gateway, in, responder,
-                                           problem_of(outcome.status(), std::nullopt));
-                           }
-                         }
-                         responder.send(hec_response(in.request, HecCode::kSuccess));
-                       });
+        gateway.append(
+            plan, kApi, in.executor,
+            [&gateway, in, responder, body](const AppendPlan&, AppendPlan::Outcomes outcomes) {
+              for (const auto& outcome : outcomes) {
+                if (!outcome.ok()) {
+                  return refuse(&gateway, in, responder,
+                                problem_of(outcome.status(), std::nullopt));
+                }
+              }
+              responder.send(hec_response(in.request, HecCode::kSuccess));
+            });
       });
 }
 

@@ -8,8 +8,8 @@
 #include "http/ingest/gateway.h"
 #include "http/ingest/json_events.h"
 #include "http/ingest/key_path.h"
-#include "http/query.h"
 #include "http/json_writer.h"
+#include "http/query.h"
 #include "log/errc.h"
 
 namespace caudal::http {
@@ -64,8 +64,7 @@ Response respond_appended(const Request& request, std::string_view topic, Gatewa
   });
 }
 
-void refuse(Gateway* gateway, const Incoming& in, const Responder& responder,
-            const Status& error) {
+void refuse(Gateway* gateway, const Incoming& in, const Responder& responder, const Status& error) {
   if (gateway != nullptr) gateway->metrics().refused(kApi, error_type(error));
   responder.send(make_status_error(in.request, error));
 }
@@ -93,16 +92,15 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
 
   gateway->resolve(
       topic, in.executor,
-      [in, responder, gateway, topic, received, format = *format,
-       key_path = std::move(key_path),
-       body = std::make_shared<PaddedBody>(std::move(decoded).value())](
-          Gateway::TopicResult found) {
+      [in, responder, gateway, topic, received, format = *format, key_path = std::move(key_path),
+       body =
+           std::make_shared<PaddedBody>(std::move(decoded).value())](Gateway::TopicResult found) {
         if (!found.ok()) {
           Status error = found.status();
           if (error.code() == log::Errc::kUnknownTopic) {
-            error = Status(log::Errc::kUnknownTopic,
-                           fmt::format("topic {} does not exist (auto_create_topics is off)",
-                                       topic));
+            error =
+                Status(log::Errc::kUnknownTopic,
+                       fmt::format("topic {} does not exist (auto_create_topics is off)", topic));
           }
           return refuse(gateway, in, responder, error);
         }
@@ -116,12 +114,12 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
           return plan->add(info, event_key, event.text).status();
         });
         if (!parsed.ok()) return refuse(gateway, in, responder, parsed);
-        gateway->append(plan, kApi, in.executor,
-                        [in, responder, gateway, topic](const AppendPlan& appended,
-                                                        AppendPlan::Outcomes outcomes) {
-                          responder.send(
-                              respond_appended(in.request, topic, *gateway, appended, outcomes));
-                        });
+        gateway->append(
+            plan, kApi, in.executor,
+            [in, responder, gateway, topic](const AppendPlan& appended,
+                                            AppendPlan::Outcomes outcomes) {
+              responder.send(respond_appended(in.request, topic, *gateway, appended, outcomes));
+            });
       });
 }
 

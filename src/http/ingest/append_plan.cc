@@ -52,9 +52,9 @@ size_t record_size_bound(size_t key, size_t value, std::span<const log::RecordHe
 AppendPlan::AppendPlan(std::chrono::system_clock::time_point received,
                        std::string_view client_address, std::string_view host)
     : received_(received),
-      timestamp_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
-                        received.time_since_epoch())
-                        .count()),
+      timestamp_ms_(
+          std::chrono::duration_cast<std::chrono::milliseconds>(received.time_since_epoch())
+              .count()),
       enricher_(received, client_address, host) {}
 
 AppendPlan::~AppendPlan() {
@@ -129,7 +129,9 @@ class Completion {
  public:
   Completion(size_t batches, boost::asio::any_io_executor executor,
              std::function<void(AppendPlan::Outcomes)> done)
-      : remaining_(batches + 1), outcomes_(batches), executor_(std::move(executor)),
+      : remaining_(batches + 1),
+        outcomes_(batches),
+        executor_(std::move(executor)),
         done_(std::move(done)) {}
 
   void finish_one(size_t index, Result<log::AppendResult> outcome) {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-
-#include <fmt/format.h>
-#include <boost/beast/core/string.hpp>
 #include <simdjson.h>
+
+#include <boost/beast/core/string.hpp>
+#include <fmt/format.h>
 
 #include "http/errc.h"
 #include "log/compression.h"

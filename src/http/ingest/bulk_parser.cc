@@ -27,9 +27,9 @@ Status read_action(const NdjsonLine& line, std::string_view default_index, BulkI
   item.line = line.number;
   JsonParse parsed = JsonParser::for_this_thread().parse(line.text);
   if (parsed.problem.has_value()) {
-    return Status(parsed.problem->code, fmt::format("line {}, column {}: {}", line.number,
-                                                    parsed.problem->offset + 1,
-                                                    parsed.problem->what));
+    return Status(parsed.problem->code,
+                  fmt::format("line {}, column {}: {}", line.number, parsed.problem->offset + 1,
+                              parsed.problem->what));
   }
   simdjson::dom::object action;
   if (parsed.value.get_object().get(action) || action.size() != 1) {
@@ -46,21 +46,20 @@ Status read_action(const NdjsonLine& line, std::string_view default_index, BulkI
   } else if (entry.key == "delete") {
     item.action = BulkItem::Action::kDelete;
   } else {
-    return malformed_action(line.number,
-                            fmt::format("expected index, create, update or delete, found '{}'",
-                                        entry.key));
+    return malformed_action(
+        line.number,
+        fmt::format("expected index, create, update or delete, found '{}'", entry.key));
   }
   simdjson::dom::object metadata;
   if (entry.value.get_object().get(metadata)) {
-    return malformed_action(line.number, fmt::format("the value of '{}' must be an object",
-                                                     entry.key));
+    return malformed_action(line.number,
+                            fmt::format("the value of '{}' must be an object", entry.key));
   }
   for (const simdjson::dom::key_value_pair field : metadata) {
     if (field.key == "_index" || field.key == "_id" || field.key == "routing") {
       std::optional<std::string> text = metadata_text(field.value);
       if (!text.has_value()) {
-        return malformed_action(line.number,
-                                fmt::format("{} must be a string", field.key));
+        return malformed_action(line.number, fmt::format("{} must be a string", field.key));
       }
       if (field.key == "_index") item.index = std::move(*text);
       if (field.key == "_id") item.id = std::move(text);
@@ -80,7 +79,8 @@ Status read_action(const NdjsonLine& line, std::string_view default_index, BulkI
 // Checks the document line of an index or create item; a problem stays with the item.
 Status check_document(const NdjsonLine& line) {
   if (trim_json_space(line.text).empty()) {
-    return Status(Errc::kInvalidRequest, fmt::format("line {}: the document is empty", line.number));
+    return Status(Errc::kInvalidRequest,
+                  fmt::format("line {}: the document is empty", line.number));
   }
   JsonParse parsed = JsonParser::for_this_thread().parse(line.text);
   if (parsed.problem.has_value()) {
@@ -114,8 +114,7 @@ Result<std::vector<BulkItem>> parse_bulk(const PaddedBody& body, std::string_vie
     BulkItem item;
     CAUDAL_RETURN_IF_ERROR(read_action(*line, default_index, item));
     if (item.action == BulkItem::Action::kDelete) {
-      item.error = Status(Errc::kInvalidRequest,
-                          "delete is not supported: topics are append-only");
+      item.error = Status(Errc::kInvalidRequest, "delete is not supported: topics are append-only");
       items.push_back(std::move(item));
       continue;
     }

@@ -70,12 +70,12 @@ std::array<char, 36> make_uuid_v7(int64_t unix_ms) {
   return text;
 }
 
-Enricher::Enricher(std::chrono::system_clock::time_point received,
-                   std::string_view client_address, std::string_view host)
+Enricher::Enricher(std::chrono::system_clock::time_point received, std::string_view client_address,
+                   std::string_view host)
     : received_(received),
-      received_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
-                       received.time_since_epoch())
-                       .count()),
+      received_ms_(
+          std::chrono::duration_cast<std::chrono::milliseconds>(received.time_since_epoch())
+              .count()),
       client_address_(client_address),
       host_(host) {}
 

@@ -53,14 +53,15 @@ void IngestMetrics::refused(std::string_view api, std::string_view code) {
   errors_.with({std::string(api), std::string(code)}).inc();
 }
 
-Gateway::Gateway(log::Log& log, GatewaySettings settings, metrics::Registry& registry,
-                 Clock& clock)
+Gateway::Gateway(log::Log& log, GatewaySettings settings, metrics::Registry& registry, Clock& clock)
     : settings_(std::move(settings)),
       clock_(clock),
       topics_(directory_options(log, settings_)),
       metrics_(registry) {}
 
-Gateway::~Gateway() { admin_.join(); }
+Gateway::~Gateway() {
+  admin_.join();
+}
 
 const HecToken* Gateway::find_hec_token(std::string_view token) const {
   const HecToken* found = nullptr;
@@ -70,8 +71,7 @@ const HecToken* Gateway::find_hec_token(std::string_view token) const {
   return found;
 }
 
-void Gateway::resolve(std::vector<std::string> names,
-                      const boost::asio::any_io_executor& executor,
+void Gateway::resolve(std::vector<std::string> names, const boost::asio::any_io_executor& executor,
                       std::function<void(Topics)> then) {
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -79,8 +79,7 @@ void Gateway::resolve(std::vector<std::string> names,
   std::vector<std::string> missing;
   for (std::string& name : names) {
     Result<std::shared_ptr<const TopicInfo>> found = topics_.find(name);
-    if (!found.ok() && found.status().code() == log::Errc::kUnknownTopic &&
-        topics_.auto_create()) {
+    if (!found.ok() && found.status().code() == log::Errc::kUnknownTopic && topics_.auto_create()) {
       missing.push_back(std::move(name));
     } else {
       topics.emplace(std::move(name), std::move(found));
@@ -99,15 +98,15 @@ void Gateway::resolve(std::vector<std::string> names,
 void Gateway::resolve(const std::string& name, const boost::asio::any_io_executor& executor,
                       std::function<void(TopicResult)> then) {
   TopicResult found = topics_.find(name);
-  if (found.ok() || found.status().code() != log::Errc::kUnknownTopic ||
-      !topics_.auto_create()) {
+  if (found.ok() || found.status().code() != log::Errc::kUnknownTopic || !topics_.auto_create()) {
     return then(std::move(found));
   }
   boost::asio::post(admin_, [this, name, executor, then = std::move(then)]() mutable {
     TopicResult created = topics_.find_or_create(name);
-    boost::asio::dispatch(executor, [then = std::move(then), created = std::move(created)]() mutable {
-      then(std::move(created));
-    });
+    boost::asio::dispatch(executor,
+                          [then = std::move(then), created = std::move(created)]() mutable {
+                            then(std::move(created));
+                          });
   });
 }
 

@@ -42,7 +42,7 @@ struct GatewaySettings {
   uint64_t max_body_bytes = 64ull << 20;  // decoded request bodies
   IndexMap bulk_indexes;                  // unlisted indexes go to the topic of that name
   std::vector<HecToken> hec_tokens;
-  IndexMap hec_indexes;  // unlisted indexes are refused
+  IndexMap hec_indexes;   // unlisted indexes are refused
   std::string host_name;  // for the caudal.host header
 };
 

@@ -70,8 +70,7 @@ HecStatus hec_status(HecCode code) {
     case HecCode::kDataChannelMissing: return {StatusCode::bad_request, "Data channel is missing"};
     case HecCode::kInvalidDataChannel: return {StatusCode::bad_request, "Invalid data channel"};
     case HecCode::kEventFieldRequired: return {StatusCode::bad_request, "Event field is required"};
-    case HecCode::kEventFieldBlank:
-      return {StatusCode::bad_request, "Event field cannot be blank"};
+    case HecCode::kEventFieldBlank: return {StatusCode::bad_request, "Event field cannot be blank"};
     case HecCode::kAckDisabled: return {StatusCode::bad_request, "ACK is disabled"};
     case HecCode::kIndexedFieldsError:
       return {StatusCode::bad_request, "Error in handling indexed fields"};
@@ -95,9 +94,9 @@ HecParse parse_hec_events(const PaddedBody& body) {
     const size_t number = out.events.size();
     const TextPosition where = position_of(text, pos);
     if (text[pos] != '{') {
-      out.problem = problem(HecCode::kInvalidDataFormat, number,
-                            fmt::format("line {}, column {}: expected a JSON object", where.line,
-                                        where.column));
+      out.problem = problem(
+          HecCode::kInvalidDataFormat, number,
+          fmt::format("line {}, column {}: expected a JSON object", where.line, where.column));
       return out;
     }
     const std::optional<size_t> end = end_of_container(text, pos);
@@ -105,9 +104,9 @@ HecParse parse_hec_events(const PaddedBody& body) {
     JsonParse parsed = parser.parse(slice);
     if (parsed.problem.has_value()) {
       const TextPosition at = position_of(text, pos + parsed.problem->offset);
-      out.problem = problem(HecCode::kInvalidDataFormat, number,
-                            fmt::format("line {}, column {}: {}", at.line, at.column,
-                                        parsed.problem->what));
+      out.problem =
+          problem(HecCode::kInvalidDataFormat, number,
+                  fmt::format("line {}, column {}: {}", at.line, at.column, parsed.problem->what));
       return out;
     }
     HecEvent event{slice, std::nullopt};

@@ -55,7 +55,7 @@ struct HecProblem {
 };
 
 struct HecEvent {
-  std::string_view text;            // the event object as sent (all of it: event, time, ...)
+  std::string_view text;             // the event object as sent (all of it: event, time, ...)
   std::optional<std::string> index;  // its "index", when given
 };
 

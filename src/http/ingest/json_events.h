@@ -5,10 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <simdjson.h>
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
 
 #include "common/result.h"
 #include "http/ingest/body.h"
@@ -25,9 +24,9 @@ enum class EventFormat {
 Result<EventFormat> event_format(const std::string& media_type);
 
 struct JsonEvent {
-  std::string_view text;          // the event's bytes as sent, without surrounding whitespace
-  simdjson::dom::element value;   // valid during the callback only
-  size_t line = 0;                // where the event starts
+  std::string_view text;         // the event's bytes as sent, without surrounding whitespace
+  simdjson::dom::element value;  // valid during the callback only
+  size_t line = 0;               // where the event starts
 };
 
 // Calls `on_event` for each event of `body`, in order, each validated first. Stops at the

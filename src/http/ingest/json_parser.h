@@ -6,9 +6,8 @@
 #pragma once
 
 #include <optional>
-#include <string_view>
-
 #include <simdjson.h>
+#include <string_view>
 
 #include "http/ingest/json_text.h"
 

@@ -239,9 +239,9 @@ std::optional<size_t> find_invalid_utf8(std::string_view text) {
 
 std::optional<JsonProblem> find_json_problem(std::string_view text, size_t max_depth) {
   if (std::optional<size_t> bad = find_invalid_utf8(text); bad.has_value()) {
-    return JsonProblem{*bad, Errc::kInvalidUtf8,
-                       fmt::format("invalid UTF-8 (byte 0x{:02x})",
-                                   static_cast<unsigned char>(text[*bad]))};
+    return JsonProblem{
+        *bad, Errc::kInvalidUtf8,
+        fmt::format("invalid UTF-8 (byte 0x{:02x})", static_cast<unsigned char>(text[*bad]))};
   }
   return Checker(text, max_depth).run();
 }

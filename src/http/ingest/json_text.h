@@ -49,7 +49,9 @@ std::optional<size_t> end_of_container(std::string_view text, size_t begin);
 std::vector<std::string_view> array_elements(std::string_view array);
 
 // JSON whitespace.
-inline bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+inline bool is_json_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // `text` without leading and trailing JSON whitespace.
 inline std::string_view trim_json_space(std::string_view text) {

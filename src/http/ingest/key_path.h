@@ -3,11 +3,10 @@
 // partition, in order).
 #pragma once
 
+#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "common/result.h"
 

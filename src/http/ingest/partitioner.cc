@@ -16,8 +16,8 @@ int32_t kafka_murmur2(std::string_view key) {
   const uint32_t words = length / 4;
   for (uint32_t i = 0; i < words; ++i) {
     const uint8_t* p = data + i * 4;
-    uint32_t k = uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) |
-                 (uint32_t{p[3]} << 24);
+    uint32_t k =
+        uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
     k *= kM;
     k ^= k >> kR;
     k *= kM;
@@ -28,9 +28,7 @@ int32_t kafka_murmur2(std::string_view key) {
   switch (length % 4) {
     case 3: h ^= uint32_t{tail[2]} << 16; [[fallthrough]];
     case 2: h ^= uint32_t{tail[1]} << 8; [[fallthrough]];
-    case 1:
-      h ^= uint32_t{tail[0]};
-      h *= kM;
+    case 1: h ^= uint32_t{tail[0]}; h *= kM;
   }
   h ^= h >> 13;
   h *= kM;

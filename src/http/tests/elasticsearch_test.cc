@@ -43,10 +43,11 @@ TEST(ElasticsearchTest, BulkAppendsMappedDocumentsAndReportsEachItem) {
   EXPECT_EQ(r["X-Elastic-Product"], "Elasticsearch");
   const std::string& json = r.body();
   EXPECT_NE(json.find("\"errors\":true"), std::string::npos) << json;
-  EXPECT_NE(json.find("{\"index\":{\"_index\":\"logstash-2024.05.01\",\"_id\":\"0-0\",\"_version\":1,"
-                      "\"result\":\"created\",\"_shards\":{\"total\":1,\"successful\":1,"
-                      "\"failed\":0},\"_seq_no\":0,\"_primary_term\":1,\"status\":201}}"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find("{\"index\":{\"_index\":\"logstash-2024.05.01\",\"_id\":\"0-0\",\"_version\":1,"
+                "\"result\":\"created\",\"_shards\":{\"total\":1,\"successful\":1,"
+                "\"failed\":0},\"_seq_no\":0,\"_primary_term\":1,\"status\":201}}"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find("{\"create\":{\"_index\":\"web\",\"_id\":\"abc\""), std::string::npos);
   EXPECT_NE(json.find("\"status\":404,\"error\":{\"type\":\"index_not_found_exception\","
@@ -73,9 +74,9 @@ TEST(ElasticsearchTest, UrlIndexAppliesToActionsWithoutOne) {
 
 TEST(ElasticsearchTest, MalformedActionRefusesTheWholeRequest) {
   IngestHarness h(mapped(), {{"logs", topic_with(1)}});
-  Response r = h.call(Verb::post, "/_bulk",
-                      "{\"index\":{\"_index\":\"logstash-a\"}}\n{\"x\":1}\n{\"index\" }\n{}\n",
-                      kNdjson);
+  Response r =
+      h.call(Verb::post, "/_bulk",
+             "{\"index\":{\"_index\":\"logstash-a\"}}\n{\"x\":1}\n{\"index\" }\n{}\n", kNdjson);
   EXPECT_EQ(r.result(), StatusCode::bad_request);
   EXPECT_EQ(r["X-Elastic-Product"], "Elasticsearch");
   EXPECT_NE(r.body().find("{\"error\":{\"root_cause\":[{\"type\":\"x_content_parse_exception\","
@@ -95,8 +96,9 @@ TEST(ElasticsearchTest, WrongContentTypeIs415) {
 
 TEST(ElasticsearchTest, ClientMediaTypesAreAccepted) {
   IngestHarness h({}, {{"logs", topic_with(1)}});
-  Response r = h.call(Verb::post, "/logs/_bulk", "{\"index\":{}}\n{\"x\":1}\n",
-                      {{"Content-Type", "application/vnd.elasticsearch+x-ndjson; compatible-with=8"}});
+  Response r =
+      h.call(Verb::post, "/logs/_bulk", "{\"index\":{}}\n{\"x\":1}\n",
+             {{"Content-Type", "application/vnd.elasticsearch+x-ndjson; compatible-with=8"}});
   EXPECT_EQ(r.result(), StatusCode::ok) << r.body();
   EXPECT_NE(r.body().find("\"errors\":false"), std::string::npos) << r.body();
 }
@@ -112,8 +114,8 @@ TEST(ElasticsearchTest, DiskFullRefusesTheBulkWithRetryAfter) {
 
 TEST(ElasticsearchTest, IndexingOneDocument) {
   IngestHarness h({}, {{"logs", topic_with(1)}});
-  Response r = h.call(Verb::put, "/logs/_doc/doc-1", "{\"x\":1}",
-                      {{"Content-Type", "application/json"}});
+  Response r =
+      h.call(Verb::put, "/logs/_doc/doc-1", "{\"x\":1}", {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.result(), StatusCode::created) << r.body();
   EXPECT_NE(r.body().find("\"_id\":\"doc-1\""), std::string::npos);
   EXPECT_EQ(h.records("logs")[0].key, "doc-1");

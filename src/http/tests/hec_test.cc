@@ -18,14 +18,14 @@ GatewaySettings hec() {
   return settings;
 }
 
-const std::pair<std::string, std::string> kAuth = {
-    "Authorization", "Splunk 11111111-2222-3333-4444-555555555555"};
+const std::pair<std::string, std::string> kAuth = {"Authorization",
+                                                   "Splunk 11111111-2222-3333-4444-555555555555"};
 
 TEST(HecTest, EventsGoToTheTokensTopicOrTheirIndexsTopic) {
   IngestHarness h(hec(), {{"logs", topic_with(1)}, {"audit", topic_with(1)}});
-  Response r = h.call(Verb::post, "/services/collector/event",
-                      R"({"event":"hello","time":1426279439}{"event":{"user":"x"},"index":"security"})",
-                      {kAuth});
+  Response r = h.call(
+      Verb::post, "/services/collector/event",
+      R"({"event":"hello","time":1426279439}{"event":{"user":"x"},"index":"security"})", {kAuth});
   EXPECT_EQ(r.result(), StatusCode::ok);
   EXPECT_EQ(r.body(), "{\"text\":\"Success\",\"code\":0}");
   ASSERT_EQ(h.records("logs").size(), 1u);
@@ -75,8 +75,7 @@ TEST(HecTest, ABadEventRefusesTheRequestAndNamesIt) {
 
 TEST(HecTest, RawLinesCarryQueryMetadataAsHeaders) {
   IngestHarness h(hec(), {{"logs", topic_with(1)}, {"audit", topic_with(1)}});
-  Response r = h.call(Verb::post,
-                      "/services/collector/raw?host=web-1&sourcetype=access_combined",
+  Response r = h.call(Verb::post, "/services/collector/raw?host=web-1&sourcetype=access_combined",
                       "127.0.0.1 - GET /\n127.0.0.1 - GET /x\n", {kAuth});
   EXPECT_EQ(r.result(), StatusCode::ok) << r.body();
   auto records = h.records("logs");

@@ -4,14 +4,13 @@
 // time on the test thread's loop.
 #pragma once
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -44,8 +43,7 @@ class IngestHarness {
   // Opens a log with `topics` created, and a gateway with `settings`.
   explicit IngestHarness(GatewaySettings settings = {},
                          std::map<std::string, log::TopicSettings> topics = {}) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "caudal-http-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "caudal-http-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
     dir_ = pattern;
     log::LogOptions options;
@@ -146,7 +144,8 @@ class IngestHarness {
  private:
   std::filesystem::path dir_;
   FaultInjectingFileSystem fs_{PosixFileSystem::instance()};
-  ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::milliseconds(1'714'566'896'789))};
+  ManualClock clock_{
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1'714'566'896'789))};
   metrics::Registry registry_;
   std::unique_ptr<log::Log> log_;
   std::unique_ptr<Gateway> gateway_;

@@ -113,7 +113,8 @@ TEST(IngestTest, AnEventOverMaxMessageBytesIs413) {
 TEST(IngestTest, EventsPastOneBatchAreCutIntoSeveral) {
   IngestHarness h({}, {{"T", topic_with(1, 4096)}});
   std::string body;
-  for (int i = 0; i < 200; ++i) body += fmt::format("{{\"i\":{},\"pad\":\"{}\"}}\n", i, std::string(50, 'p'));
+  for (int i = 0; i < 200; ++i)
+    body += fmt::format("{{\"i\":{},\"pad\":\"{}\"}}\n", i, std::string(50, 'p'));
   Response r = h.call(Verb::post, "/v1/topics/T", body, kNdjson);
   ASSERT_EQ(r.result(), StatusCode::ok) << r.body();
   EXPECT_NE(r.body().find("\"count\":200,"), std::string::npos);
@@ -176,8 +177,8 @@ TEST(IngestTest, RequestProblemsAreNamed) {
   r = h.call(Verb::post, "/v1/topics/T?key=a..b", "{}", kJson);
   EXPECT_EQ(r.result(), StatusCode::bad_request);
   EXPECT_NE(r.body().find("empty field name"), std::string::npos);
-  r = h.call(Verb::post, "/v1/topics/T", "{}", {{"Content-Type", "application/json"},
-                                                {"Content-Encoding", "br"}});
+  r = h.call(Verb::post, "/v1/topics/T", "{}",
+             {{"Content-Type", "application/json"}, {"Content-Encoding", "br"}});
   EXPECT_EQ(r.result(), StatusCode::unsupported_media_type);
   EXPECT_NE(r.body().find("Content-Encoding 'br' is not supported"), std::string::npos);
   r = h.call(Verb::post, "/v1/topics/T", "", kJson);

@@ -106,11 +106,10 @@ TEST(NdjsonEventsTest, TwoValuesOnOneLineAreAnError) {
 }
 
 TEST(NdjsonEventsTest, ErrorsFromTheCallbackNameTheLine) {
-  Status status = for_each_event(PaddedBody::copy_of("{}\n{}\n"), EventFormat::kNdjson,
-                                 [](const JsonEvent& event) {
-                                   return event.line == 2 ? Status(Errc::kEventTooLarge, "too big")
-                                                          : Status();
-                                 });
+  Status status = for_each_event(
+      PaddedBody::copy_of("{}\n{}\n"), EventFormat::kNdjson, [](const JsonEvent& event) {
+        return event.line == 2 ? Status(Errc::kEventTooLarge, "too big") : Status();
+      });
   EXPECT_EQ(status.code(), Errc::kEventTooLarge);
   EXPECT_EQ(status.message(), "line 2: too big");
 }

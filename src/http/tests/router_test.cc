@@ -35,8 +35,7 @@ Response dispatch(const Router& router, Verb verb, std::string target) {
 TEST(RouterTest, MatchesLiteralAndCaptures) {
   Router router = make_router();
   EXPECT_EQ(dispatch(router, Verb::get, "/healthz").body(), "health");
-  EXPECT_EQ(dispatch(router, Verb::post, "/v1/topics/ENTRY?key=id").body(),
-            "ingest topic=ENTRY");
+  EXPECT_EQ(dispatch(router, Verb::post, "/v1/topics/ENTRY?key=id").body(), "ingest topic=ENTRY");
   EXPECT_EQ(dispatch(router, Verb::get, "/v1/tables/sensors/s-1").body(),
             "get key=s-1 name=sensors");
 }

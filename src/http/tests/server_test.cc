@@ -117,8 +117,9 @@ TEST_F(HttpServerTest, BodyOverLimitIs413BeforeReadingIt) {
   start(options);
   tcp::socket socket = connect();
   // Announces 10 MB but sends only the headers: the server must refuse without waiting.
-  asio::write(socket, asio::buffer(std::string(
-                          "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")));
+  asio::write(socket,
+              asio::buffer(std::string(
+                  "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")));
   std::string data = read_responses(socket, 1);
   EXPECT_NE(data.find("413 Payload Too Large"), std::string::npos) << data;
   EXPECT_NE(data.find("exceeds the limit of 1000 bytes"), std::string::npos) << data;
@@ -157,8 +158,9 @@ TEST_F(HttpServerTest, ExpectContinueGetsTheGoAheadOnlyWithinLimits) {
                                           "text/plain");
                    })}});
   tcp::socket socket = connect();
-  asio::write(socket, asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
-                                               "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")));
+  asio::write(socket,
+              asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                       "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")));
   char interim[25];
   asio::read(socket, asio::buffer(interim));
   EXPECT_EQ(std::string(interim, sizeof(interim)), "HTTP/1.1 100 Continue\r\n\r\n");
@@ -168,8 +170,9 @@ TEST_F(HttpServerTest, ExpectContinueGetsTheGoAheadOnlyWithinLimits) {
   EXPECT_NE(data.find("\r\n\r\nhello"), std::string::npos) << data;
 
   tcp::socket refused = connect();
-  asio::write(refused, asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
-                                                "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n")));
+  asio::write(refused,
+              asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                       "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n")));
   data = read_responses(refused, 1);
   EXPECT_EQ(data.find("100 Continue"), std::string::npos) << data;
   EXPECT_NE(data.find("413 Payload Too Large"), std::string::npos) << data;
@@ -181,13 +184,13 @@ TEST_F(HttpServerTest, AnswersFromAnotherThreadKeepPipelinedOrder) {
   // The first request is answered late from another thread; the second at once. The
   // responses must still come in request order.
   start({}, {{Verb::get, "/late", "late", [&](const Incoming& in, Responder responder) {
-               Response response = make_response(in.request, StatusCode::ok, "late", "text/plain");
-               std::lock_guard lock(mutex);
-               workers.emplace_back([responder, response]() mutable {
-                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                 responder.send(std::move(response));
-               });
-             }}});
+                Response response = make_response(in.request, StatusCode::ok, "late", "text/plain");
+                std::lock_guard lock(mutex);
+                workers.emplace_back([responder, response]() mutable {
+                  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                  responder.send(std::move(response));
+                });
+              }}});
   tcp::socket socket = connect();
   asio::write(socket, asio::buffer(std::string("GET /late HTTP/1.1\r\nHost: x\r\n\r\n"
                                                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
@@ -213,7 +216,6 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionsAreClosed) {
   const auto waited = std::chrono::steady_clock::now() - started;
   EXPECT_GE(waited, std::chrono::milliseconds(150));  // closed by the idle deadline...
   EXPECT_LT(waited, std::chrono::seconds(5));         // ...not left open
-
 }
 
 TEST_F(HttpServerTest, BindFailureIsAnError) {
