@@ -156,16 +156,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     route_name_ = match_.route->name;
     Responder responder([self = shared_from_this()](Response response) {
       // Runs inline when the handler answers on this connection's loop, else is queued there.
-      asio::dispatch(
-          self->socket_.get_executor(),
-          [self, response = std::move(response)]() mutable { self->finish(std::move(response)); });
+      asio::dispatch(self->socket_.get_executor(),
+                     [self, response = std::move(response)] { self->finish(response); });
     });
     match_.route->handler(
         Incoming{request_, match_.params, client_address_, socket_.get_executor()},
         std::move(responder));
   }
 
-  void finish(Response response) {
+  void finish(const Response& response) {
     const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     const unsigned code = response.result_int();
     // A keep-alive client mostly repeats one route and status: look their instruments up

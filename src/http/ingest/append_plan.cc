@@ -66,11 +66,9 @@ AppendPlan::TopicState& AppendPlan::state_for(const TopicInfo& topic) {
     if (state.topic == &topic) return state;
   }
   const auto partitions = static_cast<int32_t>(topic.partitions.size());
-  TopicState& state = topics_.emplace_back();
-  state.topic = &topic;
-  state.sticky_partition = next_sticky_partition(partitions);
-  state.open_batch.assign(static_cast<size_t>(partitions), -1);
-  return state;
+  topics_.push_back(TopicState{&topic, next_sticky_partition(partitions), open_batches_.size()});
+  open_batches_.insert(open_batches_.end(), static_cast<size_t>(partitions), -1);
+  return topics_.back();
 }
 
 int32_t AppendPlan::start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition) {
@@ -90,7 +88,7 @@ Result<EventRef> AppendPlan::add(const std::shared_ptr<const TopicInfo>& topic,
   const auto limit = static_cast<size_t>(topic->max_message_bytes);
   const size_t bound = record_size_bound(key ? key->size() : 0, value.size(), headers);
 
-  int32_t& open = state.open_batch[static_cast<size_t>(partition)];
+  int32_t& open = open_batches_[state.first_slot + static_cast<size_t>(partition)];
   if (open >= 0 && builders_[static_cast<size_t>(open)]->uncompressed_size() + bound > limit) {
     open = -1;  // full: later events of this partition start the next batch
   }
@@ -139,6 +137,13 @@ class Completion {
     release();
   }
 
+  // An outcome known before its append was issued. Only while the issuing loop's hold is
+  // taken, so it never completes (nor deletes) the completion.
+  void fail_early(size_t index, Status error) {
+    outcomes_[index] = std::move(error);
+    remaining_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+
   // One release per batch, plus one for the loop that issues the appends (so the outcomes
   // are not handed on before every append was issued).
   void release() {
@@ -167,7 +172,7 @@ void AppendPlan::append(const boost::asio::any_io_executor& executor,
   for (size_t i = 0; i < batches_.size(); ++i) {
     Result<ByteView> built = builders_[i]->build();
     if (!built.ok()) {
-      completion->finish_one(i, built.status());
+      completion->fail_early(i, built.status());
       continue;
     }
     const Batch& batch = batches_[i];

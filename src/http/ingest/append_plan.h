@@ -72,8 +72,7 @@ class AppendPlan {
   struct TopicState {
     const TopicInfo* topic;
     int32_t sticky_partition;
-    // Per partition: index into batches_, or -1.
-    boost::container::small_vector<int32_t, 8> open_batch;
+    size_t first_slot;  // its partitions' entries in open_batches_ start here
   };
 
   TopicState& state_for(const TopicInfo& topic);
@@ -84,6 +83,8 @@ class AppendPlan {
   Enricher enricher_;
   // Inline room for the common request (one topic, a few batches): no allocation for them.
   boost::container::small_vector<TopicState, 1> topics_;
+  // Per topic and partition: the index in batches_ of the batch still taking events, or -1.
+  boost::container::small_vector<int32_t, 8> open_batches_;
   std::vector<Batch> batches_;
   boost::container::small_vector<std::unique_ptr<log::RecordBatchBuilder>, 4> builders_;
   size_t events_ = 0;
