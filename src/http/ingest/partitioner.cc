@@ -42,11 +42,15 @@ int32_t partition_for_key(std::string_view key, int32_t partitions) {
 }
 
 int32_t next_sticky_partition(int32_t partitions) {
-  // Each thread starts one partition after the previous thread, so event loops walking the
-  // partitions at the same pace append to different ones instead of queueing on one lock.
+  // Thread t of n takes partitions t, t+n, t+2n, ... in turn: the event loops spread their
+  // requests over every partition but never walk into each other, so they do not queue on
+  // one partition's lock (with fewer partitions than loops, some loops share one). n counts
+  // the threads that have asked so far, which settles at the number of event loops.
   static std::atomic<uint32_t> threads{0};
-  thread_local uint32_t next = threads.fetch_add(1, std::memory_order_relaxed);
-  return static_cast<int32_t>(next++ % static_cast<uint32_t>(partitions));
+  thread_local const uint32_t ordinal = threads.fetch_add(1, std::memory_order_relaxed);
+  thread_local uint32_t turn = 0;
+  const uint32_t stride = threads.load(std::memory_order_relaxed);
+  return static_cast<int32_t>((ordinal + stride * turn++) % static_cast<uint32_t>(partitions));
 }
 
 }  // namespace caudal::http

@@ -17,9 +17,9 @@ int32_t kafka_murmur2(std::string_view key);
 // The partition of `key` among `partitions` (> 0).
 int32_t partition_for_key(std::string_view key, int32_t partitions);
 
-// The partition for the unkeyed events of the next request among `partitions` (> 0): a
-// per-thread round robin (each thread starting where the previous one would not), so requests
-// spread evenly without a shared counter.
+// The partition for the unkeyed events of the next request among `partitions` (> 0): each
+// thread walks its own share of the partitions round robin, so requests spread evenly without
+// a shared counter and concurrent event loops rarely append to the same partition.
 int32_t next_sticky_partition(int32_t partitions);
 
 }  // namespace caudal::http

@@ -1,6 +1,8 @@
 #include "http/ingest/partitioner.h"
 
 #include <set>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -29,16 +31,26 @@ TEST(PartitionForKeyTest, ClearsTheSignBitThenTakesTheModulo) {
   }
 }
 
-TEST(StickyPartitionTest, RoundRobinsOverAllPartitions) {
-  std::set<int32_t> seen;
-  const int32_t first = next_sticky_partition(5);
-  seen.insert(first);
-  for (int i = 1; i < 5; ++i) {
-    const int32_t p = next_sticky_partition(5);
-    EXPECT_EQ(p, (first + i) % 5);
-    seen.insert(p);
+TEST(StickyPartitionTest, EventLoopsStartOnDifferentPartitions) {
+  int32_t first = -1;
+  int32_t second = -1;
+  std::thread([&] { first = next_sticky_partition(8); }).join();
+  std::thread([&] { second = next_sticky_partition(8); }).join();
+  EXPECT_NE(first, second);
+}
+
+TEST(StickyPartitionTest, OneThreadMovesOnEveryRequest) {
+  std::vector<int32_t> seen;
+  std::thread([&] {
+    for (int i = 0; i < 64; ++i) seen.push_back(next_sticky_partition(7));
+  }).join();
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i], 0);
+    EXPECT_LT(seen[i], 7);
   }
-  EXPECT_EQ(seen.size(), 5u);
+  // Seven partitions and any stride below seven: the walk never stays on one partition.
+  EXPECT_NE(seen[0], seen[1]);
+  EXPECT_EQ(std::set<int32_t>(seen.begin(), seen.end()).size(), 7u);
 }
 
 }  // namespace
