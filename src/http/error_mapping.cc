@@ -46,7 +46,10 @@ HttpError from_log(log::Errc code) {
     case log::Errc::kUnsupportedFormat:
     case log::Errc::kOffsetOutOfRange:
     case log::Errc::kInvalidConfig:
-    case log::Errc::kCorruptData: return {StatusCode::internal_server_error};
+    case log::Errc::kCorruptData:
+    // The gateway's batches carry no producer id, so the idempotence checks never fail them.
+    case log::Errc::kOutOfOrderSequence:
+    case log::Errc::kInvalidProducerEpoch: return {StatusCode::internal_server_error};
   }
   return {};
 }

@@ -23,6 +23,8 @@ class LogCategory final : public std::error_category {
       case Errc::kCorruptData: return "corrupt_data";
       case Errc::kTimedOut: return "timed_out";
       case Errc::kClosed: return "closed";
+      case Errc::kOutOfOrderSequence: return "out_of_order_sequence";
+      case Errc::kInvalidProducerEpoch: return "invalid_producer_epoch";
     }
     return "unknown";
   }

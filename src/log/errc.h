@@ -20,6 +20,9 @@ enum class Errc {
   kCorruptData,          // stored bytes failed their CRC on read
   kTimedOut,
   kClosed,               // the log is shutting down
+  // Idempotent producers (producer_state.h).
+  kOutOfOrderSequence,   // a batch's sequence does not follow the producer's last one
+  kInvalidProducerEpoch, // a batch from an older epoch of its producer id (fenced)
 };
 
 const std::error_category& error_category();

@@ -35,22 +35,26 @@ Result<std::shared_ptr<Partition>> Partition::open(TopicPartition id, std::files
     return Status(Errc::kStorage, fmt::format("{}: cannot open {}: {}", where, dir.string(),
                                               recovered.status().message()));
   }
+  ProducerStateTable producers = rebuild_producer_state(recovered->segments, &recovered->notes);
   if (notes != nullptr) {
     for (const std::string& note : recovered->notes) {
       notes->push_back(fmt::format("{}: {}", where, note));
     }
   }
   return std::shared_ptr<Partition>(new Partition(std::move(id), std::move(dir), settings, options,
-                                                  std::move(recovered->segments)));
+                                                  std::move(recovered->segments),
+                                                  std::move(producers)));
 }
 
 Partition::Partition(TopicPartition id, std::filesystem::path dir, const TopicSettings& settings,
-                     const PartitionOptions& options, SegmentList segments)
+                     const PartitionOptions& options, SegmentList segments,
+                     ProducerStateTable producers)
     : id_(std::move(id)),
       dir_(std::move(dir)),
       settings_(settings),
       options_(options),
-      segments_(std::move(segments)) {
+      segments_(std::move(segments)),
+      producers_(std::move(producers)) {
   log_end_offset_ = segments_.back()->next_offset();
   high_watermark_.store(log_end_offset_.value());
   last_recovery_point_write_ = options_.clock->steady_now();
@@ -97,6 +101,10 @@ void Partition::append(ByteView batch, AppendCallback done) {
       outcome = Status(Errc::kClosed, fmt::format("{}: closed", where()));
     } else if (!failed_.ok()) {
       outcome = failed_;
+    } else if (auto sequence = producers_.check(*header); !sequence.ok()) {
+      outcome = context(sequence.status());
+    } else if (sequence->kind == SequenceCheck::Kind::kDuplicate) {
+      outcome = answer_duplicate_locked(sequence->original, done);
     } else {
       auto now = options_.clock->wall_now();
       int64_t base = log_end_offset_.value();
@@ -119,6 +127,7 @@ void Partition::append(ByteView batch, AppendCallback done) {
                                                where(), batch.size(), base, ready.message()));
       } else {
         log_end_offset_ = Offset(last + 1);
+        producers_.record(*header, Offset(base));
         records_appended_.fetch_add(static_cast<uint64_t>(header->record_count),
                                     std::memory_order_relaxed);
         bytes_appended_.fetch_add(batch.size(), std::memory_order_relaxed);
@@ -149,6 +158,19 @@ Result<AppendResult> Partition::append(ByteView batch) {
   std::future<Result<AppendResult>> future = promise.get_future();
   append(batch, [&promise](const Result<AppendResult>& r) { promise.set_value(r); });
   return future.get();
+}
+
+std::optional<Result<AppendResult>> Partition::answer_duplicate_locked(
+    const ProducerBatch& original, AppendCallback& done) {
+  AppendResult result{original.base_offset, original.last_offset,
+                      segments_.front()->base_offset(), true};
+  if (original.last_offset.value() < high_watermark_.load(std::memory_order_acquire)) {
+    return result;
+  }
+  // flush=always, the original still waits for its fdatasync: queued behind it, this answer
+  // goes out with it (the completion walks pending_ in order).
+  pending_.push_back(PendingAppend{original.last_offset, result, std::exchange(done, nullptr)});
+  return std::nullopt;
 }
 
 bool Partition::should_roll_locked(uint64_t batch_size, int64_t last_offset,

@@ -50,6 +50,7 @@
 #include "common/file_system.h"
 #include "common/result.h"
 #include "log/flusher.h"
+#include "log/producer_state.h"
 #include "log/read_result.h"
 #include "log/segment.h"
 #include "log/topic_settings.h"
@@ -73,6 +74,9 @@ struct AppendResult {
   Offset base_offset;  // offset of the batch's first record
   Offset last_offset;  // offset of its last record
   Offset log_start_offset;
+  // The batch repeated one of its idempotent producer's last batches: nothing was stored, and
+  // the offsets are those of the original.
+  bool duplicate = false;
 };
 
 // Called exactly once per append with the outcome.
@@ -123,6 +127,11 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   //                                       succeed again. After a failed fdatasync the
   //                                       partition refuses appends until it is reopened.
   //   kClosed                             the partition is closed (or its topic deleted)
+  //   kOutOfOrderSequence / kInvalidProducerEpoch / kUnsupportedFormat
+  //                                       the idempotent producer checks (producer_state.h),
+  //                                       made atomically with the append; nothing written
+  // A batch repeating one of its producer's last five batches is answered with the original's
+  // offsets (AppendResult::duplicate) once the original is acknowledged; nothing is written.
   void append(ByteView batch, AppendCallback done);
   // The same, blocking until the outcome is known.
   Result<AppendResult> append(ByteView batch);
@@ -196,7 +205,7 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   };
 
   Partition(TopicPartition id, std::filesystem::path dir, const TopicSettings& settings,
-            const PartitionOptions& options, SegmentList segments);
+            const PartitionOptions& options, SegmentList segments, ProducerStateTable producers);
 
   std::string where() const;
   // kOffsetOutOfRange unless log_start <= from <= high_watermark.
@@ -210,6 +219,10 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   void publish_segments_locked();
   void commit_locked(Offset through);
   void schedule_flush_locked(Duration delay);
+  // The answer to a duplicate batch: now if the original is acknowledged, else when it is
+  // (queued behind it; `done` is taken). mutex_ held.
+  std::optional<Result<AppendResult>> answer_duplicate_locked(const ProducerBatch& original,
+                                                              AppendCallback& done);
 
   enum class FlushReason {
     kScheduled,  // the flusher's round: under flush=none only rolled segments are synced
@@ -251,6 +264,7 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   mutable std::mutex mutex_;
   SegmentList segments_;
   Offset log_end_offset_;  // next offset to assign
+  ProducerStateTable producers_;
   std::deque<PendingAppend> pending_;
   Status failed_;  // sticky, after a failed fdatasync
   bool flush_scheduled_ = false;
