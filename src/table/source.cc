@@ -1,0 +1,31 @@
+#include "table/source.h"
+
+#include <fmt/format.h>
+
+namespace caudal::table {
+
+Result<SourceRows> load_source(const Source& source, const DeclaredTypes& declared) {
+  if (const auto* csv = std::get_if<CsvSource>(&source)) return load_csv(*csv, declared);
+  return load_sqlite(std::get<SqliteSource>(source), declared);
+}
+
+std::string describe(const Source& source) {
+  if (const auto* csv = std::get_if<CsvSource>(&source)) {
+    return fmt::format("csv {}", csv->path.string());
+  }
+  const auto& sqlite = std::get<SqliteSource>(source);
+  if (sqlite.query.empty()) {
+    return fmt::format("sqlite {} table {}", sqlite.path.string(), sqlite.table);
+  }
+  return fmt::format("sqlite {} query", sqlite.path.string());
+}
+
+std::vector<std::filesystem::path> watched_files(const Source& source) {
+  if (const auto* csv = std::get_if<CsvSource>(&source)) return {csv->path};
+  const auto& sqlite = std::get<SqliteSource>(source);
+  std::filesystem::path wal = sqlite.path;
+  wal += "-wal";
+  return {sqlite.path, wal};
+}
+
+}  // namespace caudal::table
