@@ -1,0 +1,64 @@
+// Arena: the bump allocator behind one EventBatch. Every string, array and object of the
+// batch's events lives in it, so building an event costs pointer bumps, not mallocs, and a
+// batch is released in one step (reset) when the pipeline is done with it.
+//
+// Not thread-safe: a batch and its arena belong to the one pipeline task that fills them.
+// Memory is never returned before reset() or destruction; only trivially destructible data
+// may live here (Value, Member and raw bytes are).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace caudal::pipeline {
+
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  // `size` bytes aligned to `align` (a power of two <= 16), valid until reset().
+  void* allocate(size_t size, size_t align = alignof(std::max_align_t)) {
+    uintptr_t at = (reinterpret_cast<uintptr_t>(cursor_) + (align - 1)) & ~(uintptr_t{align} - 1);
+    if (at + size > reinterpret_cast<uintptr_t>(end_)) [[unlikely]] return allocate_slow(size, align);
+    cursor_ = reinterpret_cast<char*>(at + size);
+    return reinterpret_cast<void*>(at);
+  }
+
+  template <typename T>
+  T* allocate_array(size_t count) {
+    return static_cast<T*>(allocate(sizeof(T) * count, alignof(T)));
+  }
+
+  // A copy of `text` owned by the arena.
+  std::string_view copy(std::string_view text);
+
+  // A copy of `text` followed by `padding` zero bytes (simdjson reads past the end of a
+  // document); the view returned excludes the padding.
+  std::string_view copy_padded(std::string_view text, size_t padding);
+
+  // Forgets every allocation but keeps the first block, so a reused batch allocates nothing
+  // once it has seen its largest load.
+  void reset();
+
+  // Bytes handed out since the last reset (for metrics and tests).
+  size_t bytes_used() const { return used_before_current_ + (cursor_ - block_start_); }
+
+ private:
+  void* allocate_slow(size_t size, size_t align);
+
+  static constexpr size_t kBlockSize = 64 * 1024;
+
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<size_t> block_sizes_;
+  char* block_start_ = nullptr;
+  char* cursor_ = nullptr;
+  char* end_ = nullptr;
+  size_t used_before_current_ = 0;
+};
+
+}  // namespace caudal::pipeline

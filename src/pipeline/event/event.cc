@@ -1,0 +1,167 @@
+#include "pipeline/event/event.h"
+
+#include <fmt/format.h>
+
+#include "pipeline/event/arena.h"
+#include "pipeline/event/errc.h"
+#include "pipeline/event/json.h"
+
+namespace caudal::pipeline {
+namespace {
+
+// The slot an index designates in an array of `size` items, or -1 when out of range.
+int64_t resolve_index(int64_t index, uint32_t size) {
+  int64_t at = index < 0 ? index + size : index;
+  return (at >= 0 && at < size) ? at : -1;
+}
+
+Value step(Value at, const PathSegment& segment) {
+  if (segment.is_index) {
+    if (!at.is_array()) return Value::missing();
+    const Array& array = *at.as_array();
+    int64_t i = resolve_index(segment.index, array.size);
+    return i < 0 ? Value::missing() : array.items[i];
+  }
+  if (!at.is_object()) return Value::missing();
+  const Member* member = at.as_object()->find(segment.key);
+  return member == nullptr ? Value::missing() : member->value;
+}
+
+}  // namespace
+
+Value Event::get(const Path& path) const { return get_path(root_, path); }
+
+Value get_path(Value root, const Path& path) {
+  Value at = root;
+  for (const PathSegment& segment : path.segments()) {
+    at = step(at, segment);
+    if (at.is_missing()) return at;
+  }
+  return at;
+}
+
+Status Event::set(const Path& path, Value value) {
+  const auto& segments = path.segments();
+  if (segments.empty()) return Status(EventErrc::kCannotSet, "cannot set the empty path");
+  if (value.is_missing()) value = Value::null();
+  value = deep_copy(value, *arena_);
+
+  // Walk to the parent of the last segment, creating objects for missing keys. Nothing is
+  // created until the whole walk is known to succeed, so a failed set leaves no debris.
+  Value at = root_;
+  size_t depth = 0;
+  for (; depth + 1 < segments.size(); ++depth) {
+    Value next = step(at, segments[depth]);
+    if (next.is_missing()) break;
+    if (!next.is_object() && !next.is_array()) {
+      return Status(EventErrc::kCannotSet,
+                    fmt::format("cannot set '{}': '{}' is {}, not an object", path.text(),
+                                path.prefix(depth + 1).text(), kind_name(next.kind())));
+    }
+    at = next;
+  }
+  if (depth + 1 < segments.size()) {
+    // Missing from segments[depth] on: only object keys can be created.
+    for (size_t i = depth; i < segments.size(); ++i) {
+      if (segments[i].is_index) {
+        return Status(EventErrc::kCannotSet,
+                      fmt::format("cannot set '{}': '{}' is missing, and arrays are not created "
+                                  "implicitly",
+                                  path.text(), path.prefix(depth + 1).text()));
+      }
+    }
+    if (!at.is_object()) {
+      return Status(EventErrc::kCannotSet,
+                    fmt::format("cannot set '{}': '{}' is {}, not an object", path.text(),
+                                path.prefix(depth).text(), kind_name(at.kind())));
+    }
+    for (; depth + 1 < segments.size(); ++depth) {
+      Object* child = Object::create(*arena_, 4);
+      at.as_object()->put(*arena_, arena_->copy(segments[depth].key), Value::object(child));
+      at = Value::object(child);
+    }
+  }
+
+  const PathSegment& last = segments.back();
+  if (last.is_index) {
+    if (!at.is_array()) {
+      return Status(EventErrc::kCannotSet,
+                    fmt::format("cannot set '{}': the parent is {}, not an array", path.text(),
+                                kind_name(at.kind())));
+    }
+    Array& array = *at.as_array();
+    if (last.index == static_cast<int64_t>(array.size)) {
+      array.push_back(*arena_, value);
+    } else {
+      int64_t i = resolve_index(last.index, array.size);
+      if (i < 0) {
+        return Status(EventErrc::kCannotSet,
+                      fmt::format("cannot set '{}': index {} is out of range for an array of {}",
+                                  path.text(), last.index, array.size));
+      }
+      array.items[i] = value;
+    }
+  } else {
+    if (!at.is_object()) {
+      return Status(EventErrc::kCannotSet,
+                    fmt::format("cannot set '{}': the parent is {}, not an object", path.text(),
+                                kind_name(at.kind())));
+    }
+    Object& object = *at.as_object();
+    if (Member* member = object.find(last.key)) {
+      member->value = value;
+    } else {
+      object.append(*arena_, arena_->copy(last.key), value);
+    }
+  }
+  modified_ = true;
+  return Status();
+}
+
+bool Event::remove(const Path& path) {
+  const auto& segments = path.segments();
+  if (segments.empty()) return false;
+  Value at = root_;
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    at = step(at, segments[i]);
+    if (at.is_missing()) return false;
+  }
+  const PathSegment& last = segments.back();
+  bool removed = false;
+  if (last.is_index) {
+    if (!at.is_array()) return false;
+    Array& array = *at.as_array();
+    int64_t i = resolve_index(last.index, array.size);
+    if (i < 0) return false;
+    for (uint32_t k = static_cast<uint32_t>(i); k + 1 < array.size; ++k) array.items[k] = array.items[k + 1];
+    --array.size;
+    removed = true;
+  } else if (at.is_object()) {
+    removed = at.as_object()->remove(last.key);
+  }
+  modified_ = modified_ || removed;
+  return removed;
+}
+
+Result<bool> Event::rename(const Path& from, const Path& to) {
+  Value value = get(from);
+  if (value.is_missing()) return false;
+  if (from == to) return true;
+  // Set first: if it fails the event is untouched. The value is copied by set, so removing the
+  // source afterwards cannot affect it, even when `to` lies inside `from`.
+  CAUDAL_RETURN_IF_ERROR(set(to, value));
+  bool to_inside_from = to.segments().size() > from.segments().size() &&
+                        to.prefix(from.segments().size()) == from;
+  if (!to_inside_from) remove(from);
+  return true;
+}
+
+void Event::write_json(std::string& out) const {
+  if (!modified_ && !original_.empty()) {
+    out.append(original_);
+    return;
+  }
+  pipeline::write_json(root_, out);
+}
+
+}  // namespace caudal::pipeline

@@ -1,0 +1,85 @@
+// Event: one JSON object travelling through a pipeline, with where it came from.
+//
+// Representation (why it is cheap): an event parsed from JSON keeps a view of its original
+// bytes (copied once into the batch's arena) and a tree of Values built in the same pass as
+// simdjson's parse, with strings that have no escapes viewing those bytes directly. Reads walk
+// the tree; writes change it in place (objects keep key order; new keys go last). An event
+// nobody changed is written out as its original bytes, so filter/route-only pipelines never
+// re-serialize; a changed event is written from the tree.
+//
+// Owned by its EventBatch; valid until the batch is cleared. Used by the batch's one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "log/types.h"
+#include "pipeline/event/path.h"
+#include "pipeline/event/value.h"
+
+namespace caudal::pipeline {
+
+class Arena;
+
+// Where an event was read from: enough to dead-letter it with its origin, or to find it again.
+struct SourcePosition {
+  std::string_view topic;  // must outlive the batch (the pipeline's source topic names do)
+  log::PartitionId partition{0};
+  log::Offset offset{-1};
+  int64_t timestamp_ms = -1;            // the record's timestamp; -1 when unknown
+  std::optional<std::string_view> key;  // the record key, in the batch's arena
+};
+
+// The value at `path` inside `root`; missing when a step is absent.
+Value get_path(Value root, const Path& path);
+
+class Event {
+ public:
+  Event(Arena& arena, Value root, std::string_view original, SourcePosition source)
+      : arena_(&arena), root_(root), original_(original), source_(std::move(source)) {}
+
+  // The top-level object.
+  Value root() const { return root_; }
+
+  // The value at `path`; Value::missing() when any step is absent (or indexes a non-array,
+  // or keys into a non-object).
+  Value get(const Path& path) const;
+
+  // Stores `value` at `path`, creating missing intermediate objects. Arrays and objects are
+  // copied (deep_copy) so events never share mutable parts; strings must outlive the batch
+  // (put them in arena() when in doubt). Setting missing stores null. Fails (kCannotSet) when an
+  // intermediate step holds a non-object, or an index is out of range (index == size appends).
+  Status set(const Path& path, Value value);
+
+  // Removes the field at `path`; false when it was not there.
+  bool remove(const Path& path);
+
+  // Moves the value at `from` to `to`. False (and no change) when `from` is missing; a failed
+  // set at `to` leaves the event unchanged.
+  Result<bool> rename(const Path& from, const Path& to);
+
+  // Whether set/remove/rename changed the event since it was parsed.
+  bool modified() const { return modified_; }
+
+  // The JSON text as received; empty for events built without one (append_empty).
+  std::string_view original() const { return original_; }
+
+  // Appends the event as one line of JSON (no newline): the original bytes when unmodified,
+  // else the tree, keys in order, timestamps as ISO-8601 strings.
+  void write_json(std::string& out) const;
+
+  const SourcePosition& source() const { return source_; }
+  Arena& arena() const { return *arena_; }
+
+ private:
+  Arena* arena_;
+  Value root_;
+  std::string_view original_;
+  SourcePosition source_;
+  bool modified_ = false;
+};
+
+}  // namespace caudal::pipeline

@@ -1,0 +1,214 @@
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/event/errc.h"
+#include "pipeline/event/event_batch.h"
+#include "pipeline/event/json.h"
+#include "pipeline/event/path.h"
+
+namespace caudal::pipeline {
+namespace {
+
+Path path(std::string_view text) {
+  auto parsed = Path::parse(text);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().to_string();
+  return parsed.ok() ? *parsed : Path();
+}
+
+std::string json_of(const Event& event) {
+  std::string out;
+  event.write_json(out);
+  return out;
+}
+
+std::string json_of(Value value) {
+  std::string out;
+  write_json(value, out);
+  return out;
+}
+
+TEST(EventTest, ParsesAndReadsNestedFields) {
+  EventBatch batch;
+  auto index = batch.append_json(
+      R"({"id": 7, "customer": {"address": {"city": "Lyon"}}, "tags": ["a", "b\"q"], "t": 21.5,)"
+      R"( "ok": true, "none": null})",
+      SourcePosition{});
+  ASSERT_TRUE(index.ok()) << index.status().to_string();
+  const Event& event = batch.event(*index);
+  EXPECT_EQ(event.get(path("id")).as_int(), 7);
+  EXPECT_EQ(event.get(path("customer.address.city")).as_string(), "Lyon");
+  EXPECT_EQ(event.get(path("tags[0]")).as_string(), "a");
+  EXPECT_EQ(event.get(path("tags[-1]")).as_string(), "b\"q");
+  EXPECT_TRUE(event.get(path("tags[2]")).is_missing());
+  EXPECT_DOUBLE_EQ(event.get(path("t")).as_double(), 21.5);
+  EXPECT_TRUE(event.get(path("ok")).as_bool());
+  EXPECT_EQ(event.get(path("none")).kind(), ValueKind::kNull);
+  EXPECT_TRUE(event.get(path("customer.nope.city")).is_missing());
+  EXPECT_TRUE(event.get(path("id.x")).is_missing());
+}
+
+TEST(EventTest, UnchangedEventIsWrittenAsItsOriginalBytes) {
+  EventBatch batch;
+  std::string text = R"({ "b" : 1,  "a" : [1, 2.0] })";
+  auto index = batch.append_json(text, SourcePosition{});
+  ASSERT_TRUE(index.ok());
+  EXPECT_FALSE(batch.event(*index).modified());
+  EXPECT_EQ(json_of(batch.event(*index)), text);
+}
+
+TEST(EventTest, SetCreatesIntermediateObjectsAndKeepsKeyOrder) {
+  EventBatch batch;
+  auto index = batch.append_json(R"({"b":1,"a":{"x":1}})", SourcePosition{});
+  ASSERT_TRUE(index.ok());
+  Event& event = batch.event(*index);
+  ASSERT_TRUE(event.set(path("b"), Value::string("two")).ok());
+  ASSERT_TRUE(event.set(path("c.d.e"), Value::integer(3)).ok());
+  ASSERT_TRUE(event.set(path("a.y"), Value::boolean(false)).ok());
+  EXPECT_TRUE(event.modified());
+  EXPECT_EQ(json_of(event), R"({"b":"two","a":{"x":1,"y":false},"c":{"d":{"e":3}}})");
+}
+
+TEST(EventTest, SetThroughAScalarFailsAndChangesNothing) {
+  EventBatch batch;
+  auto index = batch.append_json(R"({"a":"text","arr":[1]})", SourcePosition{});
+  ASSERT_TRUE(index.ok());
+  Event& event = batch.event(*index);
+  Status status = event.set(path("a.b.c"), Value::integer(1));
+  EXPECT_EQ(status.code(), EventErrc::kCannotSet);
+  EXPECT_EQ(status.message(), "cannot set 'a.b.c': 'a' is string, not an object");
+  status = event.set(path("arr[5]"), Value::integer(1));
+  EXPECT_EQ(status.code(), EventErrc::kCannotSet);
+  status = event.set(path("x[0]"), Value::integer(1));
+  EXPECT_EQ(status.code(), EventErrc::kCannotSet);
+  EXPECT_FALSE(event.modified());
+  ASSERT_TRUE(event.set(path("arr[1]"), Value::integer(2)).ok());
+  ASSERT_TRUE(event.set(path("arr[0]"), Value::integer(0)).ok());
+  EXPECT_EQ(json_of(event), R"({"a":"text","arr":[0,2]})");
+}
+
+TEST(EventTest, RemoveAndRename) {
+  EventBatch batch;
+  auto index = batch.append_json(R"({"a":1,"b":{"c":2,"d":3},"l":[1,2,3]})", SourcePosition{});
+  ASSERT_TRUE(index.ok());
+  Event& event = batch.event(*index);
+  EXPECT_TRUE(event.remove(path("b.c")));
+  EXPECT_FALSE(event.remove(path("b.c")));
+  EXPECT_TRUE(event.remove(path("l[1]")));
+  auto renamed = event.rename(path("a"), path("x.y"));
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_TRUE(*renamed);
+  renamed = event.rename(path("nope"), path("z"));
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_FALSE(*renamed);
+  EXPECT_EQ(json_of(event), R"({"b":{"d":3},"l":[1,3],"x":{"y":1}})");
+}
+
+TEST(EventTest, SetCopiesContainersSoEventsDoNotShareThem) {
+  EventBatch batch;
+  ASSERT_TRUE(batch.append_json(R"({"o":{"k":1}})", SourcePosition{}).ok());
+  ASSERT_TRUE(batch.append_json(R"({})", SourcePosition{}).ok());
+  Value shared = batch.event(0).get(path("o"));
+  ASSERT_TRUE(batch.event(1).set(path("copy"), shared).ok());
+  ASSERT_TRUE(batch.event(1).set(path("copy.k"), Value::integer(2)).ok());
+  EXPECT_EQ(json_of(batch.event(0).get(path("o.k"))), "1");
+  EXPECT_EQ(json_of(batch.event(1)), R"({"copy":{"k":2}})");
+}
+
+TEST(EventTest, RefusesInvalidJsonWithTheReason) {
+  EventBatch batch;
+  auto bad = batch.append_json(R"({"a": 1,})", SourcePosition{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), EventErrc::kInvalidJson);
+  EXPECT_NE(bad.status().message().find("invalid JSON"), std::string::npos);
+  auto array = batch.append_json("[1,2]", SourcePosition{});
+  EXPECT_EQ(array.status().code(), EventErrc::kNotAnObject);
+  EXPECT_EQ(batch.append_json("{\"a\": \"\xff\"}", SourcePosition{}).status().code(),
+            EventErrc::kInvalidJson);
+  EXPECT_EQ(batch.append_json("{\"a\": 1} x", SourcePosition{}).status().code(),
+            EventErrc::kInvalidJson);
+  std::string deep(200, '[');
+  deep = "{\"a\":" + deep + std::string(200, ']') + "}";
+  EXPECT_EQ(batch.append_json(deep, SourcePosition{}).status().code(), EventErrc::kTooDeep);
+  EXPECT_EQ(batch.size(), 0u);
+  EXPECT_TRUE(batch.selection().empty());
+}
+
+TEST(EventTest, EscapedStringsAndHugeNumbers) {
+  EventBatch batch;
+  auto index = batch.append_json(
+      R"({"s":"a\nb\u00e9","big":123456789012345678901234567890,"u":18446744073709551615})",
+      SourcePosition{});
+  ASSERT_TRUE(index.ok()) << index.status().to_string();
+  const Event& event = batch.event(*index);
+  EXPECT_EQ(event.get(path("s")).as_string(), "a\nb\xc3\xa9");
+  EXPECT_TRUE(event.get(path("big")).is_double());
+  EXPECT_DOUBLE_EQ(event.get(path("big")).as_double(), 1.2345678901234568e29);
+  EXPECT_TRUE(event.get(path("u")).is_double());
+}
+
+TEST(EventTest, WritesEveryKindOfValue) {
+  EventBatch batch;
+  uint32_t index = batch.append_empty(SourcePosition{});
+  Event& event = batch.event(index);
+  ASSERT_TRUE(event.set(path("d"), Value::real(2)).ok());
+  ASSERT_TRUE(event.set(path("t"), Value::timestamp(1'700'000'000'123'000'000)).ok());
+  ASSERT_TRUE(event.set(path("s"), Value::string("q\"\\\x01")).ok());
+  ASSERT_TRUE(event.set(path("n"), Value::missing()).ok());
+  EXPECT_EQ(json_of(event),
+            R"({"d":2.0,"t":"2023-11-14T22:13:20.123Z","s":"q\"\\\u0001","n":null})");
+}
+
+TEST(EventTest, SourcePositionKeyIsCopied) {
+  EventBatch batch;
+  std::string key = "k1";
+  SourcePosition source{"topic", log::PartitionId(2), log::Offset(40), 123, key};
+  auto index = batch.append_json("{}", source);
+  ASSERT_TRUE(index.ok());
+  key = "xx";
+  const SourcePosition& kept = batch.event(*index).source();
+  EXPECT_EQ(*kept.key, "k1");
+  EXPECT_EQ(kept.offset, log::Offset(40));
+  EXPECT_EQ(kept.partition, log::PartitionId(2));
+}
+
+TEST(EventTest, ClearKeepsTheBatchReusable) {
+  EventBatch batch;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 1000; ++i) {
+      ASSERT_TRUE(batch.append_json(R"({"i":1,"s":"some text here"})", SourcePosition{}).ok());
+    }
+    EXPECT_EQ(batch.selection().size(), 1000u);
+    batch.clear();
+    EXPECT_EQ(batch.size(), 0u);
+  }
+}
+
+TEST(PathTest, ParsesEverySyntax) {
+  EXPECT_EQ(path("a.b.c").segments().size(), 3u);
+  EXPECT_EQ(path("@timestamp").text(), "@timestamp");
+  Path quoted = path(R"(a."odd key".b)");
+  ASSERT_EQ(quoted.segments().size(), 3u);
+  EXPECT_EQ(quoted.segments()[1].key, "odd key");
+  EXPECT_EQ(path(R"(a["x.y"][2])").segments()[1].key, "x.y");
+  EXPECT_EQ(path(R"(a["x.y"][2])").segments()[2].index, 2);
+  EXPECT_EQ(path("t[-1]").segments()[1].index, -1);
+  EXPECT_EQ(path(R"(."and")").segments()[0].key, "and");
+  EXPECT_EQ(path(R"(a."odd key".b)").text(), R"(a."odd key".b)");
+}
+
+TEST(PathTest, RefusesBadPathsWithAColumn) {
+  auto bad = Path::parse("a..b");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), EventErrc::kInvalidPath);
+  EXPECT_EQ(bad.status().message(), "invalid field path 'a..b': column 2: unexpected '.'");
+  EXPECT_FALSE(Path::parse("").ok());
+  EXPECT_FALSE(Path::parse("1abc").ok());
+  EXPECT_FALSE(Path::parse("a[").ok());
+  EXPECT_FALSE(Path::parse("a[x]").ok());
+  EXPECT_FALSE(Path::parse("a[99999999999999]").ok());
+  EXPECT_FALSE(Path::parse("a.\"open").ok());
+}
+
+}  // namespace
+}  // namespace caudal::pipeline

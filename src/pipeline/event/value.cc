@@ -1,0 +1,146 @@
+#include "pipeline/event/value.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "pipeline/event/arena.h"
+
+namespace caudal::pipeline {
+
+std::string_view kind_name(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kMissing: return "missing";
+    case ValueKind::kNull: return "null";
+    case ValueKind::kBool: return "bool";
+    case ValueKind::kInt: return "int";
+    case ValueKind::kDouble: return "double";
+    case ValueKind::kString: return "string";
+    case ValueKind::kTimestamp: return "timestamp";
+    case ValueKind::kArray: return "array";
+    case ValueKind::kObject: return "object";
+  }
+  return "unknown";
+}
+
+namespace {
+
+template <typename T>
+T* grow(Arena& arena, T* items, uint32_t size, uint32_t& capacity) {
+  uint32_t wanted = std::max<uint32_t>(4, capacity * 2);
+  T* bigger = arena.allocate_array<T>(wanted);
+  if (size > 0) std::memcpy(static_cast<void*>(bigger), items, sizeof(T) * size);
+  capacity = wanted;
+  return bigger;
+}
+
+}  // namespace
+
+Array* Array::create(Arena& arena, uint32_t capacity) {
+  auto* array = new (arena.allocate(sizeof(Array), alignof(Array))) Array;
+  if (capacity > 0) array->items = arena.allocate_array<Value>(capacity);
+  array->capacity = capacity;
+  return array;
+}
+
+void Array::push_back(Arena& arena, Value value) {
+  if (size == capacity) items = grow(arena, items, size, capacity);
+  items[size++] = value;
+}
+
+Object* Object::create(Arena& arena, uint32_t capacity) {
+  auto* object = new (arena.allocate(sizeof(Object), alignof(Object))) Object;
+  if (capacity > 0) object->members = arena.allocate_array<Member>(capacity);
+  object->capacity = capacity;
+  return object;
+}
+
+Member* Object::find(std::string_view key) const {
+  for (uint32_t i = size; i > 0; --i) {
+    Member& m = members[i - 1];
+    if (m.key.size() == key.size() && std::memcmp(m.key.data(), key.data(), key.size()) == 0) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+void Object::append(Arena& arena, std::string_view key, Value value) {
+  if (size == capacity) members = grow(arena, members, size, capacity);
+  members[size++] = Member{key, value};
+}
+
+void Object::put(Arena& arena, std::string_view key, Value value) {
+  if (Member* m = find(key)) {
+    m->value = value;
+    return;
+  }
+  append(arena, key, value);
+}
+
+bool Object::remove(std::string_view key) {
+  bool removed = false;
+  // Every member with the key goes: with repeated keys, removing only the last would let an
+  // older duplicate reappear.
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < size; ++i) {
+    if (members[i].key == key) {
+      removed = true;
+      continue;
+    }
+    members[kept++] = members[i];
+  }
+  size = kept;
+  return removed;
+}
+
+bool values_equal(Value a, Value b) {
+  if (a.is_null() || b.is_null()) return a.is_null() && b.is_null();
+  if (a.is_number() && b.is_number()) {
+    if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
+    return a.as_number() == b.as_number();
+  }
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case ValueKind::kBool: return a.as_bool() == b.as_bool();
+    case ValueKind::kString: return a.as_string() == b.as_string();
+    case ValueKind::kTimestamp: return a.as_timestamp() == b.as_timestamp();
+    case ValueKind::kArray: {
+      const Array& x = *a.as_array();
+      const Array& y = *b.as_array();
+      if (x.size != y.size) return false;
+      for (uint32_t i = 0; i < x.size; ++i) {
+        if (!values_equal(x.items[i], y.items[i])) return false;
+      }
+      return true;
+    }
+    case ValueKind::kObject: {
+      const Object& x = *a.as_object();
+      const Object& y = *b.as_object();
+      if (x.size != y.size) return false;
+      for (const Member& m : x) {
+        const Member* other = y.find(m.key);
+        if (other == nullptr || !values_equal(m.value, other->value)) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+Value deep_copy(Value value, Arena& arena) {
+  if (value.is_array()) {
+    const Array& from = *value.as_array();
+    Array* to = Array::create(arena, from.size);
+    for (Value item : from) to->items[to->size++] = deep_copy(item, arena);
+    return Value::array(to);
+  }
+  if (value.is_object()) {
+    const Object& from = *value.as_object();
+    Object* to = Object::create(arena, from.size);
+    for (const Member& m : from) to->members[to->size++] = Member{m.key, deep_copy(m.value, arena)};
+    return Value::object(to);
+  }
+  return value;
+}
+
+}  // namespace caudal::pipeline
