@@ -260,6 +260,11 @@ class Parser {
         advance();
         end = current_.end;
         if (!expect(TokenKind::kRBracket)) return nullptr;
+      } else if (current_.kind == TokenKind::kPath && text_[current_.begin] == '.') {
+        // `capture(...).user`: the lexer reads ".user" as a path with a leading dot.
+        suffix = current_.path;
+        end = current_.end;
+        advance();
       } else if (current_.kind == TokenKind::kDot) {
         advance();
         if (current_.kind != TokenKind::kPath || current_.path.segments().size() != 1 ||
