@@ -9,7 +9,7 @@ namespace caudal::kafka {
 namespace {
 
 // Every log::Errc, with the code a Kafka client expects for it (the brief's §6 table).
-constexpr std::array<std::pair<log::Errc, ErrorCode>, 13> kLogErrors = {{
+constexpr std::array<std::pair<log::Errc, ErrorCode>, 15> kLogErrors = {{
     {log::Errc::kCorruptBatch, ErrorCode::kCorruptMessage},
     {log::Errc::kBatchTooLarge, ErrorCode::kMessageTooLarge},
     // Magic 0/1 or an unknown codec: Kafka's answer for a structurally refused batch.
@@ -26,6 +26,8 @@ constexpr std::array<std::pair<log::Errc, ErrorCode>, 13> kLogErrors = {{
     // A closed partition (shutdown, or its topic was deleted): retriable, the client refreshes
     // its metadata and tries again.
     {log::Errc::kClosed, ErrorCode::kNotLeaderOrFollower},
+    {log::Errc::kOutOfOrderSequence, ErrorCode::kOutOfOrderSequenceNumber},
+    {log::Errc::kInvalidProducerEpoch, ErrorCode::kInvalidProducerEpoch},
 }};
 
 bool knows_storage_error(ApiKey api, int16_t version) {

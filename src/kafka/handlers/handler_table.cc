@@ -5,7 +5,7 @@
 namespace caudal::kafka {
 namespace {
 
-constexpr std::array<HandlerEntry, 8> kHandlers = {{
+constexpr std::array<HandlerEntry, 9> kHandlers = {{
     {ApiKey::kProduce, &handle_produce},
     {ApiKey::kFetch, &handle_fetch},
     {ApiKey::kListOffsets, &handle_list_offsets},
@@ -14,6 +14,7 @@ constexpr std::array<HandlerEntry, 8> kHandlers = {{
     {ApiKey::kCreateTopics, &handle_create_topics},
     {ApiKey::kDeleteTopics, &handle_delete_topics},
     {ApiKey::kOffsetForLeaderEpoch, &handle_offset_for_leader_epoch},
+    {ApiKey::kInitProducerId, &handle_init_producer_id},
 }};
 
 }  // namespace

@@ -35,5 +35,6 @@ Status handle_list_offsets(RequestContext& context);
 Status handle_create_topics(RequestContext& context);
 Status handle_delete_topics(RequestContext& context);
 Status handle_offset_for_leader_epoch(RequestContext& context);
+Status handle_init_producer_id(RequestContext& context);
 
 }  // namespace caudal::kafka

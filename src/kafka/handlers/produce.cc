@@ -4,6 +4,11 @@
 // replicas are this one); acks=0 gets no response at all. Any other acks value fails every
 // partition with INVALID_REQUIRED_ACKS. zstd needs v7 (UNSUPPORTED_COMPRESSION_TYPE below it).
 //
+// Idempotent producers' batches are checked by the log in the same step as the append
+// (log/producer_state.h): a retried batch is answered with its original base offset and not
+// stored again; sequence and epoch errors come back as OUT_OF_ORDER_SEQUENCE_NUMBER and
+// INVALID_PRODUCER_EPOCH through error_mapping.h.
+//
 // Per-partition failures are answered in place (error_mapping.h) and never close the
 // connection; timeout_ms is not used, since the log completes or fails every append itself.
 #include <atomic>

@@ -18,6 +18,7 @@
 #include "common/bytes.h"
 #include "common/check.h"
 #include "common/status.h"
+#include "kafka/idempotence/producer_id_allocator.h"
 #include "kafka/protocol/headers.h"
 #include "log/log.h"
 #include "log/topic_settings.h"
@@ -31,6 +32,9 @@ struct BrokerConfig {
   // Metadata for an unknown topic creates it with topic_defaults (when the request allows it).
   bool auto_create_topics = true;
   log::TopicSettings topic_defaults;
+  // InitProducerId hands out ids from it; without one it answers COORDINATOR_NOT_AVAILABLE.
+  // Shared by every connection (allocate() is thread-safe).
+  std::shared_ptr<ProducerIdAllocator> producer_ids;
 };
 
 // The connection a request came on. Valid only during the handler call: a handler that answers
