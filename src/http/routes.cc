@@ -5,6 +5,7 @@
 #include "http/handlers/hec.h"
 #include "http/handlers/ingest.h"
 #include "http/handlers/metrics.h"
+#include "http/handlers/tables.h"
 
 namespace caudal::http {
 
@@ -40,6 +41,9 @@ std::vector<Route> build_routes(const RouteContext& context) {
        now_with_context(handle_hec_health)},
       {Verb::post, "/services/collector/raw", "hec_raw", with_context(handle_hec_raw)},
       {Verb::post, "/services/collector/raw/1.0", "hec_raw", with_context(handle_hec_raw)},
+      {Verb::get, "/v1/tables", "tables_list", now_with_context(handle_list_tables)},
+      {Verb::get, "/v1/tables/{table}", "tables_scan", now_with_context(handle_scan_table)},
+      {Verb::get, "/v1/tables/{table}/{key}", "tables_get", now_with_context(handle_get_table_row)},
       {Verb::post, "/v1/topics/{topic}", "ingest", with_context(handle_ingest)},
       {Verb::post, "/{index}/_bulk", "es_bulk", with_context(handle_bulk)},
       {Verb::put, "/{index}/_bulk", "es_bulk", with_context(handle_bulk)},

@@ -12,6 +12,7 @@
 namespace caudal::http {
 
 class Gateway;
+class TableQueries;
 
 // What the handlers need from the running system, passed in by the composition root. Every
 // pointer must outlive the routes built from it.
@@ -22,6 +23,8 @@ struct RouteContext {
   // The ingest APIs' shared state; without one (a listener that serves no ingest), the ingest
   // routes answer 503.
   Gateway* gateway = nullptr;
+  // The tables API's view of every table; without one, the tables routes answer 503.
+  const TableQueries* tables = nullptr;
 };
 
 std::vector<Route> build_routes(const RouteContext& context);
