@@ -34,12 +34,18 @@ class Arena {
     return static_cast<T*>(allocate(sizeof(T) * count, alignof(T)));
   }
 
-  // A copy of `text` owned by the arena.
-  std::string_view copy(std::string_view text);
+  // A copy of `text` owned by the arena. Inline: parsing copies every key and string.
+  std::string_view copy(std::string_view text) {
+    if (text.empty()) return {};
+    char* to = static_cast<char*>(allocate(text.size(), 1));
+    __builtin_memcpy(to, text.data(), text.size());
+    return {to, text.size()};
+  }
 
-  // A copy of `text` followed by `padding` zero bytes (simdjson reads past the end of a
-  // document); the view returned excludes the padding.
-  std::string_view copy_padded(std::string_view text, size_t padding);
+  // A copy of `text` with at least `tail` readable bytes after it in the same block (simdjson
+  // reads past the end of a document; what it reads there does not matter). The tail is not
+  // consumed: the next allocation may use it.
+  std::string_view copy_with_tail(std::string_view text, size_t tail);
 
   // Forgets every allocation but keeps the first block, so a reused batch allocates nothing
   // once it has seen its largest load.

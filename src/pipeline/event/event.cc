@@ -15,7 +15,7 @@ int64_t resolve_index(int64_t index, uint32_t size) {
   return (at >= 0 && at < size) ? at : -1;
 }
 
-Value step(Value at, const PathSegment& segment) {
+inline Value step(Value at, const PathSegment& segment) {
   if (segment.is_index) {
     if (!at.is_array()) return Value::missing();
     const Array& array = *at.as_array();
@@ -114,7 +114,7 @@ Status Event::set(const Path& path, Value value) {
       object.append(*arena_, arena_->copy(last.key), value);
     }
   }
-  modified_ = true;
+  touched(segments[0].key);
   return Status();
 }
 
@@ -139,7 +139,7 @@ bool Event::remove(const Path& path) {
   } else if (at.is_object()) {
     removed = at.as_object()->remove(last.key);
   }
-  modified_ = modified_ || removed;
+  if (removed) touched(segments[0].key);
   return removed;
 }
 
@@ -156,12 +156,42 @@ Result<bool> Event::rename(const Path& from, const Path& to) {
   return true;
 }
 
+void Event::touched(std::string_view top_key) {
+  modified_ = true;
+  if (rewrite_) return;
+  const Object& root = *root_.as_object();
+  // A key that is among the original members (or a removal that shifted them) means the
+  // original bytes no longer describe the event.
+  for (uint32_t i = 0; i < original_members_ && i < root.size; ++i) {
+    if (root.members[i].key == top_key) {
+      rewrite_ = true;
+      return;
+    }
+  }
+  if (root.size < original_members_) rewrite_ = true;
+}
+
 void Event::write_json(std::string& out) const {
-  if (!modified_ && !original_.empty()) {
+  if (original_.empty() || rewrite_) {
+    pipeline::write_json(root_, out);
+    return;
+  }
+  if (!modified_) {
     out.append(original_);
     return;
   }
-  pipeline::write_json(root_, out);
+  // Only new top-level members: the original text up to its closing brace, then them.
+  size_t close = original_.find_last_of('}');
+  out.append(original_.substr(0, close));
+  const Object& root = *root_.as_object();
+  for (uint32_t i = original_members_; i < root.size; ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    append_json_escaped(root.members[i].key, out);
+    out += "\":";
+    pipeline::write_json(root.members[i].value, out);
+  }
+  out.push_back('}');
 }
 
 }  // namespace caudal::pipeline

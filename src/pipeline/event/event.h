@@ -38,8 +38,13 @@ Value get_path(Value root, const Path& path);
 
 class Event {
  public:
+  // `root` must be an object.
   Event(Arena& arena, Value root, std::string_view original, SourcePosition source)
-      : arena_(&arena), root_(root), original_(original), source_(std::move(source)) {}
+      : arena_(&arena),
+        root_(root),
+        original_(original),
+        source_(std::move(source)),
+        original_members_(root.as_object()->size) {}
 
   // The top-level object.
   Value root() const { return root_; }
@@ -64,11 +69,15 @@ class Event {
   // Whether set/remove/rename changed the event since it was parsed.
   bool modified() const { return modified_; }
 
+  // Whether a change touched what the original bytes describe (more than adding top-level keys).
+  bool rewritten() const { return rewrite_; }
+
   // The JSON text as received; empty for events built without one (append_empty).
   std::string_view original() const { return original_; }
 
   // Appends the event as one line of JSON (no newline): the original bytes when unmodified,
-  // else the tree, keys in order, timestamps as ISO-8601 strings.
+  // the original bytes plus the added top-level members when only those changed, else the
+  // tree; keys in order, timestamps as ISO-8601 strings.
   void write_json(std::string& out) const;
 
   const SourcePosition& source() const { return source_; }
@@ -79,7 +88,13 @@ class Event {
   Value root_;
   std::string_view original_;
   SourcePosition source_;
+  // Members [0, original_members_) of the root are those of the original bytes.
+  uint32_t original_members_;
   bool modified_ = false;
+  bool rewrite_ = false;
+
+  // Marks the event changed; `top_key` is the top-level key the change is under.
+  void touched(std::string_view top_key);
 };
 
 }  // namespace caudal::pipeline

@@ -1,9 +1,9 @@
 // JSON in and out of Values.
 //
-// JsonReader parses with simdjson's On-Demand API straight into a Value tree in an Arena (one
-// pass, no intermediate DOM): strings without escapes view the input bytes, which therefore
-// must be in the arena too (EventBatch copies them there, padded for simdjson). Strict RFC 8259
-// and UTF-8; depth at most kMaxDepth; integers beyond int64 become doubles.
+// JsonReader parses with simdjson's DOM parser (its fastest kernels for the CPU, chosen at run
+// time; the On-Demand API would be compiled for the baseline x86-64 here and is slower) and
+// walks the result once into a Value tree in an Arena. Strict RFC 8259 and UTF-8; depth at
+// most kMaxDepth; integers beyond int64 become doubles.
 // One JsonReader per thread (it keeps simdjson's buffers between documents).
 #pragma once
 
@@ -27,8 +27,8 @@ class JsonReader {
   JsonReader(const JsonReader&) = delete;
   JsonReader& operator=(const JsonReader&) = delete;
 
-  // Parses `text`, which must live in `arena` and be followed by at least kJsonPadding readable
-  // bytes (Arena::copy_padded). Errors: kInvalidJson (with the byte offset), kTooDeep.
+  // Parses `text`, which must be followed by at least kJsonPadding readable bytes
+  // (Arena::copy_with_tail). Errors: kInvalidJson (with simdjson's reason), kTooDeep.
   Result<Value> read(std::string_view text, Arena& arena);
 
  private:

@@ -25,7 +25,7 @@ std::string_view kind_name(ValueKind kind) {
 namespace {
 
 template <typename T>
-T* grow(Arena& arena, T* items, uint32_t size, uint32_t& capacity) {
+T* grow_items(Arena& arena, T* items, uint32_t size, uint32_t& capacity) {
   uint32_t wanted = std::max<uint32_t>(4, capacity * 2);
   T* bigger = arena.allocate_array<T>(wanted);
   if (size > 0) std::memcpy(static_cast<void*>(bigger), items, sizeof(T) * size);
@@ -42,10 +42,7 @@ Array* Array::create(Arena& arena, uint32_t capacity) {
   return array;
 }
 
-void Array::push_back(Arena& arena, Value value) {
-  if (size == capacity) items = grow(arena, items, size, capacity);
-  items[size++] = value;
-}
+void Array::grow(Arena& arena) { items = grow_items(arena, items, size, capacity); }
 
 Object* Object::create(Arena& arena, uint32_t capacity) {
   auto* object = new (arena.allocate(sizeof(Object), alignof(Object))) Object;
@@ -54,20 +51,7 @@ Object* Object::create(Arena& arena, uint32_t capacity) {
   return object;
 }
 
-Member* Object::find(std::string_view key) const {
-  for (uint32_t i = size; i > 0; --i) {
-    Member& m = members[i - 1];
-    if (m.key.size() == key.size() && std::memcmp(m.key.data(), key.data(), key.size()) == 0) {
-      return &m;
-    }
-  }
-  return nullptr;
-}
-
-void Object::append(Arena& arena, std::string_view key, Value value) {
-  if (size == capacity) members = grow(arena, members, size, capacity);
-  members[size++] = Member{key, value};
-}
+void Object::grow(Arena& arena) { members = grow_items(arena, members, size, capacity); }
 
 void Object::put(Arena& arena, std::string_view key, Value value) {
   if (Member* m = find(key)) {

@@ -129,7 +129,11 @@ struct Array {
   uint32_t capacity = 0;
 
   static Array* create(Arena& arena, uint32_t capacity);
-  void push_back(Arena& arena, Value value);
+  void push_back(Arena& arena, Value value) {
+    if (size == capacity) [[unlikely]] grow(arena);
+    items[size++] = value;
+  }
+  void grow(Arena& arena);
   Value* begin() const { return items; }
   Value* end() const { return items + size; }
 };
@@ -148,14 +152,30 @@ struct Object {
 
   static Object* create(Arena& arena, uint32_t capacity);
   // The member named `key`, or nullptr. When keys repeat (JSON allows it), the last one wins,
-  // as in most JSON readers.
-  Member* find(std::string_view key) const;
+  // as in most JSON readers. Inline: it is the innermost loop of every field read.
+  Member* find(std::string_view key) const {
+    const char* want = key.data();
+    size_t length = key.size();
+    for (uint32_t i = size; i > 0; --i) {
+      Member& m = members[i - 1];
+      if (m.key.size() != length) continue;
+      const char* have = m.key.data();
+      size_t k = 0;
+      while (k < length && have[k] == want[k]) ++k;
+      if (k == length) return &m;
+    }
+    return nullptr;
+  }
   // Appends without checking for an existing key; `key` must outlive the batch.
-  void append(Arena& arena, std::string_view key, Value value);
+  void append(Arena& arena, std::string_view key, Value value) {
+    if (size == capacity) [[unlikely]] grow(arena);
+    members[size++] = Member{key, value};
+  }
   // Replaces the value of `key`, or appends it: keeps the key's position when present.
   void put(Arena& arena, std::string_view key, Value value);
   // Removes `key` keeping the order of the others; false when absent.
   bool remove(std::string_view key);
+  void grow(Arena& arena);
   Member* begin() const { return members; }
   Member* end() const { return members + size; }
 };

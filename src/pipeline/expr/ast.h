@@ -60,6 +60,8 @@ struct ExprNode {
   std::optional<ValueKind> kind;
   Value constant;  // kConstant
   Path path;       // kField, kIndex, and exists()' argument
+  // kField with a one-key path: that key (points into `path`), for the evaluator's fast path.
+  const std::string* top_level_key = nullptr;
   std::vector<std::unique_ptr<ExprNode>> children;
   const FunctionSpec* function = nullptr;  // kCall
   // Compiled once at load, for the functions that take a literal pattern or format.

@@ -39,7 +39,12 @@ class Compiler {
     }
     switch (node->op) {
       case ExprOp::kConstant: node->kind = node->constant.kind(); return true;
-      case ExprOp::kField: add_field(node->path); return true;
+      case ExprOp::kField:
+        add_field(node->path);
+        if (node->path.segments().size() == 1 && !node->path.segments()[0].is_index) {
+          node->top_level_key = &node->path.segments()[0].key;
+        }
+        return true;
       case ExprOp::kIndex: break;
       case ExprOp::kCall:
         if (!bind(*node)) return false;

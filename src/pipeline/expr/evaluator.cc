@@ -86,7 +86,7 @@ bool millis_to_nanos(const ExprNode& node, int64_t millis, EvalContext& ctx, int
   return true;
 }
 
-bool arithmetic(const ExprNode& node, Value a, Value b, EvalContext& ctx, Value& out) {
+[[gnu::noinline]] bool arithmetic(const ExprNode& node, Value a, Value b, EvalContext& ctx, Value& out) {
   if (a.is_null()) return absent(*node.children[0], a, node, ctx);
   if (b.is_null()) return absent(*node.children[1], b, node, ctx);
   ExprOp op = node.op;
@@ -257,7 +257,8 @@ bool membership(const ExprNode& node, Value needle, Value haystack, EvalContext&
                               describe_kind(haystack.kind()), ctx.quote(node)));
 }
 
-bool call(const ExprNode& node, EvalContext& ctx, Value& out) {
+// Out of line: its argument array would otherwise enlarge every evaluate_node frame.
+[[gnu::noinline]] bool call(const ExprNode& node, EvalContext& ctx, Value& out) {
   const FunctionSpec& spec = *node.function;
   if (spec.style == CallStyle::kExists) {
     out = Value::boolean(ctx.event != nullptr && !ctx.event->get(node.children[0]->path).is_missing());
@@ -317,7 +318,15 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
   switch (node.op) {
     case ExprOp::kConstant: out = node.constant; return true;
     case ExprOp::kField:
-      out = ctx.event != nullptr ? ctx.event->get(node.path) : Value::missing();
+      if (ctx.event == nullptr) {
+        out = Value::missing();
+      } else if (node.top_level_key != nullptr) {
+        // The common case, a top-level key: one scan of the root, no path walk.
+        const Member* member = ctx.event->root().as_object()->find(*node.top_level_key);
+        out = member != nullptr ? member->value : Value::missing();
+      } else {
+        out = ctx.event->get(node.path);
+      }
       return true;
     case ExprOp::kIndex: {
       Value base;

@@ -69,6 +69,39 @@ TEST(EventTest, SetCreatesIntermediateObjectsAndKeepsKeyOrder) {
   EXPECT_EQ(json_of(event), R"({"b":"two","a":{"x":1,"y":false},"c":{"d":{"e":3}}})");
 }
 
+TEST(EventTest, NewTopLevelKeysAreSplicedIntoTheOriginalBytes) {
+  EventBatch batch;
+  ASSERT_TRUE(batch.append_json(R"({ "a" : 1, "s": "x\u0041" } )", SourcePosition{}).ok());
+  ASSERT_TRUE(batch.append_json(R"({})", SourcePosition{}).ok());
+  Event& event = batch.event(0);
+  ASSERT_TRUE(event.set(path("level"), Value::integer(3)).ok());
+  ASSERT_TRUE(event.set(path("meta.region"), Value::string("eu")).ok());
+  ASSERT_TRUE(event.set(path("meta.zone"), Value::string("b")).ok());
+  EXPECT_TRUE(event.modified());
+  EXPECT_FALSE(event.rewritten());
+  EXPECT_EQ(json_of(event), R"({ "a" : 1, "s": "x\u0041" ,"level":3,"meta":{"region":"eu","zone":"b"}})");
+  // Removing an added key keeps the splice; touching an original key rewrites.
+  EXPECT_TRUE(event.remove(path("level")));
+  EXPECT_FALSE(event.rewritten());
+  EXPECT_EQ(json_of(event), R"({ "a" : 1, "s": "x\u0041" ,"meta":{"region":"eu","zone":"b"}})");
+  ASSERT_TRUE(event.set(path("a"), Value::integer(2)).ok());
+  EXPECT_TRUE(event.rewritten());
+  EXPECT_EQ(json_of(event), R"({"a":2,"s":"xA","meta":{"region":"eu","zone":"b"}})");
+
+  Event& empty = batch.event(1);
+  ASSERT_TRUE(empty.set(path("k"), Value::boolean(true)).ok());
+  EXPECT_EQ(json_of(empty), R"({"k":true})");
+}
+
+TEST(EventTest, RemovingAnOriginalKeyRewrites) {
+  EventBatch batch;
+  ASSERT_TRUE(batch.append_json(R"({"a":{"b":1,"c":2},"d":3})", SourcePosition{}).ok());
+  Event& event = batch.event(0);
+  EXPECT_TRUE(event.remove(path("a.b")));
+  EXPECT_TRUE(event.rewritten());
+  EXPECT_EQ(json_of(event), R"({"a":{"c":2},"d":3})");
+}
+
 TEST(EventTest, SetThroughAScalarFailsAndChangesNothing) {
   EventBatch batch;
   auto index = batch.append_json(R"({"a":"text","arr":[1]})", SourcePosition{});
@@ -136,15 +169,19 @@ TEST(EventTest, RefusesInvalidJsonWithTheReason) {
 
 TEST(EventTest, EscapedStringsAndHugeNumbers) {
   EventBatch batch;
-  auto index = batch.append_json(
-      R"({"s":"a\nb\u00e9","big":123456789012345678901234567890,"u":18446744073709551615})",
-      SourcePosition{});
+  auto index = batch.append_json(R"({"s":"a\nb\u00e9","u":18446744073709551615,"d":1e308})",
+                                 SourcePosition{});
   ASSERT_TRUE(index.ok()) << index.status().to_string();
   const Event& event = batch.event(*index);
   EXPECT_EQ(event.get(path("s")).as_string(), "a\nb\xc3\xa9");
-  EXPECT_TRUE(event.get(path("big")).is_double());
-  EXPECT_DOUBLE_EQ(event.get(path("big")).as_double(), 1.2345678901234568e29);
+  // Beyond int64 but within uint64: a double.
   EXPECT_TRUE(event.get(path("u")).is_double());
+  EXPECT_DOUBLE_EQ(event.get(path("u")).as_double(), 18446744073709551615.0);
+  // Beyond 64 bits (or a double's range) simdjson refuses the number, and so the event.
+  auto big = batch.append_json(R"({"big":123456789012345678901234567890})", SourcePosition{});
+  EXPECT_EQ(big.status().code(), EventErrc::kInvalidJson);
+  EXPECT_EQ(batch.append_json(R"({"d":1e999})", SourcePosition{}).status().code(),
+            EventErrc::kInvalidJson);
 }
 
 TEST(EventTest, WritesEveryKindOfValue) {
