@@ -95,6 +95,20 @@ struct HttpConfig {
   std::set<std::string> secret_keys;
 };
 
+// One table (docs/tables.md): a lookup table loaded from a CSV file or an SQLite database, or
+// a materialized table that pipelines write. Exactly one of csv, sqlite and materialized.
+struct TableConfig {
+  std::optional<std::filesystem::path> csv;     // relative: against the config file's folder
+  std::optional<std::filesystem::path> sqlite;  // relative: against the config file's folder
+  std::optional<std::string> table;             // sqlite: the table to load, or
+  std::optional<std::string> query;             // sqlite: the SELECT to load
+  std::optional<std::string> key;               // lookup tables: the key column
+  std::map<std::string, std::string> columns;   // column -> int, float, bool or string
+  std::optional<Duration> reload_interval;      // lookup tables: check the file this often
+  bool materialized = false;
+  std::set<std::string> secret_keys;
+};
+
 struct Config {
   std::filesystem::path source_file;  // as given
   std::filesystem::path data_dir;     // relative paths resolve against the config file's folder
@@ -104,6 +118,7 @@ struct Config {
   TopicConfig topic_defaults;  // each topic's unset keys inherit from it
   std::map<std::string, TopicConfig>
       topics;  // names: [a-zA-Z0-9._-], 1..249 chars, not "." or ".."
+  std::map<std::string, TableConfig> tables;  // names as topic names
   std::set<std::string> secret_keys;
 };
 

@@ -35,6 +35,16 @@ const ObjectSchema<Config>& root_schema() {
                     .initial = [](const Config& config) { return config.topic_defaults; },
                 },
                 "the topics to create at start-up, each with its settings");
+    s.named_map("tables", &Config::tables,
+                NamedMap<Config, TableConfig>{
+                    .values = &table_schema(),
+                    .expected = "expected a map of table names to tables",
+                    .expected_key = "expected a table name of 1 to 249 characters from a-z, A-Z, "
+                                    "0-9, '.', '_' and '-' (not '.' or '..')",
+                    .valid_key = is_valid_topic_name,
+                    .initial = [](const Config&) { return TableConfig{}; },
+                },
+                "lookup tables (CSV, SQLite) and materialized tables (docs/tables.md)");
     return s;
   }();
   return schema;

@@ -64,6 +64,7 @@ topics:
       event_id: false
       client_address: false
       host: false
+tables: {}
 )y");
 }
 
