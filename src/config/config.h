@@ -1,6 +1,7 @@
 // The typed model of caudal.yaml and how to load it. Every key, its type and default are
 // documented in docs/configuration.md; the keys themselves are declared once, in
-// root_schema.cc, listen_schema.cc, topic_schema.cc, enrich_schema.cc and http_schema.cc.
+// root_schema.cc, listen_schema.cc, topic_schema.cc, enrich_schema.cc, http_schema.cc and
+// pipeline_schema.cc.
 //
 // Loading never throws. A file with problems gives one kInvalid Status whose message lists
 // every problem (up to Diagnostics::kMaxListed), one per line, in file order, as
@@ -22,6 +23,7 @@
 #include "common/result.h"
 #include "config/endpoint.h"
 #include "config/environment.h"
+#include "config/node.h"
 
 namespace caudal::config {
 
@@ -95,6 +97,23 @@ struct HttpConfig {
   std::set<std::string> secret_keys;
 };
 
+// One stream pipeline (docs/pipelines.md). The config module checks the keys below; what
+// `from`, `steps` and `to` hold is checked by the pipeline module (pipeline/definition.h),
+// which knows every step and sink, so they are kept here as written, with their positions.
+struct PipelineConfig {
+  Node from;   // a topic name or a list of them
+  std::string start = "earliest";  // where a pipeline with no committed offsets begins
+  std::optional<std::string> dead_letter;  // unset: "<pipeline>.dead_letter"
+  Node steps;  // a list of one-key maps: `- filter: EXPR`, `- set: {...}`
+  Node to;     // a sink or a list of sinks
+  int32_t batch_size = 1024;  // events read and processed together, at most
+  // Events handed to sinks and not yet acknowledged, at most, per pipeline: the bound on
+  // memory when a sink is slow (backpressure, never drops).
+  int32_t max_in_flight = 65536;
+  Duration commit_interval = std::chrono::seconds(1);  // how often acknowledged offsets commit
+  std::set<std::string> secret_keys;
+};
+
 // One table (docs/tables.md): a lookup table loaded from a CSV file or an SQLite database, or
 // a materialized table that pipelines write. Exactly one of csv, sqlite and materialized.
 struct TableConfig {
@@ -119,6 +138,7 @@ struct Config {
   std::map<std::string, TopicConfig>
       topics;  // names: [a-zA-Z0-9._-], 1..249 chars, not "." or ".."
   std::map<std::string, TableConfig> tables;  // names as topic names
+  std::map<std::string, PipelineConfig> pipelines;  // names as topic names
   std::set<std::string> secret_keys;
 };
 

@@ -66,6 +66,8 @@ class Converter {
         break;
       case YAML::NodeType::Scalar:
         node.kind = Node::Kind::kScalar;
+        // yaml-cpp tags a quoted scalar "!" and a plain one "?".
+        node.quoted = yaml.Tag() == "!";
         convert_scalar(yaml.Scalar(), path, node);
         break;
       case YAML::NodeType::Sequence: {

@@ -20,6 +20,10 @@ struct Node {
   Position position;
   std::string text;     // kScalar: the value after substitution
   std::string written;  // kScalar: the value as written in the file
+  // kScalar: written in quotes ('...' or "..."), so its first character is one column after
+  // `position` (for errors pointing inside the text, such as pipeline expressions). Block
+  // scalars (| and >) count as quoted too.
+  bool quoted = false;
   // Part of `text` came from the environment: a secret, never shown (see describe()).
   bool secret = false;
   // Substitution failed here and the error is already reported; validators skip this value.

@@ -45,6 +45,16 @@ const ObjectSchema<Config>& root_schema() {
                     .initial = [](const Config&) { return TableConfig{}; },
                 },
                 "lookup tables (CSV, SQLite) and materialized tables (docs/tables.md)");
+    s.named_map("pipelines", &Config::pipelines,
+                NamedMap<Config, PipelineConfig>{
+                    .values = &pipeline_schema(),
+                    .expected = "expected a map of pipeline names to pipelines",
+                    .expected_key = "expected a pipeline name of 1 to 249 characters from a-z, "
+                                    "A-Z, 0-9, '.', '_' and '-' (not '.' or '..')",
+                    .valid_key = is_valid_topic_name,
+                    .initial = [](const Config&) { return PipelineConfig{}; },
+                },
+                "stream pipelines: sources, steps and sinks (docs/pipelines.md)");
     return s;
   }();
   return schema;

@@ -62,6 +62,21 @@ std::string SchemaInfo::unknown_key(std::string_view key) const {
   return fmt::format("unknown key, expected one of: {}", key_list(fields_));
 }
 
+std::optional<std::string_view> closest_name(std::string_view name,
+                                             const std::vector<std::string_view>& candidates) {
+  std::optional<std::string_view> best;
+  size_t best_distance = SIZE_MAX;
+  for (std::string_view candidate : candidates) {
+    const size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  if (best.has_value() && best_distance <= std::max<size_t>(1, best->size() / 3)) return best;
+  return std::nullopt;
+}
+
 const Node::Entry* find_entry(const Node& object, std::string_view key) {
   for (const Node::Entry& entry : object.entries) {
     if (entry.key == key) return &entry;

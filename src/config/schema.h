@@ -242,6 +242,20 @@ class ObjectSchema final : public SchemaInfo {
     return *this;
   }
 
+  // A key whose value is kept as written, as a tree, for a module that validates it itself
+  // with its own vocabulary (pipeline steps, whose options depend on the step). Absent: the
+  // member stays an empty (kNull) node. Rendered back as given, secrets marked.
+  ObjectSchema& tree(std::string name, Node T::*member, std::string help,
+                     Presence presence = Presence::kOptional) {
+    add(
+        Field{std::move(name), std::move(help), presence, nullptr},
+        [member](const Node& value, const std::string&, T& out, Diagnostics&) {
+          out.*member = value;
+        },
+        [member](const T& in) { return in.*member; });
+    return *this;
+  }
+
   // A rule across keys, run after them, and only when this object's own keys had no errors
   // (so it never reports on top of a value that failed to parse).
   ObjectSchema& check(Check check) {
@@ -344,6 +358,12 @@ class ObjectSchema final : public SchemaInfo {
   std::vector<Binding> bindings_;
   std::vector<Check> checks_;
 };
+
+// The candidate closest to `name` when it is close enough to be a typo (about one edit in three
+// characters, at least one), for "did you mean" messages about names that no ObjectSchema
+// declares (pipeline step names and step options).
+std::optional<std::string_view> closest_name(std::string_view name,
+                                             const std::vector<std::string_view>& candidates);
 
 // The entry of `key` in the map `object`, or nullptr.
 const Node::Entry* find_entry(const Node& object, std::string_view key);

@@ -13,5 +13,6 @@ const ObjectSchema<TopicConfig>& topic_schema();    // topic_schema.cc
 const ObjectSchema<EnrichConfig>& enrich_schema();  // enrich_schema.cc
 const ObjectSchema<HttpConfig>& http_schema();      // http_schema.cc
 const ObjectSchema<TableConfig>& table_schema();    // table_schema.cc
+const ObjectSchema<PipelineConfig>& pipeline_schema();  // pipeline_schema.cc
 
 }  // namespace caudal::config

@@ -137,9 +137,37 @@ TEST(LoaderTest, KeysAreNeverSubstituted) {
   const MapEnvironment env(MapEnvironment::Variables{{"KEY", "auto_create_topics"}});
   Result<Config> result = parse_config("data_dir: d\n${KEY}: false\n", "caudal.yaml", env);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.status().message(),
-            "caudal.yaml:2:1: ${KEY}: unknown key, expected one of: data_dir, listen, http, "
-            "auto_create_topics, topic_defaults, topics");
+  // The list goes on with the sections declared after `topics` (pipelines, ...).
+  EXPECT_THAT(result.status().message(),
+              testing::StartsWith("caudal.yaml:2:1: ${KEY}: unknown key, expected one of: "
+                                  "data_dir, listen, http, auto_create_topics, topic_defaults, "
+                                  "topics, "));
+}
+
+TEST(LoaderTest, PipelinesKeepFromStepsAndToAsWrittenWithPositions) {
+  const Config config = parse_ok(R"(data_dir: d
+pipelines:
+  enrich:
+    from: [ENTRY, MORE]
+    steps:
+      - filter: temperature > 30
+    to: stdout
+    commit_interval: 250ms
+)");
+  const PipelineConfig& pipeline = config.pipelines.at("enrich");
+  ASSERT_EQ(pipeline.from.kind, Node::Kind::kList);
+  EXPECT_EQ(pipeline.from.items.at(1).text, "MORE");
+  ASSERT_EQ(pipeline.steps.items.size(), 1u);
+  const Node::Entry& step = pipeline.steps.items[0].entries.at(0);
+  EXPECT_EQ(step.key, "filter");
+  EXPECT_EQ(step.value.text, "temperature > 30");
+  EXPECT_EQ(step.value.position.line, 6);
+  EXPECT_EQ(step.value.position.column, 17);
+  EXPECT_EQ(pipeline.to.text, "stdout");
+  EXPECT_EQ(pipeline.start, "earliest");
+  EXPECT_FALSE(pipeline.dead_letter.has_value());
+  EXPECT_EQ(pipeline.commit_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(pipeline.max_in_flight, 65536);
 }
 
 TEST(LoaderTest, HttpSectionDefaults) {

@@ -65,6 +65,7 @@ topics:
       client_address: false
       host: false
 tables: {}
+pipelines: {}
 )y");
 }
 

@@ -1,0 +1,44 @@
+#include "config/errc.h"
+#include "config/schemas.h"
+
+namespace caudal::config {
+namespace {
+
+ValueType<std::string> start_type() {
+  ValueType<std::string> type;
+  type.expected = "expected earliest or latest";
+  type.parse = [](std::string_view text) -> Result<std::string> {
+    if (text == "earliest" || text == "latest") return std::string(text);
+    return Status(Errc::kInvalid, "expected earliest or latest");
+  };
+  type.format = [](const std::string& value) { return value; };
+  return type;
+}
+
+}  // namespace
+
+const ObjectSchema<PipelineConfig>& pipeline_schema() {
+  static const ObjectSchema<PipelineConfig> schema = [] {
+    ObjectSchema<PipelineConfig> s;
+    s.tree("from", &PipelineConfig::from, "the topic, or list of topics, the pipeline reads",
+           Presence::kRequired);
+    s.scalar("start", &PipelineConfig::start, start_type(),
+             "where a pipeline with no committed offsets begins: earliest or latest");
+    s.optional("dead_letter", &PipelineConfig::dead_letter, topic_name_type(),
+               "the topic for events a step cannot process, with the reason");
+    s.tree("steps", &PipelineConfig::steps, "what is done to each event, in order");
+    s.tree("to", &PipelineConfig::to,
+           "the sink, or list of sinks, that receive the events that pass every step");
+    s.scalar("batch_size", &PipelineConfig::batch_size, integer_type(1, 65536),
+             "events read and processed together, at most");
+    s.scalar("max_in_flight", &PipelineConfig::max_in_flight, integer_type(1, 1 << 24),
+             "events handed to sinks and not yet acknowledged, at most");
+    s.scalar("commit_interval", &PipelineConfig::commit_interval,
+             duration_type(std::chrono::milliseconds(1)),
+             "how often the offsets of acknowledged events are committed");
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace caudal::config

@@ -1,0 +1,366 @@
+#include "pipeline/runtime/pipeline_task.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/bytes.h"
+#include "log/errc.h"
+#include "log/record_batch_header.h"
+#include "pipeline/errc.h"
+#include "pipeline/sinks/topic_sink.h"
+
+namespace caudal::pipeline {
+namespace {
+
+constexpr size_t kReadBytes = size_t{1} << 20;
+constexpr Duration kFirstBackoff = std::chrono::milliseconds(100);
+constexpr Duration kMaxBackoff = std::chrono::seconds(5);
+
+}  // namespace
+
+PipelineTask::PipelineTask(std::unique_ptr<PipelineDefinition> definition,
+                           PipelineTaskOptions options)
+    : definition_(std::move(definition)),
+      options_(std::move(options)),
+      tracker_(0),
+      output_(*definition_) {}
+
+PipelineTask::~PipelineTask() { stop(); }
+
+Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
+    std::unique_ptr<PipelineDefinition> definition, PipelineTaskOptions options) {
+  std::unique_ptr<PipelineTask> task(new PipelineTask(std::move(definition), std::move(options)));
+  const PipelineDefinition& def = *task->definition_;
+  const std::string context = fmt::format("pipeline {}", def.name);
+  CAUDAL_ASSIGN_OR_RETURN(auto committed, task->options_.checkpoints->load_offsets(def.name));
+  std::vector<log::TopicPartition> ids;
+  for (const std::string& topic : def.sources) {
+    Result<std::vector<std::shared_ptr<log::Partition>>> partitions = task->options_.open_topic(topic);
+    if (!partitions.ok()) return partitions.status().with_context(context);
+    for (std::shared_ptr<log::Partition>& partition : *partitions) {
+      Source source{partition->id(), partition, log::Offset(0), std::nullopt, -1};
+      auto it = committed.find(source.id);
+      if (it != committed.end()) {
+        source.next = it->second;
+        source.committed = it->second;
+      } else {
+        source.next = def.start_latest ? partition->high_watermark() : partition->log_start_offset();
+      }
+      ids.push_back(source.id);
+      task->sources_.push_back(std::move(source));
+    }
+  }
+  for (const SinkSpec& spec : def.sinks) {
+    if (spec.kind == SinkSpec::Kind::kTopic) {
+      Result<std::vector<std::shared_ptr<log::Partition>>> partitions = task->options_.open_topic(spec.name);
+      if (!partitions.ok()) return partitions.status().with_context(context);
+      task->sinks_.push_back(std::make_unique<TopicSink>(spec.name, std::move(partitions).value()));
+    } else {
+      Result<std::unique_ptr<Sink>> sink = task->options_.open_sink(spec);
+      if (!sink.ok()) return sink.status().with_context(context);
+      task->sinks_.push_back(std::move(sink).value());
+    }
+  }
+  Result<std::vector<std::shared_ptr<log::Partition>>> dead = task->options_.open_topic(def.dead_letter_topic);
+  if (!dead.ok()) return dead.status().with_context(context);
+  task->sinks_.push_back(std::make_unique<TopicSink>(def.dead_letter_topic, std::move(dead).value()));
+  task->in_flight_.assign(task->sinks_.size(), 0);
+  task->tracker_ = OffsetTracker(task->sources_.size());
+  task->metrics_ = std::make_unique<PipelineMetrics>(*task->options_.metrics, def, ids);
+  task->counts_.resize(def.steps.size());
+  return task;
+}
+
+void PipelineTask::start() {
+  next_commit_ = options_.clock->steady_now() + definition_->commit_interval;
+  thread_ = std::thread([this] { run(); });
+}
+
+void PipelineTask::stop() {
+  if (!thread_.joinable()) return;
+  stopping_.store(true);
+  {
+    std::lock_guard lock(inbox_->mutex);
+    inbox_->wake.notify_all();
+  }
+  thread_.join();
+}
+
+void PipelineTask::run() {
+  std::vector<std::pair<size_t, log::Offset>> read_to;
+  std::vector<Ack> acks;
+  while (!stopping_.load()) {
+    {
+      std::lock_guard lock(inbox_->mutex);
+      acks.swap(inbox_->acks);
+    }
+    handle_acks(acks);
+    retry_due();
+    if (options_.clock->steady_now() >= next_commit_) commit();
+    if (sinks_full() || !read_batch(read_to)) {
+      wait_for_data();
+      continue;
+    }
+    process_and_dispatch(read_to);
+  }
+  // Let the sinks finish what they were given, then commit what they acknowledged.
+  const auto deadline = std::chrono::steady_clock::now() + options_.stop_grace;
+  while (tracker_.open_tickets() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::unique_lock lock(inbox_->mutex);
+    inbox_->wake.wait_for(lock, std::chrono::milliseconds(10), [this] { return !inbox_->acks.empty(); });
+    acks.swap(inbox_->acks);
+    lock.unlock();
+    handle_acks(acks);
+    if (!retries_.empty()) break;  // a failing sink: what it did not take is read again later
+  }
+  commit();
+}
+
+bool PipelineTask::sinks_full() const {
+  // Reading one more batch must not take any sink past the bound.
+  for (size_t count : in_flight_) {
+    if (count + definition_->batch_size > definition_->max_in_flight) return true;
+  }
+  return false;
+}
+
+bool PipelineTask::read_batch(std::vector<std::pair<size_t, log::Offset>>& read_to) {
+  batch_.clear();
+  output_.reset();
+  read_to.clear();
+  const size_t limit = definition_->batch_size;
+  size_t records = 0;
+  for (size_t k = 0; k < sources_.size() && records < limit; ++k) {
+    const size_t s = (next_source_ + k) % sources_.size();
+    Source& source = sources_[s];
+    Result<log::BatchRead> read = source.partition->read(source.next, kReadBytes);
+    if (!read.ok()) {
+      if (read.status().code() == log::Errc::kOffsetOutOfRange &&
+          source.next < source.partition->log_start_offset()) {
+        spdlog::warn("pipeline {}: {}/{} offset {} was deleted by retention; going on from {}",
+                     definition_->name, source.id.topic, source.id.partition.value(),
+                     source.next.value(), source.partition->log_start_offset().value());
+        source.next = source.partition->log_start_offset();
+      } else {
+        spdlog::error("pipeline {}: {}", definition_->name, read.status().message());
+      }
+      continue;
+    }
+    const log::Offset before = source.next;
+    ByteView bytes(read->bytes);
+    while (bytes.size() >= log::kBatchLengthPrefix && records < limit) {
+      const size_t size = log::kBatchLengthPrefix + load_be32(bytes.data() + log::batch_offsets::kBatchLength);
+      if (size > bytes.size()) break;
+      const ByteView stored = bytes.subspan(0, size);
+      bytes = bytes.subspan(size);
+      Status reset = reader_.reset(stored);
+      if (!reset.ok()) {
+        spdlog::error("pipeline {}: {}/{}: {}", definition_->name, source.id.topic,
+                      source.id.partition.value(), reset.message());
+        break;
+      }
+      if (reader_.header().control()) {
+        source.next = log::Offset(reader_.header().base_offset + reader_.header().last_offset_delta + 1);
+        continue;
+      }
+      while (records < limit) {
+        Result<const log::Record*> next = reader_.next();
+        if (!next.ok() || *next == nullptr) break;
+        const log::Record& record = **next;
+        if (record.offset < source.next) continue;
+        SourcePosition position;
+        position.topic = source.id.topic;
+        position.partition = source.id.partition;
+        position.offset = record.offset;
+        position.timestamp_ms = record.timestamp_ms;
+        if (record.key.has_value()) {
+          position.key = std::string_view(reinterpret_cast<const char*>(record.key->data()), record.key->size());
+        }
+        const std::string_view value =
+            record.value.has_value()
+                ? std::string_view(reinterpret_cast<const char*>(record.value->data()), record.value->size())
+                : std::string_view();
+        Result<uint32_t> added = batch_.append_json(value, position);
+        if (!added.ok()) {
+          output_.add_undecodable(position, value,
+                                  record.value.has_value() ? added.status().message()
+                                                           : std::string("the record has no value"));
+        }
+        source.next = log::Offset(record.offset.value() + 1);
+        source.last_timestamp_ms = record.timestamp_ms;
+        ++records;
+      }
+    }
+    if (source.next != before) read_to.emplace_back(s, source.next);
+  }
+  next_source_ = sources_.empty() ? 0 : (next_source_ + 1) % sources_.size();
+  metrics_->events_in.inc(records);
+  return !read_to.empty();
+}
+
+void PipelineTask::process_and_dispatch(const std::vector<std::pair<size_t, log::Offset>>& read_to) {
+  const auto started = std::chrono::steady_clock::now();
+  batch_.set_processing_time(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 options_.clock->wall_now().time_since_epoch())
+                                 .count());
+  definition_->run(batch_, outcome_, counts_);
+  output_.build(batch_, outcome_);
+  metrics_->add(counts_);
+  metrics_->processing_seconds.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+
+  auto delivery = std::make_shared<Delivery>();
+  for (const auto& [source, next] : read_to) delivery->tickets.push_back(tracker_.open(source, next));
+  std::vector<std::shared_ptr<SinkBatch>>& batches = output_.sinks();
+  for (size_t s = 0; s < batches.size(); ++s) {
+    if (!batches[s]->empty()) ++delivery->remaining;
+  }
+  if (!output_.dead_letters()->empty()) ++delivery->remaining;
+  if (delivery->remaining == 0) {
+    for (uint64_t ticket : delivery->tickets) tracker_.complete(ticket);
+    update_lag();
+    return;
+  }
+  size_t out = 0;
+  for (size_t s = 0; s < batches.size(); ++s) {
+    if (batches[s]->empty()) continue;
+    out += batches[s]->size();
+    write(s, batches[s], delivery, Duration(0));
+  }
+  metrics_->events_out.inc(out);
+  if (!output_.dead_letters()->empty()) {
+    metrics_->dead_lettered.inc(output_.dead_letters()->size());
+    write(sinks_.size() - 1, output_.dead_letters(), delivery, Duration(0));
+  }
+  update_lag();
+}
+
+void PipelineTask::write(size_t sink, std::shared_ptr<const SinkBatch> batch,
+                         std::shared_ptr<Delivery> delivery, Duration backoff) {
+  in_flight_[sink] += batch->size();
+  metrics_->sinks[sink].in_flight->set(static_cast<double>(in_flight_[sink]));
+  std::weak_ptr<Inbox> weak = inbox_;
+  sinks_[sink]->write(batch, [weak, sink, batch, delivery, backoff](const Status& status) {
+    std::shared_ptr<Inbox> inbox = weak.lock();
+    if (inbox == nullptr) return;
+    std::lock_guard lock(inbox->mutex);
+    inbox->acks.push_back(Ack{delivery, sink, batch, status, backoff});
+    inbox->wake.notify_all();
+  });
+}
+
+void PipelineTask::handle_acks(std::vector<Ack>& acks) {
+  for (Ack& ack : acks) {
+    const size_t records = ack.batch->size();
+    in_flight_[ack.sink] -= records;
+    metrics_->sinks[ack.sink].in_flight->set(static_cast<double>(in_flight_[ack.sink]));
+    if (!ack.status.ok()) {
+      metrics_->errors.inc();
+      metrics_->sinks[ack.sink].errors->inc();
+      spdlog::warn("pipeline {}: sink {} failed, writing {} records again: {}", definition_->name,
+                   ack.sink < definition_->sinks.size() ? definition_->sinks[ack.sink].label()
+                                                        : definition_->dead_letter_topic,
+                   records, ack.status.message());
+      // Each failure of the same batch waits twice as long as the one before.
+      ack.backoff = ack.backoff == Duration(0) ? kFirstBackoff : std::min<Duration>(ack.backoff * 2, kMaxBackoff);
+      retries_.push_back(Retry{std::chrono::steady_clock::now() + ack.backoff, std::move(ack)});
+      continue;
+    }
+    metrics_->sinks[ack.sink].events->inc(records);
+    if (--ack.delivery->remaining == 0) {
+      for (uint64_t ticket : ack.delivery->tickets) tracker_.complete(ticket);
+    }
+  }
+  acks.clear();
+}
+
+void PipelineTask::retry_due() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = retries_.begin(); it != retries_.end();) {
+    if (it->due > now) {
+      ++it;
+      continue;
+    }
+    Ack ack = std::move(it->ack);
+    it = retries_.erase(it);
+    write(ack.sink, ack.batch, ack.delivery, ack.backoff);
+  }
+}
+
+void PipelineTask::wait_for_data() {
+  std::vector<std::pair<log::Partition*, uint64_t>> watches;
+  bool ready = false;
+  {
+    std::lock_guard lock(inbox_->mutex);
+    inbox_->data_arrived = false;
+  }
+  if (!sinks_full()) {
+    std::weak_ptr<Inbox> weak = inbox_;
+    for (Source& source : sources_) {
+      std::optional<uint64_t> id = source.partition->watch(source.next, [weak] {
+        std::shared_ptr<Inbox> inbox = weak.lock();
+        if (inbox == nullptr) return;
+        std::lock_guard lock(inbox->mutex);
+        inbox->data_arrived = true;
+        inbox->wake.notify_all();
+      });
+      if (!id.has_value()) {
+        ready = true;
+        break;
+      }
+      watches.emplace_back(source.partition.get(), *id);
+    }
+  }
+  if (!ready) {
+    std::unique_lock lock(inbox_->mutex);
+    inbox_->wake.wait_for(lock, options_.idle_wait, [this] {
+      return inbox_->data_arrived || !inbox_->acks.empty() || stopping_.load();
+    });
+  }
+  for (const auto& [partition, id] : watches) partition->unwatch(id);
+  update_lag();
+}
+
+void PipelineTask::commit() {
+  Checkpoint checkpoint;
+  checkpoint.pipeline = definition_->name;
+  for (Source& source : sources_) {
+    const std::optional<log::Offset> next = tracker_.committable(static_cast<size_t>(&source - sources_.data()));
+    if (next.has_value() && next != source.committed) {
+      checkpoint.offsets.push_back(SourceOffset{source.id, *next});
+    }
+  }
+  next_commit_ = options_.clock->steady_now() + definition_->commit_interval;
+  if (checkpoint.offsets.empty()) return;
+  Status committed = options_.checkpoints->commit(checkpoint);
+  if (!committed.ok()) {
+    // The offsets stay where they were on disk: events after them are processed again after
+    // a restart, which at-least-once allows. The next commit carries later offsets.
+    metrics_->errors.inc();
+    spdlog::error("pipeline {}: {}", definition_->name, committed.message());
+    return;
+  }
+  for (const SourceOffset& entry : checkpoint.offsets) {
+    for (Source& source : sources_) {
+      if (source.id == entry.source) source.committed = entry.next;
+    }
+  }
+  metrics_->commits.inc();
+}
+
+void PipelineTask::update_lag() {
+  const int64_t now_ms = options_.clock->wall_millis();
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    const Source& source = sources_[s];
+    const int64_t lag = source.partition->high_watermark().value() - source.next.value();
+    metrics_->sources[s].lag_offsets->set(static_cast<double>(std::max<int64_t>(0, lag)));
+    const double seconds = lag > 0 && source.last_timestamp_ms >= 0
+                               ? static_cast<double>(std::max<int64_t>(0, now_ms - source.last_timestamp_ms)) / 1000.0
+                               : 0.0;
+    metrics_->sources[s].lag_seconds->set(seconds);
+  }
+}
+
+}  // namespace caudal::pipeline

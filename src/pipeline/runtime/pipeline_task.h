@@ -1,0 +1,151 @@
+// PipelineTask: one running pipeline. It owns every partition of its source topics and runs on
+// its own thread (DESIGN.md, Threading): it reads record batches in-process from the log,
+// decodes them into an EventBatch, runs the steps batch by batch (definition.h) and hands the
+// results to its sinks (sinks/sink.h), which acknowledge asynchronously.
+//
+// Delivery (at-least-once): a source offset is committed to the CheckpointStore only after
+// every sink, the dead-letter topic included, has acknowledged all events derived from the
+// records before it (runtime/offset_tracker.h); commits happen every commit_interval and on
+// stop. After a crash the task resumes from the committed offsets, so events after them are
+// processed again. A failed sink write is written again after a pause (100 ms doubling up to
+// 5 s), never dropped; meanwhile nothing after it is committed.
+//
+// Backpressure: at most max_in_flight records are handed to any one sink and not yet
+// acknowledged; the task stops reading until the sink catches up. A slow sink slows its
+// pipeline (memory stays bounded), never an event loop, and never drops.
+//
+// Threads: open() and stop() from the owner's thread; the task's own thread does everything
+// else. Sink callbacks may come from any thread: they only queue the acknowledgement.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/metrics/registry.h"
+#include "common/result.h"
+#include "log/log.h"
+#include "log/record_batch_reader.h"
+#include "pipeline/batch_output.h"
+#include "pipeline/definition.h"
+#include "pipeline/runtime/checkpoint_store.h"
+#include "pipeline/runtime/offset_tracker.h"
+#include "pipeline/runtime/pipeline_metrics.h"
+#include "pipeline/sinks/sink.h"
+
+namespace caudal::pipeline {
+
+// Opens the partitions of a topic, creating the topic first when it does not exist: given by
+// the composition root, which knows the settings new topics get.
+using TopicOpener =
+    std::function<Result<std::vector<std::shared_ptr<log::Partition>>>(std::string_view topic)>;
+
+struct PipelineTaskOptions {
+  TopicOpener open_topic;  // sources, topic sinks and the dead-letter topic
+  CheckpointStore* checkpoints = nullptr;  // outlives the task
+  metrics::Registry* metrics = nullptr;    // outlives the task
+  Clock* clock = &SystemClock::instance();
+  // Sinks other than topics (stdout, tables), by spec; null sinks are topics opened here.
+  std::function<Result<std::unique_ptr<Sink>>(const SinkSpec& spec)> open_sink;
+  // How long one wait for new data lasts before the task looks at acknowledgements and
+  // commits again (it wakes at once when data or an acknowledgement arrives).
+  Duration idle_wait = std::chrono::milliseconds(100);
+  // How long stop() waits for sinks to acknowledge what they were given.
+  Duration stop_grace = std::chrono::seconds(5);
+};
+
+class PipelineTask {
+ public:
+  // Resolves the sources (every partition of each `from` topic, created when missing) and their
+  // committed offsets, opens the sinks and registers the metrics. Nothing runs until start().
+  static Result<std::unique_ptr<PipelineTask>> open(std::unique_ptr<PipelineDefinition> definition,
+                                                    PipelineTaskOptions options);
+  // stop().
+  ~PipelineTask();
+  PipelineTask(const PipelineTask&) = delete;
+  PipelineTask& operator=(const PipelineTask&) = delete;
+
+  void start();
+  // Stops reading, waits up to stop_grace for the sinks' acknowledgements, commits what they
+  // acknowledged and joins the thread. Idempotent.
+  void stop();
+
+  const PipelineDefinition& definition() const { return *definition_; }
+
+ private:
+  struct Source {
+    log::TopicPartition id;
+    std::shared_ptr<log::Partition> partition;
+    log::Offset next;  // next offset to read
+    std::optional<log::Offset> committed;  // as last written to the checkpoint store
+    int64_t last_timestamp_ms = -1;
+  };
+  // One batch's sink writes; touched by the task thread only.
+  struct Delivery {
+    std::vector<uint64_t> tickets;
+    size_t remaining = 0;  // sink writes not acknowledged yet
+  };
+  struct Ack {
+    std::shared_ptr<Delivery> delivery;
+    size_t sink;  // index into sinks_ (the dead-letter sink last)
+    std::shared_ptr<const SinkBatch> batch;
+    Status status;
+    Duration backoff{0};  // the pause before this write; 0 for a first write
+  };
+  struct Retry {
+    std::chrono::steady_clock::time_point due;
+    Ack ack;
+  };
+  // Shared with sink callbacks, which may outlive the task (a write still in flight at stop).
+  struct Inbox {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::vector<Ack> acks;
+    bool data_arrived = false;
+  };
+
+  PipelineTask(std::unique_ptr<PipelineDefinition> definition, PipelineTaskOptions options);
+  void run();
+  // Reads up to batch_size records into batch_; false when there were none.
+  bool read_batch(std::vector<std::pair<size_t, log::Offset>>& read_to);
+  void process_and_dispatch(const std::vector<std::pair<size_t, log::Offset>>& read_to);
+  void write(size_t sink, std::shared_ptr<const SinkBatch> batch, std::shared_ptr<Delivery> delivery,
+             Duration backoff);
+  void handle_acks(std::vector<Ack>& acks);
+  void retry_due();
+  void wait_for_data();
+  bool sinks_full() const;
+  void commit();
+  void update_lag();
+
+  std::unique_ptr<PipelineDefinition> definition_;
+  PipelineTaskOptions options_;
+  std::vector<Source> sources_;
+  std::vector<std::unique_ptr<Sink>> sinks_;  // by sink id, then the dead-letter sink
+  std::vector<size_t> in_flight_;             // records per sink, task thread only
+  std::unique_ptr<PipelineMetrics> metrics_;
+  OffsetTracker tracker_;
+  std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
+  std::deque<Retry> retries_;
+  std::chrono::steady_clock::time_point next_commit_;
+  size_t next_source_ = 0;
+
+  EventBatch batch_;
+  BatchOutcome outcome_;
+  BatchOutput output_;
+  std::vector<StepCounts> counts_;
+  log::RecordBatchReader reader_;
+
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace caudal::pipeline

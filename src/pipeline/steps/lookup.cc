@@ -1,0 +1,161 @@
+// `lookup: {table: NAME, key: EXPRESSION, into: PATH, missing: keep|drop|dead_letter}` finds
+// the row of a lookup table (tables.md: CSV or SQLite, reloadable) whose key equals the
+// expression's value, and stores the whole row as an object at `into`. When there is no such
+// row: `keep` (the default) passes the event on unchanged, `drop` removes it, `dead_letter`
+// sends it to the dead-letter topic. A key that is null or missing is a miss; one that fails
+// to evaluate dead-letters the event.
+//
+// The table's current snapshot is taken once per batch (a reload never shows half a table to a
+// batch) and held until the next batch, because the stored rows' strings point into it.
+#include <algorithm>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "config/schema.h"
+#include "pipeline/errc.h"
+#include "pipeline/step_options.h"
+#include "pipeline/steps/steps.h"
+#include "table/catalog.h"
+#include "table/lookup_table.h"
+
+namespace caudal::pipeline {
+namespace {
+
+enum class Missing { kKeep, kDrop, kDeadLetter };
+
+Value cell_value(const table::Value& cell) {
+  if (const auto* flag = std::get_if<bool>(&cell)) return Value::boolean(*flag);
+  if (const auto* number = std::get_if<int64_t>(&cell)) return Value::integer(*number);
+  if (const auto* real = std::get_if<double>(&cell)) return Value::real(*real);
+  if (const auto* text = std::get_if<std::string>(&cell)) return Value::string(*text);
+  return Value::null();
+}
+
+class LookupStep final : public Step {
+ public:
+  LookupStep(table::LookupTable& table, Expression key, Path into, Missing missing)
+      : table_(table), key_(std::move(key)), into_(std::move(into)), missing_(missing) {}
+
+  void process(EventBatch& batch, uint32_t index, BatchOutcome& outcome) override {
+    snapshot_ = table_.snapshot();
+    values_.clear();
+    key_.evaluate(batch, values_, failures_);
+    std::vector<uint32_t>& selection = batch.mutable_selection();
+    const std::vector<table::Column>& columns = snapshot_->columns();
+    uint64_t misses = 0;
+    size_t kept = 0;
+    size_t failure = 0;
+    std::sort(failures_.begin(), failures_.end(),
+              [](const EvalFailure& a, const EvalFailure& b) { return a.event < b.event; });
+    const size_t evaluation_failures = failures_.size();
+    for (size_t k = 0; k < selection.size(); ++k) {
+      const uint32_t event = selection[k];
+      if (failure < evaluation_failures && failures_[failure].event == event) {
+        ++failure;
+        continue;
+      }
+      const table::LookupRow* row = find(values_[k]);
+      if (row == nullptr) {
+        ++misses;
+        if (missing_ == Missing::kKeep) selection[kept++] = event;
+        if (missing_ == Missing::kDeadLetter) {
+          failures_.push_back(EvalFailure{
+              event, Status(PipelineErrc::kEventFailed,
+                            fmt::format("lookup: no row of table {} has key {}", table_.name(),
+                                        describe_key(values_[k])))});
+        }
+        continue;
+      }
+      Object* object = Object::create(batch.arena(), static_cast<uint32_t>(columns.size()));
+      for (size_t c = 0; c < columns.size(); ++c) {
+        object->append(batch.arena(), columns[c].name, cell_value(row->value(c)));
+      }
+      Status stored = batch.event(event).set(into_, Value::object(object));
+      if (!stored.ok()) {
+        failures_.push_back(EvalFailure{
+            event, Status(stored.code(), fmt::format("lookup: cannot set {}: {}", into_.text(),
+                                                     stored.message()))});
+        continue;
+      }
+      selection[kept++] = event;
+    }
+    selection.resize(kept);
+    table_.record_lookups(values_.size() - evaluation_failures, misses);
+    record_failures(failures_, index, outcome);
+  }
+
+ private:
+  const table::LookupRow* find(Value key) const {
+    switch (key.kind()) {
+      case ValueKind::kInt: return snapshot_->find(key.as_int());
+      case ValueKind::kString: return snapshot_->find(key.as_string());
+      case ValueKind::kBool: return snapshot_->find(key.as_bool() ? "true" : "false");
+      case ValueKind::kDouble: {
+        const double number = key.as_double();
+        const auto integer = static_cast<int64_t>(number);
+        if (static_cast<double>(integer) == number) return snapshot_->find(integer);
+        return snapshot_->find(fmt::format("{}", number));
+      }
+      default: return nullptr;
+    }
+  }
+
+  static std::string describe_key(Value key) {
+    switch (key.kind()) {
+      case ValueKind::kInt: return fmt::format("{}", key.as_int());
+      case ValueKind::kString: return fmt::format("'{}'", key.as_string());
+      default: return std::string(kind_name(key.kind()));
+    }
+  }
+
+  table::LookupTable& table_;
+  Expression key_;
+  Path into_;
+  Missing missing_;
+  std::shared_ptr<const table::LookupSnapshot> snapshot_;
+  std::vector<Value> values_;
+  std::vector<EvalFailure> failures_;
+};
+
+std::unique_ptr<Step> build(StepArgs& args) {
+  StepOptions options(args.options, args.path, args.diags, {"table", "key", "into", "missing"});
+  const std::optional<std::string> name = options.text("table", true);
+  std::optional<Expression> key = options.expression("key", true);
+  std::optional<Path> into = options.field("into", true);
+  const std::string missing =
+      options.choice("missing", {"keep", "drop", "dead_letter"}, "keep");
+  table::LookupTable* table = nullptr;
+  if (name.has_value()) {
+    table = args.context.catalog != nullptr ? args.context.catalog->lookup(*name) : nullptr;
+    if (table == nullptr) {
+      std::vector<std::string> names;
+      if (args.context.catalog != nullptr) {
+        for (const table::TableInfo& info : args.context.catalog->list()) {
+          if (info.kind == table::TableKind::kLookup) names.push_back(info.name);
+        }
+      }
+      std::vector<std::string_view> views(names.begin(), names.end());
+      const std::optional<std::string_view> close = config::closest_name(*name, views);
+      const config::Node* node = options.node("table", false);
+      args.diags.error(node->position, options.child("table"),
+                       close.has_value()
+                           ? fmt::format("no lookup table '{}' in tables:, did you mean '{}'?",
+                                         *name, *close)
+                           : fmt::format("no lookup table '{}' in tables:", *name));
+    }
+  }
+  if (!options.ok() || table == nullptr || !key.has_value() || !into.has_value()) return nullptr;
+  const Missing policy = missing == "drop"          ? Missing::kDrop
+                         : missing == "dead_letter" ? Missing::kDeadLetter
+                                                    : Missing::kKeep;
+  return std::make_unique<LookupStep>(*table, std::move(*key), std::move(*into), policy);
+}
+
+}  // namespace
+
+StepDescriptor lookup_step() {
+  return {"lookup", "adds the row of a lookup table whose key matches an expression", &build};
+}
+
+}  // namespace caudal::pipeline
