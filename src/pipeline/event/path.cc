@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pipeline/event/errc.h"
+#include "pipeline/event/utf8.h"
 
 namespace caudal::pipeline {
 
@@ -169,6 +170,10 @@ PathScan Path::scan(std::string_view text) {
 }
 
 Result<Path> Path::parse(std::string_view text) {
+  if (size_t valid = valid_utf8_prefix(text); valid != text.size()) {
+    return Status(EventErrc::kInvalidPath,
+                  fmt::format("invalid field path: column {}: invalid UTF-8", valid + 1));
+  }
   PathScan scan = Path::scan(text);
   if (scan.error.empty() && scan.consumed != text.size()) {
     scan.error = fmt::format("unexpected '{}'", text[scan.consumed]);
