@@ -101,10 +101,7 @@ class Parser {
 
   NodePtr conditional() {
     Depth depth(*this);
-    if (depth.too_deep()) {
-      return fail(current_.begin, fmt::format("expression nested deeper than {} levels", kMaxNesting),
-                  ExprErrc::kTooComplex);
-    }
+    if (depth.too_deep()) return too_deep();
     NodePtr condition = or_expression();
     if (!condition || current_.kind != TokenKind::kQuestion) return condition;
     advance();
@@ -144,10 +141,7 @@ class Parser {
   NodePtr not_expression() {
     if (current_.kind != TokenKind::kNot) return comparison();
     Depth depth(*this);
-    if (depth.too_deep()) {
-      return fail(current_.begin, fmt::format("expression nested deeper than {} levels", kMaxNesting),
-                  ExprErrc::kTooComplex);
-    }
+    if (depth.too_deep()) return too_deep();
     uint32_t begin = current_.begin;
     advance();
     NodePtr operand = not_expression();
@@ -225,10 +219,7 @@ class Parser {
   NodePtr unary() {
     if (current_.kind != TokenKind::kMinus && current_.kind != TokenKind::kBang) return postfix();
     Depth depth(*this);
-    if (depth.too_deep()) {
-      return fail(current_.begin, fmt::format("expression nested deeper than {} levels", kMaxNesting),
-                  ExprErrc::kTooComplex);
-    }
+    if (depth.too_deep()) return too_deep();
     uint32_t begin = current_.begin;
     ExprOp op = current_.kind == TokenKind::kMinus ? ExprOp::kNegate : ExprOp::kNot;
     advance();
@@ -349,57 +340,41 @@ class Parser {
   }
 
   NodePtr call() {
-    Depth depth(*this);
-    if (depth.too_deep()) {
-      return fail(current_.begin, fmt::format("expression nested deeper than {} levels", kMaxNesting),
-                  ExprErrc::kTooComplex);
-    }
     NodePtr node = make(ExprOp::kCall, current_.begin, current_.end);
     node->path = Path::key(current_.text);  // the function's name until the compiler binds it
     advance();
-    if (!expect(TokenKind::kLParen)) return nullptr;
-    if (current_.kind != TokenKind::kRParen) {
+    if (current_.kind != TokenKind::kLParen) return unexpected("'('");
+    return items(std::move(node), TokenKind::kRParen, "',' or ')'");
+  }
+
+  NodePtr list() {
+    return items(make(ExprOp::kList, current_.begin, current_.end), TokenKind::kRBracket,
+                 "',' or ']'");
+  }
+
+  // The comma-separated children of a call or a list; `current_` is the opening token.
+  NodePtr items(NodePtr node, TokenKind close, std::string_view wanted) {
+    Depth depth(*this);
+    if (depth.too_deep()) return too_deep();
+    advance();
+    if (current_.kind != close) {
       while (true) {
-        NodePtr argument = conditional();
-        if (!argument) return nullptr;
-        node->children.push_back(std::move(argument));
-        if (current_.kind == TokenKind::kComma) {
-          advance();
-          continue;
-        }
-        break;
+        NodePtr item = conditional();
+        if (!item) return nullptr;
+        node->children.push_back(std::move(item));
+        if (current_.kind != TokenKind::kComma) break;
+        advance();
       }
     }
-    if (current_.kind != TokenKind::kRParen) return unexpected("',' or ')'");
+    if (current_.kind != close) return unexpected(wanted);
     node->end = current_.end;
     advance();
     return node;
   }
 
-  NodePtr list() {
-    Depth depth(*this);
-    if (depth.too_deep()) {
-      return fail(current_.begin, fmt::format("expression nested deeper than {} levels", kMaxNesting),
-                  ExprErrc::kTooComplex);
-    }
-    NodePtr node = make(ExprOp::kList, current_.begin, current_.end);
-    advance();
-    if (current_.kind != TokenKind::kRBracket) {
-      while (true) {
-        NodePtr item = conditional();
-        if (!item) return nullptr;
-        node->children.push_back(std::move(item));
-        if (current_.kind == TokenKind::kComma) {
-          advance();
-          continue;
-        }
-        break;
-      }
-    }
-    if (current_.kind != TokenKind::kRBracket) return unexpected("',' or ']'");
-    node->end = current_.end;
-    advance();
-    return node;
+  std::nullptr_t too_deep() {
+    return fail(current_.begin, fmt::format("expression nested deeper than {} levels", kMaxNesting),
+                ExprErrc::kTooComplex);
   }
 
   std::string_view text_;
