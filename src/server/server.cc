@@ -11,8 +11,10 @@
 #include "http/ingest/gateway.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "kafka/group/group_coordinator.h"
 #include "kafka/net/kafka_server.h"
 #include "log/log.h"
+#include "log/offset_store.h"
 #include "server/data_dir.h"
 #include "server/event_loops.h"
 #include "server/http_settings_mapping.h"
@@ -62,6 +64,9 @@ struct Server::Parts {
   std::unique_ptr<EventLoops> loops;
   std::unique_ptr<http::Gateway> gateway;
   std::unique_ptr<http::HttpServer> http;
+  // Committed consumer offsets; the coordinator writes them, so it goes first.
+  std::unique_ptr<log::OffsetStore> offsets;
+  std::shared_ptr<kafka::GroupCoordinator> groups;
   std::unique_ptr<kafka::KafkaServer> kafka;
   std::vector<ListenerInfo> listeners;
 };
@@ -127,12 +132,19 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     kafka::BrokerConfig broker;
     broker.auto_create_topics = config.auto_create_topics;
     broker.topic_defaults = to_log_settings(config.topic_defaults);
+    // Consumer groups: membership in memory, committed offsets in <data_dir>/state/offsets.
+    CAUDAL_ASSIGN_OR_RETURN(parts->offsets,
+                            log::OffsetStore::open(config.data_dir / "state" / "offsets"));
+    parts->groups = std::make_shared<kafka::GroupCoordinator>(parts->loops->loops(), *parts->log,
+                                                              *parts->offsets, registry);
+    broker.groups = parts->groups;
     CAUDAL_ASSIGN_OR_RETURN(parts->kafka,
                             kafka::KafkaServer::start(options, parts->loops->loops(),
                                                       std::move(broker), *parts->log, registry));
     std::string address = config::Endpoint{options.host, parts->kafka->port()}.to_string();
     parts->listeners.push_back(
-        {"kafka", address, "Kafka protocol: produce, fetch, metadata, list offsets, topics"});
+        {"kafka", address,
+         "Kafka protocol: produce, fetch, metadata, list offsets, topics, consumer groups"});
   }
 
   parts->loops->start();
@@ -152,6 +164,10 @@ void Server::stop() {
   parts_->loops->stop();
   parts_->http.reset();
   parts_->kafka.reset();
+  // After the loops (the groups live on them), before the store (the last commits finish).
+  if (parts_->groups) parts_->groups->stop();
+  parts_->groups.reset();
+  parts_->offsets.reset();
   // After the loops (nothing new reaches it), before the log (its topic creations finish).
   parts_->gateway.reset();
   if (parts_->log) parts_->log->close();

@@ -2,6 +2,7 @@
 // go); an unknown one gets UNKNOWN_TOPIC_OR_PARTITION.
 #include <spdlog/spdlog.h>
 
+#include "kafka/group/group_coordinator.h"
 #include "kafka/handlers/error_mapping.h"
 #include "kafka/handlers/handler_table.h"
 #include "kafka/protocol/messages/delete_topics.h"
@@ -18,6 +19,8 @@ Status handle_delete_topics(RequestContext& context) {
     if (deleted.ok()) {
       spdlog::info("kafka: client {} deleted topic {}", context.connection.client_id.value_or("-"),
                    name);
+      // A topic created again later under the same name starts with no committed offsets.
+      if (context.config.groups) context.config.groups->forget_topic(name);
     }
     response.responses.push_back(
         {name, to_error_code(deleted, ApiKey::kDeleteTopics, context.version())});

@@ -35,6 +35,15 @@ Status handle_list_offsets(RequestContext& context);
 Status handle_create_topics(RequestContext& context);
 Status handle_delete_topics(RequestContext& context);
 Status handle_offset_for_leader_epoch(RequestContext& context);
+Status handle_find_coordinator(RequestContext& context);
+Status handle_join_group(RequestContext& context);
+Status handle_sync_group(RequestContext& context);
+Status handle_heartbeat(RequestContext& context);
+Status handle_leave_group(RequestContext& context);
+Status handle_offset_commit(RequestContext& context);
+Status handle_offset_fetch(RequestContext& context);
+Status handle_list_groups(RequestContext& context);
+Status handle_describe_groups(RequestContext& context);
 Status handle_init_producer_id(RequestContext& context);
 
 }  // namespace caudal::kafka

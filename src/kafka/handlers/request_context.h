@@ -25,6 +25,8 @@
 
 namespace caudal::kafka {
 
+class GroupCoordinator;
+
 // Broker-wide settings the handlers read; fixed while the listener runs.
 struct BrokerConfig {
   int32_t node_id = 0;
@@ -35,6 +37,9 @@ struct BrokerConfig {
   // InitProducerId hands out ids from it; without one it answers COORDINATOR_NOT_AVAILABLE.
   // Shared by every connection (allocate() is thread-safe).
   std::shared_ptr<ProducerIdAllocator> producer_ids;
+  // The group APIs go to it (group/group_coordinator.h); without one they answer
+  // COORDINATOR_NOT_AVAILABLE. Its calls are thread-safe.
+  std::shared_ptr<GroupCoordinator> groups;
 };
 
 // The connection a request came on. Valid only during the handler call: a handler that answers
