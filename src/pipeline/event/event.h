@@ -1,11 +1,16 @@
 // Event: one JSON object travelling through a pipeline, with where it came from.
 //
 // Representation (why it is cheap): an event parsed from JSON keeps a view of its original
-// bytes (copied once into the batch's arena) and a tree of Values built in the same pass as
-// simdjson's parse, with strings that have no escapes viewing those bytes directly. Reads walk
-// the tree; writes change it in place (objects keep key order; new keys go last). An event
-// nobody changed is written out as its original bytes, so filter/route-only pipelines never
-// re-serialize; a changed event is written from the tree.
+// bytes (copied once into the batch's arena) and a tree of Values in the same arena, built by
+// one walk of simdjson's parse. Reads walk the tree; writes change it in place (objects keep
+// key order; new keys go last). Writing the event out is where this pays: an event nobody
+// changed is its original bytes, so filter/route-only pipelines never re-serialize; an event
+// that only gained new top-level keys (set of a new field, the usual enrichment) is its
+// original bytes with the new members spliced in before the closing brace; any other change
+// writes the event from the tree.
+//
+// Change an event only through set/remove/rename (not through the Array/Object of a Value it
+// returned): they keep track of what the original bytes still describe.
 //
 // Owned by its EventBatch; valid until the batch is cleared. Used by the batch's one thread.
 #pragma once
