@@ -20,13 +20,9 @@ std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 // Rows of table `name` now, counted once at open; writes keep the count from then on.
 Result<uint64_t> count_rows(rocksdb::DB& db, std::string_view name) {
   const std::string prefix = store_format::data_prefix(name);
-  const std::string upper = store_format::prefix_successor(prefix);
-  const rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions read;
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read));
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
   uint64_t rows = 0;
-  for (it->Seek(prefix); it->Valid(); it->Next()) ++rows;
+  for (it->Seek(prefix); it->Valid() && view(it->key()).starts_with(prefix); it->Next()) ++rows;
   if (!it->status().ok()) {
     return Status(Errc::kStorage, fmt::format("table '{}': counting rows: {}", name,
                                               it->status().ToString()));
@@ -64,12 +60,8 @@ Result<std::unique_ptr<MaterializedStore>> MaterializedStore::open(
   std::unique_ptr<MaterializedStore> store(
       new MaterializedStore(path, std::unique_ptr<rocksdb::DB>(raw), registry));
   const std::string first = store_format::table_key("");
-  const std::string upper = store_format::prefix_successor(first);
-  const rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions read;
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(read));
-  for (it->Seek(first); it->Valid(); it->Next()) {
+  std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(first); it->Valid() && view(it->key()).starts_with(first); it->Next()) {
     const std::string name(view(it->key()).substr(1));
     if (it->value().size() != 1 ||
         static_cast<uint8_t>(it->value()[0]) != store_format::kFormatVersion) {

@@ -116,11 +116,7 @@ Result<std::optional<StoredRow>> MaterializedTable::get(std::string_view key) co
 Result<ScanPage> MaterializedTable::scan(std::string_view prefix, std::string_view after,
                                          size_t limit) const {
   const std::string lower = data_key(prefix);
-  const std::string upper = store_format::prefix_successor(lower);
-  const rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions read;
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read));
+  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions()));
   ScanPage page;
   if (after.empty() || after < prefix) {
     it->Seek(lower);
@@ -128,7 +124,8 @@ Result<ScanPage> MaterializedTable::scan(std::string_view prefix, std::string_vi
     it->Seek(data_key(after));
     if (it->Valid() && view(it->key()) == data_key(after)) it->Next();
   }
-  for (; it->Valid(); it->Next()) {
+  // Keys in byte order: the first one without the prefix ends the range.
+  for (; it->Valid() && view(it->key()).starts_with(lower); it->Next()) {
     const std::string_view key = view(it->key()).substr(prefix_.size());
     if (page.rows.size() == limit) {
       page.next = page.rows.empty() ? std::string(after) : page.rows.back().key;

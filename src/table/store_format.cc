@@ -22,13 +22,6 @@ std::string data_prefix(std::string_view name) {
   return key;
 }
 
-std::string prefix_successor(std::string prefix) {
-  while (!prefix.empty() && static_cast<uint8_t>(prefix.back()) == 0xff) prefix.pop_back();
-  CAUDAL_CHECK(!prefix.empty(), "key prefix of only 0xff bytes");
-  prefix.back() = static_cast<char>(static_cast<uint8_t>(prefix.back()) + 1);
-  return prefix;
-}
-
 std::string encode_document(uint64_t version, std::string_view json) {
   std::string out(9, '\0');
   out[0] = static_cast<char>(kFormatVersion);

@@ -22,9 +22,6 @@ constexpr uint8_t kFormatVersion = 1;
 
 std::string table_key(std::string_view name);
 std::string data_prefix(std::string_view name);
-// The smallest key greater than every key that starts with `prefix` (which holds a byte
-// below 0xff: every prefix here starts with a tag).
-std::string prefix_successor(std::string prefix);
 
 struct Document {
   uint64_t version = 0;
