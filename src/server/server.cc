@@ -18,6 +18,8 @@
 #include "server/data_dir.h"
 #include "server/event_loops.h"
 #include "server/http_settings_mapping.h"
+#include "server/table_options_mapping.h"
+#include "server/table_queries.h"
 #include "server/topic_settings_mapping.h"
 
 namespace caudal::server {
@@ -61,6 +63,9 @@ struct Server::Parts {
   std::unique_ptr<DataDir> data_dir;
   std::unique_ptr<log::Log> log;
   std::atomic<bool> log_open{false};  // for /readyz
+  // Lookup and materialized tables; the HTTP tables API reads them through table_queries.
+  std::unique_ptr<table::Catalog> tables;
+  std::unique_ptr<CatalogQueries> table_queries;
   std::unique_ptr<EventLoops> loops;
   std::unique_ptr<http::Gateway> gateway;
   std::unique_ptr<http::HttpServer> http;
@@ -91,6 +96,15 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
   CAUDAL_RETURN_IF_ERROR(declare_topics(config, *parts->log));
   parts->log_open = true;
 
+  auto tables = table::Catalog::open(to_catalog_options(config), registry);
+  if (!tables.ok()) return tables.status().with_context("tables");
+  parts->tables = std::move(tables).value();
+  parts->table_queries = std::make_unique<CatalogQueries>(*parts->tables);
+  for (const table::TableInfo& table : parts->tables->list()) {
+    spdlog::info("table {}: {} with {} rows{}", table.name, table::table_kind_name(table.kind),
+                 table.rows, table.source.empty() ? "" : " from " + table.source);
+  }
+
   parts->loops = std::make_unique<EventLoops>(0);
 
   if (config.listen.http) {
@@ -99,6 +113,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     http::RouteContext context;
     context.registry = &registry;
     context.gateway = parts->gateway.get();
+    context.tables = parts->table_queries.get();
     const DataDir* data_dir = parts->data_dir.get();
     const std::atomic<bool>* log_open = &parts->log_open;
     context.readiness_problems = [data_dir, log_open] {
@@ -122,7 +137,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     parts->listeners.push_back(
         {"http", address,
          "ingest /v1/topics/{topic}, Elasticsearch /_bulk, Splunk HEC /services/collector, "
-         "health /healthz /readyz, metrics /metrics"});
+         "health /healthz /readyz, metrics /metrics, tables /v1/tables"});
   }
 
   if (config.listen.kafka) {
@@ -170,6 +185,9 @@ void Server::stop() {
   parts_->offsets.reset();
   // After the loops (nothing new reaches it), before the log (its topic creations finish).
   parts_->gateway.reset();
+  // After the loops (the tables API reads on them); stops the reloader thread.
+  parts_->table_queries.reset();
+  parts_->tables.reset();
   if (parts_->log) parts_->log->close();
 }
 
