@@ -44,6 +44,13 @@ Status Event::set(const Path& path, Value value) {
   const auto& segments = path.segments();
   if (segments.empty()) return Status(EventErrc::kCannotSet, "cannot set the empty path");
   if (value.is_missing()) value = Value::null();
+  // Written events must read back: no deeper than the parser accepts.
+  if ((value.is_array() || value.is_object()) &&
+      segments.size() + nesting_depth(value) > kMaxDepth) {
+    return Status(EventErrc::kCannotSet,
+                  fmt::format("cannot set '{}': the event would nest deeper than {} levels",
+                              path.text(), kMaxDepth));
+  }
   value = deep_copy(value, *arena_);
 
   // Walk to the parent of the last segment, creating objects for missing keys. Nothing is

@@ -61,7 +61,8 @@ class Event {
   // Stores `value` at `path`, creating missing intermediate objects. Arrays and objects are
   // copied (deep_copy) so events never share mutable parts; strings must outlive the batch
   // (put them in arena() when in doubt). Setting missing stores null. Fails (kCannotSet) when an
-  // intermediate step holds a non-object, or an index is out of range (index == size appends).
+  // intermediate step holds a non-object, an index is out of range (index == size appends), or
+  // the event would nest deeper than kMaxDepth (json.h).
   Status set(const Path& path, Value value);
 
   // Removes the field at `path`; false when it was not there.

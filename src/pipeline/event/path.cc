@@ -131,6 +131,9 @@ PathScan Path::scan(std::string_view text) {
     scan.path.add_key(std::move(key));
   }
   while (pos < text.size()) {
+    if (scan.path.segments().size() > kMaxPathSegments) {
+      return fail(fmt::format("a path has at most {} steps", kMaxPathSegments), pos);
+    }
     char c = text[pos];
     if (c == '.' && pos + 1 < text.size() &&
         (is_key_start(text[pos + 1]) || text[pos + 1] == '"' || text[pos + 1] == '\'')) {
@@ -164,6 +167,9 @@ PathScan Path::scan(std::string_view text) {
     } else {
       break;
     }
+  }
+  if (scan.path.segments().size() > kMaxPathSegments) {
+    return fail(fmt::format("a path has at most {} steps", kMaxPathSegments), pos);
   }
   scan.consumed = pos;
   return scan;

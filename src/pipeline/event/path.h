@@ -27,6 +27,9 @@ struct PathSegment {
   bool is_index = false;
 };
 
+// Paths longer than this are refused: events are at most kMaxDepth (json.h) deep anyway.
+inline constexpr size_t kMaxPathSegments = 64;
+
 struct PathScan;
 
 class Path {

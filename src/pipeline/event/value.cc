@@ -111,6 +111,19 @@ bool values_equal(Value a, Value b) {
   }
 }
 
+size_t nesting_depth(Value value) {
+  size_t deepest = 0;
+  if (value.is_array()) {
+    for (Value item : *value.as_array()) deepest = std::max(deepest, nesting_depth(item));
+    return deepest + 1;
+  }
+  if (value.is_object()) {
+    for (const Member& m : *value.as_object()) deepest = std::max(deepest, nesting_depth(m.value));
+    return deepest + 1;
+  }
+  return 0;
+}
+
 Value deep_copy(Value value, Arena& arena) {
   if (value.is_array()) {
     const Array& from = *value.as_array();

@@ -196,6 +196,24 @@ TEST(EventTest, WritesEveryKindOfValue) {
             R"({"d":2.0,"t":"2023-11-14T22:13:20.123Z","s":"q\"\\\u0001","n":null})");
 }
 
+TEST(EventTest, RefusesToNestDeeperThanItCanReadBack) {
+  EventBatch batch;
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "{\"d\":";
+  deep += "1" + std::string(100, '}');
+  auto deep_value = batch.parse_json(deep);
+  ASSERT_TRUE(deep_value.ok()) << deep_value.status().to_string();
+  uint32_t index = batch.append_empty(SourcePosition{});
+  std::string long_path = "a";
+  for (int i = 0; i < 40; ++i) long_path += ".a";
+  Status status = batch.event(index).set(path(long_path), *deep_value);
+  EXPECT_EQ(status.code(), EventErrc::kCannotSet);
+  EXPECT_TRUE(batch.event(index).set(path("x"), *deep_value).ok());
+  std::string too_long = "a";
+  for (size_t i = 0; i < kMaxPathSegments; ++i) too_long += ".a";
+  EXPECT_EQ(Path::parse(too_long).status().code(), EventErrc::kInvalidPath);
+}
+
 TEST(EventTest, SourcePositionKeyIsCopied) {
   EventBatch batch;
   std::string key = "k1";
