@@ -112,6 +112,18 @@ void RecordBatchBuilder::append(int64_t timestamp_ms, std::optional<ByteView> ke
   ++record_count_;
 }
 
+void RecordBatchBuilder::truncate(const Mark& mark) {
+  CAUDAL_CHECK(!built_, "truncate() after build() needs a reset() first");
+  CAUDAL_CHECK(mark.end >= kBatchHeaderSize && mark.end <= end_ &&
+                   mark.record_count <= record_count_,
+               "truncate() to a mark beyond the batch");
+  end_ = mark.end;
+  record_count_ = mark.record_count;
+  // The base timestamp stays: it belongs to the first record, which a cut either keeps or
+  // drops with all the others (and then the next append sets it again).
+  max_timestamp_ = mark.max_timestamp;
+}
+
 Result<ByteView> RecordBatchBuilder::build() {
   CAUDAL_CHECK(record_count_ > 0, "build() of a batch without records");
   CAUDAL_CHECK(!built_, "build() called twice without reset()");

@@ -56,6 +56,19 @@ class RecordBatchBuilder {
   // for Compression::kNone. Lets a caller cut batches at a byte limit.
   size_t uncompressed_size() const { return end_; }
 
+  // A point in the batch being built, to cut it back to: lets one builder gather the records
+  // of several callers and drop the trailing records of one that gives up (the HTTP gateway
+  // coalesces requests this way).
+  struct Mark {
+    size_t end = 0;
+    int32_t record_count = 0;
+    int64_t max_timestamp = 0;
+  };
+  Mark mark() const { return Mark{end_, record_count_, max_timestamp_}; }
+  // Drops every record appended after `mark` was taken. Precondition: `mark` came from this
+  // batch (no reset() since) and build() has not been called.
+  void truncate(const Mark& mark);
+
   // Finishes the batch: compresses the records region if a codec is set, writes the header,
   // seals the CRC. The bytes stay valid and unchanged until reset() or destruction. Returns
   // Errc::kBatchTooLarge when the result does not fit a batch's int32 length field.

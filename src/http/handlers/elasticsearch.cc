@@ -91,7 +91,8 @@ void run_documents(Gateway& gateway, const Incoming& in, Responder responder,
       std::move(names), in.executor,
       [&gateway, in, responder, run, render = std::move(render), received](Gateway::Topics topics) {
         auto plan =
-            std::make_shared<AppendPlan>(received, in.client_address, gateway.settings().host_name);
+            std::make_shared<AppendPlan>(in.executor, received, in.client_address,
+                                         gateway.settings().host_name);
         for (size_t i = 0; i < run->items.size(); ++i) {
           BulkItem& item = run->items[i];
           if (!item.error.ok()) continue;

@@ -140,7 +140,8 @@ void ingest(Gateway& gateway, const Incoming& in, const Responder& responder, co
         std::vector<log::RecordHeader> headers;
         for (const auto& [key, value] : *kept_metadata) headers.push_back({key, as_bytes(value)});
         auto plan =
-            std::make_shared<AppendPlan>(received, in.client_address, gateway.settings().host_name);
+            std::make_shared<AppendPlan>(in.executor, received, in.client_address,
+                                         gateway.settings().host_name);
         for (size_t i = 0; i < events->size(); ++i) {
           const auto& found = resolved.at(topics[i]);
           if (!found.ok()) {

@@ -105,7 +105,7 @@ void handle_ingest(const RouteContext& context, const Incoming& in, Responder re
           return refuse(gateway, in, responder, error);
         }
         const std::shared_ptr<const TopicInfo>& info = *found;
-        auto plan = std::make_shared<AppendPlan>(received, in.client_address,
+        auto plan = std::make_shared<AppendPlan>(in.executor, received, in.client_address,
                                                  gateway->settings().host_name);
         std::string key;
         Status parsed = for_each_event(*body, format, [&](const JsonEvent& event) -> Status {

@@ -12,30 +12,6 @@
 namespace caudal::http {
 namespace {
 
-// Builders keep their buffers between requests; each thread keeps a few for itself, so the
-// hot path allocates nothing once warm.
-std::vector<std::unique_ptr<log::RecordBatchBuilder>>& builder_pool() {
-  thread_local std::vector<std::unique_ptr<log::RecordBatchBuilder>> pool;
-  return pool;
-}
-
-constexpr size_t kMaxPooledBuilders = 64;
-
-std::unique_ptr<log::RecordBatchBuilder> take_builder() {
-  auto& pool = builder_pool();
-  if (pool.empty()) return std::make_unique<log::RecordBatchBuilder>();
-  auto builder = std::move(pool.back());
-  pool.pop_back();
-  return builder;
-}
-
-void return_builder(std::unique_ptr<log::RecordBatchBuilder> builder) {
-  auto& pool = builder_pool();
-  if (builder == nullptr || pool.size() >= kMaxPooledBuilders) return;
-  builder->reset();
-  pool.push_back(std::move(builder));
-}
-
 // At most how many bytes a record adds to a batch (docs/record-batches.md: length,
 // attributes, timestamp and offset deltas, key and value lengths, header count, each header's
 // two lengths; varints at their widest).
@@ -49,16 +25,25 @@ size_t record_size_bound(size_t key, size_t value, std::span<const log::RecordHe
 
 }  // namespace
 
-AppendPlan::AppendPlan(std::chrono::system_clock::time_point received,
+AppendPlan::AppendPlan(const boost::asio::any_io_executor& loop,
+                       std::chrono::system_clock::time_point received,
                        std::string_view client_address, std::string_view host)
-    : received_(received),
+    : loop_(loop),
+      coalescer_(AppendCoalescer::of(loop)),
+      received_(received),
       timestamp_ms_(
           std::chrono::duration_cast<std::chrono::milliseconds>(received.time_since_epoch())
               .count()),
       enricher_(received, client_address, host) {}
 
 AppendPlan::~AppendPlan() {
-  for (auto& builder : builders_) return_builder(std::move(builder));
+  if (handed_over_) return;
+  // Refused or abandoned: nothing of this request may reach the log. Its records are the
+  // last ones in each of its shared batches (no other request ran in between).
+  for (auto slot = slots_.rbegin(); slot != slots_.rend(); ++slot) {
+    slot->pending->builder->truncate(slot->start);
+    coalescer_.discard_if_empty(*slot->pending);
+  }
 }
 
 AppendPlan::TopicState& AppendPlan::state_for(const TopicInfo& topic) {
@@ -66,20 +51,31 @@ AppendPlan::TopicState& AppendPlan::state_for(const TopicInfo& topic) {
     if (state.topic == &topic) return state;
   }
   const auto partitions = static_cast<int32_t>(topic.partitions.size());
-  topics_.push_back(TopicState{&topic, next_sticky_partition(partitions), open_batches_.size()});
+  // Not value_or(): choosing a partition moves the loop's rotation on.
+  const std::optional<int32_t> gathering = coalescer_.gathering_partition(topic);
+  const int32_t sticky = gathering ? *gathering : next_sticky_partition(partitions);
+  topics_.push_back(TopicState{&topic, sticky, open_batches_.size()});
   open_batches_.insert(open_batches_.end(), static_cast<size_t>(partitions), -1);
   return topics_.back();
 }
 
-int32_t AppendPlan::start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition) {
+int32_t AppendPlan::start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition,
+                                size_t record_bound, size_t limit) {
+  PendingBatch* pending = &coalescer_.batch_for(topic, partition);
+  if (!pending->builder->empty() && pending->builder->uncompressed_size() + record_bound > limit) {
+    // Other requests filled it: this request's records start the partition's next batch.
+    AppendCoalescer::close(*pending);
+    pending = &coalescer_.batch_for(topic, partition);
+  }
   batches_.push_back(Batch{topic, partition, 0, 0});
-  builders_.push_back(take_builder());
+  slots_.push_back(Slot{pending, pending->builder->mark()});
   return static_cast<int32_t>(batches_.size() - 1);
 }
 
 Result<EventRef> AppendPlan::add(const std::shared_ptr<const TopicInfo>& topic,
                                  std::optional<std::string_view> key, std::string_view value,
                                  std::span<const log::RecordHeader> extra_headers) {
+  CAUDAL_CHECK(!handed_over_, "AppendPlan::add() after append()");
   TopicState& state = state_for(*topic);
   const int32_t partition =
       key.has_value() ? partition_for_key(*key, static_cast<int32_t>(topic->partitions.size()))
@@ -89,19 +85,28 @@ Result<EventRef> AppendPlan::add(const std::shared_ptr<const TopicInfo>& topic,
   const size_t bound = record_size_bound(key ? key->size() : 0, value.size(), headers);
 
   int32_t& open = open_batches_[state.first_slot + static_cast<size_t>(partition)];
-  if (open >= 0 && builders_[static_cast<size_t>(open)]->uncompressed_size() + bound > limit) {
-    open = -1;  // full: later events of this partition start the next batch
+  if (open >= 0) {
+    PendingBatch& pending = *slots_[static_cast<size_t>(open)].pending;
+    if (pending.builder->uncompressed_size() + bound > limit) {
+      AppendCoalescer::close(pending);  // full: later events of this partition start the next
+      open = -1;
+    }
   }
   const bool fresh = open < 0;
-  const int32_t batch_index = fresh ? start_batch(topic, partition) : open;
-  log::RecordBatchBuilder& builder = *builders_[static_cast<size_t>(batch_index)];
+  const int32_t batch_index = fresh ? start_batch(topic, partition, bound, limit) : open;
+  const Slot& slot = slots_[static_cast<size_t>(batch_index)];
+  log::RecordBatchBuilder& builder = *slot.pending->builder;
   builder.append(timestamp_ms_,
                  key.has_value() ? std::optional<ByteView>(as_bytes(*key)) : std::nullopt,
                  as_bytes(value), headers);
-  if (fresh && builder.uncompressed_size() > limit) {
-    const size_t framed = builder.uncompressed_size();
-    return_builder(std::move(builders_.back()));
-    builders_.pop_back();
+  if (builder.uncompressed_size() > limit) {
+    CAUDAL_CHECK(fresh, "a record passed its size bound");
+    // Only a record alone in its batch gets here (otherwise the bound would have moved it to
+    // a batch of its own): it can never be appended.
+    const size_t framed = builder.uncompressed_size() - slot.start.end + log::kBatchHeaderSize;
+    builder.truncate(slot.start);
+    coalescer_.discard_if_empty(*slot.pending);
+    slots_.pop_back();
     batches_.pop_back();
     return Status(Errc::kEventTooLarge,
                   fmt::format("event of {} bytes is {} bytes as a record batch, more than the "
@@ -120,10 +125,8 @@ Result<EventRef> AppendPlan::add(const std::shared_ptr<const TopicInfo>& topic,
 namespace {
 
 // Collects the outcomes of one plan's appends. It owns itself: the count of releases still to
-// come is its reference count, and the last release hands the outcomes on and deletes it. (A
-// callback then carries a pointer and an index, small enough for std::function to hold
-// without allocating.)
-class Completion {
+// come is its reference count, and the last release hands the outcomes on and deletes it.
+class Completion final : public AppendWaiter {
  public:
   Completion(size_t batches, boost::asio::any_io_executor executor,
              std::function<void(AppendPlan::Outcomes)> done)
@@ -132,20 +135,13 @@ class Completion {
         executor_(std::move(executor)),
         done_(std::move(done)) {}
 
-  void finish_one(size_t index, Result<log::AppendResult> outcome) {
-    outcomes_[index] = std::move(outcome);
+  void batch_done(uint32_t batch, Result<log::AppendResult> outcome) override {
+    outcomes_[batch] = std::move(outcome);
     release();
   }
 
-  // An outcome known before its append was issued. Only while the issuing loop's hold is
-  // taken, so it never completes (nor deletes) the completion.
-  void fail_early(size_t index, Status error) {
-    outcomes_[index] = std::move(error);
-    remaining_.fetch_sub(1, std::memory_order_acq_rel);
-  }
-
-  // One release per batch, plus one for the loop that issues the appends (so the outcomes
-  // are not handed on before every append was issued).
+  // One release per batch, plus one for the loop that hands the batches over (so the
+  // outcomes are not handed on before every batch was registered).
   void release() {
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     AppendPlan::Outcomes all;
@@ -158,6 +154,8 @@ class Completion {
   }
 
  private:
+  ~Completion() = default;
+
   std::atomic<size_t> remaining_;
   std::vector<std::optional<Result<log::AppendResult>>> outcomes_;
   boost::asio::any_io_executor executor_;
@@ -168,22 +166,16 @@ class Completion {
 
 void AppendPlan::append(const boost::asio::any_io_executor& executor,
                         std::function<void(Outcomes)> done) {
+  CAUDAL_CHECK(!handed_over_, "AppendPlan::append() called twice");
+  handed_over_ = true;
   auto* completion = new Completion(batches_.size(), executor, std::move(done));
   for (size_t i = 0; i < batches_.size(); ++i) {
-    Result<ByteView> built = builders_[i]->build();
-    if (!built.ok()) {
-      completion->fail_early(i, built.status());
-      continue;
-    }
-    const Batch& batch = batches_[i];
-    batch.topic->partitions[static_cast<size_t>(batch.partition)]->append(
-        *built, [completion, i](const Result<log::AppendResult>& result) {
-          completion->finish_one(i, result);
-        });
-    // The partition copied the bytes during append(): the builder is free again.
-    return_builder(std::move(builders_[i]));
+    PendingBatch& pending = *slots_[i].pending;
+    pending.shares.push_back(PendingBatch::Share{completion, static_cast<uint32_t>(i),
+                                                 static_cast<uint32_t>(slots_[i].start.record_count),
+                                                 batches_[i].records});
   }
-  builders_.clear();
+  if (!batches_.empty()) coalescer_.schedule(loop_);
   completion->release();
 }
 

@@ -6,9 +6,15 @@
 // chosen for this request (partitioner.h). A partition's events form one batch, cut into
 // several only where one would pass the topic's max_message_bytes. Each batch is one append:
 // atomic on its own, and the batches of one partition land in the order they were built.
+// The records are written straight into the event loop's shared batches (append_coalescer.h),
+// next to those of the other requests of the same loop turn: a plan's "batch" is its
+// contiguous run of records in one shared batch, and its outcome carries that run's offsets.
+// A plan destroyed without append() cuts its records back out.
 //
-// Threads: built and appended on one thread (the record batch builders come from that
-// thread's pool and go back to it once appended); the completion runs on the given executor.
+// Threads: built and appended on the thread running `loop`'s io_context, and appended or
+// destroyed before that thread returns to its loop (another request's records may follow it
+// into the shared batches only after that). The completion runs on the executor given to
+// append().
 #pragma once
 
 #include <chrono>
@@ -26,6 +32,7 @@
 #include "http/ingest/enrichment.h"
 #include "http/ingest/topic_directory.h"
 #include "log/partition.h"
+#include "http/ingest/append_coalescer.h"
 #include "log/record_batch_builder.h"
 
 namespace caudal::http {
@@ -49,7 +56,8 @@ class AppendPlan {
 
   // Events get `received` as their timestamp and, per their topic's settings, the enrichment
   // headers of a request from `client_address` to `host` (both borrowed until the last add()).
-  AppendPlan(std::chrono::system_clock::time_point received, std::string_view client_address,
+  AppendPlan(const boost::asio::any_io_executor& loop,
+             std::chrono::system_clock::time_point received, std::string_view client_address,
              std::string_view host);
   ~AppendPlan();
   AppendPlan(const AppendPlan&) = delete;
@@ -64,8 +72,9 @@ class AppendPlan {
   size_t event_count() const { return events_; }
   const std::vector<Batch>& batches() const { return batches_; }
 
-  // Appends every batch, in plan order, and returns at once. `done` runs exactly once, on
-  // `executor`, after every append has its outcome. Call at most once.
+  // Hands every batch to the loop's coalescer, which appends them, in plan order, once the
+  // loop's current turn ends; returns at once. `done` runs exactly once, on `executor`, after
+  // every append has its outcome. Call at most once.
   void append(const boost::asio::any_io_executor& executor, std::function<void(Outcomes)> done);
 
  private:
@@ -75,9 +84,19 @@ class AppendPlan {
     size_t first_slot;  // its partitions' entries in open_batches_ start here
   };
 
-  TopicState& state_for(const TopicInfo& topic);
-  int32_t start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition);
+  // Where a batch of the plan sits: its shared batch, and the builder's state before the
+  // plan's first record there (to cut back to, and to know where the plan's records start).
+  struct Slot {
+    PendingBatch* pending;
+    log::RecordBatchBuilder::Mark start;
+  };
 
+  TopicState& state_for(const TopicInfo& topic);
+  int32_t start_batch(const std::shared_ptr<const TopicInfo>& topic, int32_t partition,
+                      size_t record_bound, size_t limit);
+
+  boost::asio::any_io_executor loop_;
+  AppendCoalescer& coalescer_;
   std::chrono::system_clock::time_point received_;
   int64_t timestamp_ms_;
   Enricher enricher_;
@@ -86,7 +105,8 @@ class AppendPlan {
   // Per topic and partition: the index in batches_ of the batch still taking events, or -1.
   boost::container::small_vector<int32_t, 8> open_batches_;
   std::vector<Batch> batches_;
-  boost::container::small_vector<std::unique_ptr<log::RecordBatchBuilder>, 4> builders_;
+  boost::container::small_vector<Slot, 4> slots_;  // parallel to batches_
+  bool handed_over_ = false;
   size_t events_ = 0;
 };
 

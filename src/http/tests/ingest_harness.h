@@ -99,6 +99,69 @@ class IngestHarness {
     return response.value_or(Response{});
   }
 
+  struct Call {
+    Verb verb = Verb::post;
+    std::string target;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+
+  // Runs several requests in one turn of the loop, as a loop does with the requests of
+  // several connections that became readable together, and returns their responses in order.
+  std::vector<Response> call_together(const std::vector<Call>& calls) {
+    const size_t n = calls.size();
+    std::vector<Request> requests(n);
+    std::vector<Router::Match> matches(n);
+    std::vector<std::optional<Response>> responses(n);
+    for (size_t i = 0; i < n; ++i) {
+      requests[i] = Request(calls[i].verb, calls[i].target, 11);
+      for (const auto& [name, value] : calls[i].headers) requests[i].set(name, value);
+      requests[i].body() = calls[i].body;
+      requests[i].prepare_payload();
+      matches[i] = router_->match(calls[i].verb, calls[i].target);
+      EXPECT_NE(matches[i].route, nullptr) << calls[i].target;
+      if (matches[i].route == nullptr) return {};
+    }
+    boost::asio::post(loop_, [&] {
+      for (size_t i = 0; i < n; ++i) {
+        matches[i].route->handler(
+            Incoming{requests[i], matches[i].params, client_, loop_.get_executor()},
+            Responder([&responses, i](Response r) { responses[i] = std::move(r); }));
+      }
+    });
+    loop_.restart();
+    auto guard = boost::asio::make_work_guard(loop_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto all_answered = [&] {
+      for (const auto& response : responses) {
+        if (!response.has_value()) return false;
+      }
+      return true;
+    };
+    while (!all_answered() && std::chrono::steady_clock::now() < deadline) {
+      loop_.run_one_for(std::chrono::milliseconds(20));
+    }
+    std::vector<Response> out;
+    for (auto& response : responses) {
+      EXPECT_TRUE(response.has_value()) << "no response within 10 s";
+      out.push_back(response.value_or(Response{}));
+    }
+    return out;
+  }
+
+  // How many record batches the partition holds.
+  size_t batch_count(std::string_view topic, int32_t partition = 0) {
+    auto part = log_->partition(topic, log::PartitionId(partition));
+    if (!part.ok()) return 0;
+    auto read = (*part)->read(log::Offset(0), 256u << 20);
+    if (!read.ok()) return 0;
+    size_t count = 0;
+    for (ByteView bytes = read->bytes; bytes.size() >= log::kBatchHeaderSize; ++count) {
+      bytes = bytes.subspan(log::kBatchLengthPrefix + load_be32(bytes.data() + 8));
+    }
+    return count;
+  }
+
   // Every record of the partition, in offset order.
   std::vector<StoredRecord> records(std::string_view topic, int32_t partition = 0) {
     std::vector<StoredRecord> out;

@@ -125,6 +125,41 @@ TEST(RecordBatchBuilderTest, ResetStartsAFreshBatchWithTheSameCodec) {
   EXPECT_EQ(as_chars(*reused_batch), as_chars(*fresh_batch));
 }
 
+TEST(RecordBatchBuilderTest, TruncateDropsTheRecordsAfterTheMark) {
+  RecordBatchBuilder builder;
+  builder.append(100, as_bytes("a"), as_bytes("first"));
+  const RecordBatchBuilder::Mark after_first = builder.mark();
+  builder.append(900, as_bytes("b"), as_bytes("given up"));
+  builder.append(950, std::nullopt, as_bytes("given up too"));
+  builder.truncate(after_first);
+  EXPECT_EQ(builder.record_count(), 1);
+  builder.append(200, as_bytes("c"), as_bytes("second"));
+
+  // Byte for byte what a builder that never saw the dropped records makes: offsets, max
+  // timestamp and lengths carry nothing of them.
+  RecordBatchBuilder clean;
+  clean.append(100, as_bytes("a"), as_bytes("first"));
+  clean.append(200, as_bytes("c"), as_bytes("second"));
+  auto cut = builder.build();
+  auto expected = clean.build();
+  ASSERT_TRUE(cut.ok() && expected.ok());
+  EXPECT_EQ(as_chars(*cut), as_chars(*expected));
+  auto header = validate_batch(*cut);
+  ASSERT_TRUE(header.ok()) << header.status().to_string();
+  EXPECT_EQ(header->max_timestamp, 200);
+
+  // Cut back to empty, the next record starts the batch afresh, timestamps included.
+  RecordBatchBuilder emptied;
+  const RecordBatchBuilder::Mark start = emptied.mark();
+  emptied.append(5, std::nullopt, as_bytes("dropped"));
+  emptied.truncate(start);
+  EXPECT_TRUE(emptied.empty());
+  emptied.append(70, std::nullopt, as_bytes("kept"));
+  auto only = emptied.build();
+  ASSERT_TRUE(only.ok());
+  EXPECT_EQ(validate_batch(*only)->base_timestamp, 70);
+}
+
 TEST(RecordBatchBuilderDeathTest, MisuseStopsTheProcess) {
   RecordBatchBuilder empty;
   EXPECT_DEATH((void)empty.build(), "build\\(\\) of a batch without records");
