@@ -1,6 +1,8 @@
 // Append throughput of a partition, for the goals of issue 3 (bench/log/append_vs_dd.sh runs
 // these side by side with dd on the same file system):
-//   - flush=none, 1 KiB records in batches of 64: bytes/s, against dd's buffered bandwidth;
+//   - flush=none, 1 KiB records in batches of 64 (~66 KB) and of 960 (~1 MB, librdkafka's
+//     default batch.size): bytes/s, against dd's buffered bandwidth with a block of the same
+//     size (bs=64K, bs=1M);
 //   - flush=always, 4 appenders (group commit), each waiting for every acknowledgement, or
 //     keeping 4 appends in flight as Kafka producers do: bytes/s, against dd conv=fdatasync;
 //   - 100-byte records in batches of 1,000, flush=none, one appending thread: records/s.
@@ -95,6 +97,13 @@ BENCHMARK(BM_AppendFlushNone)
     ->Name("append/flush_none/1KiB_records/64_per_batch")
     ->Args({64, 1024})
     ->Iterations(batches_for(64, 1024))
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK(BM_AppendFlushNone)
+    ->Name("append/flush_none/1KiB_records/960_per_batch")
+    ->Args({960, 1024})
+    ->Iterations(batches_for(960, 1024))
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
