@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/pipeline_check.h"
 #include "config/config.h"
 
 namespace caudal::cli {
@@ -24,6 +25,16 @@ void register_config_command(CLI::App& app, CommandContext& context) {
     auto loaded = config::load_config_file(options->file, config::ProcessEnvironment());
     if (!loaded.ok()) {
       fmt::print(stderr, "{}\n", loaded.status().message());
+      context.exit_code = kExitInvalidConfig;
+      return;
+    }
+    // Pipelines are checked by the pipeline module, which knows every step and sink.
+    metrics::Registry registry;
+    auto tables = open_lookup_tables(*loaded, registry);
+    Status pipelines = tables.ok() ? pipeline::compile_pipelines(*loaded, tables->get()).status()
+                                   : tables.status();
+    if (!pipelines.ok()) {
+      fmt::print(stderr, "{}\n", pipelines.message());
       context.exit_code = kExitInvalidConfig;
       return;
     }

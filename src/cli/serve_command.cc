@@ -8,6 +8,7 @@
 #include "cli/exit_codes.h"
 #include "common/metrics/registry.h"
 #include "config/config.h"
+#include "config/errc.h"
 #include "server/process_metrics.h"
 #include "server/server.h"
 
@@ -40,6 +41,11 @@ int run_serve(const std::string& file, const LogOptions& log) {
   metrics::Registry& registry = metrics::Registry::global();
   server::register_process_metrics(registry);
   auto server = server::Server::start(*loaded, registry);
+  if (!server.ok() && server.status().code() == config::Errc::kInvalid) {
+    // A pipeline the pipeline module refused: a configuration error like any other.
+    fmt::print(stderr, "{}\n", server.status().message());
+    return kExitInvalidConfig;
+  }
   if (!server.ok()) {
     spdlog::error("cannot start: {}", server.status().message());
     return kExitFailure;

@@ -40,8 +40,12 @@ std::optional<Expression> compile_expression(const config::Node& node, const std
     where.line += static_cast<int>(error.line) - 1;
     where.column = static_cast<int>(error.column);
   }
+  // Some messages quote the expression already ("..., in 'a - 1'").
+  const std::string quoted = fmt::format("'{}'", node.text);
   diags.error(where, path,
-              fmt::format("{} in expression '{}'", error.message, node.text));
+              error.message.find(quoted) != std::string::npos
+                  ? error.message
+                  : fmt::format("{} in expression {}", error.message, quoted));
   return std::nullopt;
 }
 
@@ -107,6 +111,7 @@ StepOptions::StepOptions(const config::Node& node, std::string path, config::Dia
                   close.has_value()
                       ? fmt::format("unknown option, did you mean '{}'?", *close)
                       : fmt::format("unknown option, expected one of: {}", join_names(known)));
+      if (close.has_value()) suggested_.emplace_back(*close);
       continue;
     }
     auto [first, inserted] = seen.emplace(entry.key, entry.key_position);
@@ -122,7 +127,9 @@ const config::Node* StepOptions::node(std::string_view key, bool required) {
     const config::Node::Entry* entry = config::find_entry(node_, key);
     if (entry != nullptr) return &entry->value;
   }
-  if (required && node_.kind == config::Node::Kind::kMap) {
+  // A misspelt option was reported already with this one as the suggestion.
+  const bool suggested = std::find(suggested_.begin(), suggested_.end(), key) != suggested_.end();
+  if (required && !suggested && node_.kind == config::Node::Kind::kMap) {
     diags_.error(node_.position, child(key), "required option is missing");
   }
   return nullptr;

@@ -74,6 +74,7 @@ class StepOptions {
   std::string path_;
   config::Diagnostics& diags_;
   size_t errors_before_;
+  std::vector<std::string_view> suggested_;  // options named by a "did you mean"
 };
 
 }  // namespace caudal::pipeline

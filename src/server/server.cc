@@ -15,6 +15,7 @@
 #include "kafka/net/kafka_server.h"
 #include "log/log.h"
 #include "log/offset_store.h"
+#include "pipeline/runtime/pipelines.h"
 #include "server/data_dir.h"
 #include "server/event_loops.h"
 #include "server/http_settings_mapping.h"
@@ -73,6 +74,8 @@ struct Server::Parts {
   std::unique_ptr<log::OffsetStore> offsets;
   std::shared_ptr<kafka::GroupCoordinator> groups;
   std::unique_ptr<kafka::KafkaServer> kafka;
+  // Read and write the log and the tables: started after them, stopped before them.
+  std::unique_ptr<pipeline::Pipelines> pipelines;
   std::vector<ListenerInfo> listeners;
 };
 
@@ -104,6 +107,15 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     spdlog::info("table {}: {} with {} rows{}", table.name, table::table_kind_name(table.kind),
                  table.rows, table.source.empty() ? "" : " from " + table.source);
   }
+
+  pipeline::PipelinesOptions pipeline_options;
+  pipeline_options.log = parts->log.get();
+  pipeline_options.catalog = parts->tables.get();
+  pipeline_options.metrics = &registry;
+  pipeline_options.new_topic_settings = to_log_settings(config.topic_defaults);
+  pipeline_options.state_dir = config.data_dir / "state";
+  CAUDAL_ASSIGN_OR_RETURN(parts->pipelines,
+                          pipeline::Pipelines::start(config, std::move(pipeline_options)));
 
   parts->loops = std::make_unique<EventLoops>(0);
 
@@ -147,6 +159,12 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     kafka::BrokerConfig broker;
     broker.auto_create_topics = config.auto_create_topics;
     broker.topic_defaults = to_log_settings(config.topic_defaults);
+    // Idempotent producers' ids, reserved in blocks in <data_dir>/state/producer-ids.
+    FileSystem& fs = PosixFileSystem::instance();
+    CAUDAL_RETURN_IF_ERROR(fs.create_directories(config.data_dir / "state"));
+    CAUDAL_ASSIGN_OR_RETURN(
+        broker.producer_ids,
+        kafka::ProducerIdAllocator::open(fs, config.data_dir / "state" / "producer-ids"));
     // Consumer groups: membership in memory, committed offsets in <data_dir>/state/offsets.
     CAUDAL_ASSIGN_OR_RETURN(parts->offsets,
                             log::OffsetStore::open(config.data_dir / "state" / "offsets"));
@@ -174,6 +192,8 @@ const std::vector<ListenerInfo>& Server::listeners() const { return parts_->list
 
 void Server::stop() {
   parts_->log_open = false;
+  // First: each commits what its sinks acknowledged while the log and tables are still open.
+  if (parts_->pipelines) parts_->pipelines->stop();
   if (parts_->http) parts_->http->stop();
   if (parts_->kafka) parts_->kafka->stop();
   parts_->loops->stop();
