@@ -2,9 +2,12 @@
 // By default each record's value on its own line; --json one JSON object per record (topic,
 // partition, offset, timestamp, key, value, headers), --pretty the same indented. Partitions
 // are read directly with librdkafka's simple consumer (no consumer group); -e stops at the end of every partition, -n after
-// that many records.
+// that many records. With --group the records come through a consumer group instead: the
+// group's committed offsets say where to start (--offset only where it has none), each printed
+// record's offset is committed as it goes and at the end, so the next run resumes after it.
 #include <chrono>
 #include <csignal>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,7 @@ struct ConsumeOptions {
   bool exit_at_end = false;
   bool json = false;
   bool pretty = false;
+  std::string group;  // non-empty: consume as a member of this group
 };
 
 volatile std::sig_atomic_t stop_requested = 0;
@@ -195,6 +199,77 @@ int consume(const ConsumeOptions& options) {
   return exit_code;
 }
 
+// As a member of options.group: librdkafka's high-level consumer subscribes, the coordinator
+// assigns partitions. A record's offset is stored once it is printed and committed every
+// second and on the way out, so exactly the printed records count as consumed.
+int consume_group(const ConsumeOptions& options) {
+  auto client = make_kafka_client(
+      RD_KAFKA_CONSUMER, options.bootstrap,
+      {{"group.id", options.group},
+       {"enable.auto.commit", "true"},
+       {"auto.commit.interval.ms", "1000"},
+       {"enable.auto.offset.store", "false"},
+       {"enable.partition.eof", "true"},
+       {"auto.offset.reset", options.offset == "end" ? "latest" : "earliest"}});
+  if (!client.ok()) {
+    fmt::print(stderr, "caudal consume: {}\n", client.status().message());
+    return kExitUsage;
+  }
+  rd_kafka_t* rk = client->get();
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, options.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    fmt::print(stderr, "caudal consume: subscribing to {}: {}\n", options.topic,
+               rd_kafka_err2str(err));
+    return kExitFailure;
+  }
+  std::signal(SIGINT, [](int) { stop_requested = 1; });
+  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+  std::set<int32_t> at_end;
+  int64_t printed = 0;
+  int exit_code = kExitOk;
+  while (stop_requested == 0 && (options.count < 0 || printed < options.count)) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 200);
+    if (m == nullptr) continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      at_end.insert(m->partition);
+      rd_kafka_message_destroy(m);
+      rd_kafka_topic_partition_list_t* assigned = nullptr;
+      size_t assigned_count = 0;
+      if (rd_kafka_assignment(rk, &assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        assigned_count = static_cast<size_t>(assigned->cnt);
+        rd_kafka_topic_partition_list_destroy(assigned);
+      }
+      if (options.exit_at_end && at_end.size() >= assigned_count) break;
+      continue;
+    }
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      fmt::print(stderr, "caudal consume: {}\n", rd_kafka_message_errstr(m));
+      rd_kafka_message_destroy(m);
+      exit_code = kExitFailure;
+      break;
+    }
+    at_end.erase(m->partition);
+    print_record(*m, options);
+    ++printed;
+    rd_kafka_offset_store(m->rkt, m->partition, m->offset);
+    rd_kafka_message_destroy(m);
+  }
+  std::fflush(stdout);
+  // Commit what was printed now, then leave the group so the others rebalance at once.
+  err = rd_kafka_commit(rk, nullptr, 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    fmt::print(stderr, "caudal consume: committing offsets of group {}: {}\n", options.group,
+               rd_kafka_err2str(err));
+    exit_code = kExitFailure;
+  }
+  rd_kafka_consumer_close(rk);
+  return exit_code;
+}
+
 }  // namespace
 
 void register_consume_command(CLI::App& app, CommandContext& context) {
@@ -204,18 +279,27 @@ void register_consume_command(CLI::App& app, CommandContext& context) {
   cmd->add_option("topic", options->topic, "Topic name")->required();
   cmd->add_option("-b,--bootstrap", options->bootstrap, "Kafka listener, host:port")
       ->capture_default_str();
-  cmd->add_option("-p,--partition", options->partitions, "Partition (repeatable; default all)");
+  CLI::Option* partition =
+      cmd->add_option("-p,--partition", options->partitions, "Partition (repeatable; default all)");
   cmd->add_option("-o,--offset", options->offset, "beginning, end, or an offset")
       ->check(CLI::IsMember({"beginning", "end"}) | CLI::Number)
       ->capture_default_str();
-  cmd->add_option("--from-time", options->from_time_ms,
-                  "Start at the first record at or after this time (ms since the epoch)");
+  CLI::Option* from_time = cmd->add_option(
+      "--from-time", options->from_time_ms,
+      "Start at the first record at or after this time (ms since the epoch)");
   cmd->add_option("-n,--count", options->count, "Stop after this many records");
   cmd->add_flag("-e,--exit-at-end", options->exit_at_end,
                 "Stop once every partition is read to its end");
   cmd->add_flag("--json", options->json, "One JSON object per record");
   cmd->add_flag("--pretty", options->pretty, "Like --json, indented");
-  cmd->callback([options, &context] { context.exit_code = consume(*options); });
+  cmd->add_option("-G,--group", options->group,
+                  "Consume as a member of this consumer group: resume at its committed offsets "
+                  "and commit what is printed")
+      ->excludes(partition)
+      ->excludes(from_time);
+  cmd->callback([options, &context] {
+    context.exit_code = options->group.empty() ? consume(*options) : consume_group(*options);
+  });
 }
 
 }  // namespace caudal::cli
