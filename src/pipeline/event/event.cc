@@ -121,7 +121,8 @@ Status Event::set(const Path& path, Value value) {
       object.append(*arena_, arena_->copy(last.key), value);
     }
   }
-  touched(segments[0].key);
+  // Looked up after the change: a new key is appended past the original members.
+  touched(is_original_key(segments[0].key));
   return Status();
 }
 
@@ -133,6 +134,8 @@ bool Event::remove(const Path& path) {
     at = step(at, segments[i]);
     if (at.is_missing()) return false;
   }
+  // Looked up before the change: removing a top-level key takes it out of the root.
+  bool original = is_original_key(segments[0].key);
   const PathSegment& last = segments.back();
   bool removed = false;
   if (last.is_index) {
@@ -146,7 +149,7 @@ bool Event::remove(const Path& path) {
   } else if (at.is_object()) {
     removed = at.as_object()->remove(last.key);
   }
-  if (removed) touched(segments[0].key);
+  if (removed) touched(original);
   return removed;
 }
 
@@ -163,19 +166,18 @@ Result<bool> Event::rename(const Path& from, const Path& to) {
   return true;
 }
 
-void Event::touched(std::string_view top_key) {
-  modified_ = true;
-  if (rewrite_) return;
+bool Event::is_original_key(std::string_view top_key) const {
   const Object& root = *root_.as_object();
-  // A key that is among the original members (or a removal that shifted them) means the
-  // original bytes no longer describe the event.
   for (uint32_t i = 0; i < original_members_ && i < root.size; ++i) {
-    if (root.members[i].key == top_key) {
-      rewrite_ = true;
-      return;
-    }
+    if (root.members[i].key == top_key) return true;
   }
-  if (root.size < original_members_) rewrite_ = true;
+  return false;
+}
+
+void Event::touched(bool original) {
+  modified_ = true;
+  // A change under one of the original members: the original bytes no longer describe them.
+  if (original) rewrite_ = true;
 }
 
 void Event::write_json(std::string& out) const {

@@ -99,8 +99,10 @@ class Event {
   bool modified_ = false;
   bool rewrite_ = false;
 
-  // Marks the event changed; `top_key` is the top-level key the change is under.
-  void touched(std::string_view top_key);
+  // Whether `top_key` is one of the root's original members (those the original bytes hold).
+  bool is_original_key(std::string_view top_key) const;
+  // Marks the event changed; `original`: the change is under an original member.
+  void touched(bool original);
 };
 
 }  // namespace caudal::pipeline

@@ -93,6 +93,20 @@ TEST(EventTest, NewTopLevelKeysAreSplicedIntoTheOriginalBytes) {
   EXPECT_EQ(json_of(empty), R"({"k":true})");
 }
 
+TEST(EventTest, RenameAndRemoveOfTopLevelKeysRewrite) {
+  EventBatch batch;
+  ASSERT_TRUE(batch.append_json(R"({"id":1,"temp":21})", SourcePosition{}).ok());
+  ASSERT_TRUE(batch.append_json(R"({"id":2,"max_temperature":30})", SourcePosition{}).ok());
+  ASSERT_TRUE(batch.append_json(R"({"id":3,"raw":"x"})", SourcePosition{}).ok());
+  ASSERT_TRUE(*batch.event(0).rename(path("temp"), path("temperature")));
+  EXPECT_EQ(json_of(batch.event(0)), R"({"id":1,"temperature":21})");
+  ASSERT_TRUE(batch.event(1).set(path("alarm"), Value::boolean(true)).ok());
+  EXPECT_TRUE(batch.event(1).remove(path("max_temperature")));
+  EXPECT_EQ(json_of(batch.event(1)), R"({"id":2,"alarm":true})");
+  EXPECT_TRUE(batch.event(2).remove(path("raw")));
+  EXPECT_EQ(json_of(batch.event(2)), R"({"id":3})");
+}
+
 TEST(EventTest, RemovingAnOriginalKeyRewrites) {
   EventBatch batch;
   ASSERT_TRUE(batch.append_json(R"({"a":{"b":1,"c":2},"d":3})", SourcePosition{}).ok());
