@@ -14,3 +14,6 @@ echo "== log: record batch build and read per codec (100 B records x 1,000 per b
 
 echo "== log: append and read against dd on the same file system"
 "$here/log/append_vs_dd.sh" "$build"
+
+echo "== kafka: Caudal's listener beside librdkafka's mock cluster, Redis Streams and JetStream"
+"$here/kafka/run.sh" "$build"

@@ -35,7 +35,8 @@ Result<std::shared_ptr<Partition>> Partition::open(TopicPartition id, std::files
     return Status(Errc::kStorage, fmt::format("{}: cannot open {}: {}", where, dir.string(),
                                               recovered.status().message()));
   }
-  ProducerStateTable producers = rebuild_producer_state(recovered->segments, &recovered->notes);
+  ProducerStateTable producers =
+      rebuild_producer_state(recovered->segments, kProducerStateScanBytes, &recovered->notes);
   if (notes != nullptr) {
     for (const std::string& note : recovered->notes) {
       notes->push_back(fmt::format("{}: {}", where, note));

@@ -29,9 +29,9 @@ Result<SequenceCheck> ProducerStateTable::check(const RecordBatchHeader& header)
   SequenceCheck out;
   if (header.producer_id < 0) return out;
   if (header.base_sequence < 0) {
-    return Status(Errc::kUnsupportedFormat,
-                  fmt::format("batch of producer id {} has no base sequence (-1)",
-                              header.producer_id));
+    return Status(
+        Errc::kUnsupportedFormat,
+        fmt::format("batch of producer id {} has no base sequence (-1)", header.producer_id));
   }
   auto it = producers_.find(header.producer_id);
   if (it == producers_.end()) return out;
@@ -61,11 +61,11 @@ Result<SequenceCheck> ProducerStateTable::check(const RecordBatchHeader& header)
   }
   int32_t expected_after = producer.newest().last_sequence;
   if (!follows(expected_after, first)) {
-    return Status(Errc::kOutOfOrderSequence,
-                  fmt::format("producer id {} epoch {}: batch of sequences {}..{} does not follow "
-                              "the last stored sequence {}",
-                              header.producer_id, header.producer_epoch, first, last,
-                              expected_after));
+    return Status(
+        Errc::kOutOfOrderSequence,
+        fmt::format("producer id {} epoch {}: batch of sequences {}..{} does not follow "
+                    "the last stored sequence {}",
+                    header.producer_id, header.producer_epoch, first, last, expected_after));
   }
   return out;
 }
@@ -90,23 +90,33 @@ void ProducerStateTable::record(const RecordBatchHeader& header, Offset base_off
 }
 
 ProducerStateTable rebuild_producer_state(const std::vector<std::shared_ptr<Segment>>& segments,
-                                          std::vector<std::string>* notes) {
+                                          uint64_t scan_bytes, std::vector<std::string>* notes) {
   ProducerStateTable table;
-  size_t first = segments.size() > kProducerStateSegments
-                     ? segments.size() - kProducerStateSegments
-                     : 0;
+  if (segments.empty()) return table;
+  // The oldest segment the scan reaches, and how far into it.
+  size_t first = segments.size() - 1;
+  uint64_t remaining = scan_bytes;
+  while (first > 0 && segments[first]->written_size() < remaining) {
+    remaining -= segments[first]->written_size();
+    --first;
+  }
   for (size_t i = first; i < segments.size(); ++i) {
     const Segment& segment = *segments[i];
-    BatchScanner scanner(*segment.file(), 0, segment.written_size(),
-                         BatchScanner::Check::kFraming);
+    uint64_t from = 0;
+    if (i == first && segment.written_size() > remaining) {
+      from = segment.index().floor_position(segment.written_size() - remaining).position;
+    }
+    // Only the headers are wanted: a buffer that holds many small batches but does not read
+    // all of large ones.
+    BatchScanner scanner(*segment.file(), from, segment.written_size(),
+                         BatchScanner::Check::kFraming, size_t{64} << 10);
     while (true) {
       auto batch = scanner.next();
       if (!batch.ok()) {
         if (notes != nullptr) {
-          notes->push_back(fmt::format(
-              "{}: idempotent producer state not rebuilt past byte {}: {}",
-              Segment::log_file_name(segment.base_offset()), scanner.position(),
-              batch.status().message()));
+          notes->push_back(fmt::format("{}: idempotent producer state not rebuilt past byte {}: {}",
+                                       Segment::log_file_name(segment.base_offset()),
+                                       scanner.position(), batch.status().message()));
         }
         break;
       }

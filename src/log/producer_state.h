@@ -68,24 +68,24 @@ class ProducerStateTable {
     std::array<ProducerBatch, kRetainedBatches> batches;
     size_t count = 0;
     size_t oldest = 0;
-    const ProducerBatch& newest() const {
-      return batches[(oldest + count - 1) % kRetainedBatches];
-    }
+    const ProducerBatch& newest() const { return batches[(oldest + count - 1) % kRetainedBatches]; }
   };
 
   std::unordered_map<int64_t, Producer> producers_;
 };
 
-// How many of a partition's newest segments rebuild_producer_state() reads: the active one and
-// the one before it (which covers a roll that happened just before a crash).
-inline constexpr size_t kProducerStateSegments = 2;
+// How much of the newest end of a partition's log rebuild_producer_state() reads at open.
+// A producer retries only batches it has no answer for, which were at most a few requests
+// before the log's end when the broker went down; 64 MiB is far more than that.
+inline constexpr uint64_t kProducerStateScanBytes = uint64_t{64} << 20;
 
-// Rebuilds the table from the batch headers of the newest kProducerStateSegments `segments`
-// (in offset order, as recovery returns them; headers only, nothing decompressed), up to each
-// segment's written size. Recovery has already cut a torn tail, so a header that cannot be read
-// is damage at rest: the scan of that segment stops there, a line saying so goes to `notes`,
-// and the partition still opens (a retry of a batch past the damage may then be stored twice).
+// Rebuilds the table from the batch headers in the last `scan_bytes` of `segments` (in offset
+// order, as recovery returns them), from the index point at or before that mark to each
+// segment's written size: headers only, nothing decompressed. Recovery has already cut a torn
+// tail, so a header that cannot be read is damage at rest: the scan of that segment stops there,
+// a line saying so goes to `notes`, and the partition still opens (a retry of a batch past the
+// damage may then be stored twice).
 ProducerStateTable rebuild_producer_state(const std::vector<std::shared_ptr<Segment>>& segments,
-                                          std::vector<std::string>* notes);
+                                          uint64_t scan_bytes, std::vector<std::string>* notes);
 
 }  // namespace caudal::log

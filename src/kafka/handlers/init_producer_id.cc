@@ -5,8 +5,9 @@
 //
 // Transactions are not served: a transactional_id gets COORDINATOR_NOT_AVAILABLE, as does a
 // listener started without a producer id allocator or a reservation that could not be written.
-#include "kafka/handlers/handler_table.h"
 #include "kafka/protocol/messages/init_producer_id.h"
+
+#include "kafka/handlers/handler_table.h"
 
 namespace caudal::kafka {
 

@@ -42,11 +42,10 @@ Result<std::unique_ptr<ProducerIdAllocator>> ProducerIdAllocator::open(FileSyste
   if (bytes.ok()) {
     CAUDAL_ASSIGN_OR_RETURN(next, parse(*bytes, path));
   } else if (bytes.status().code() != std::errc::no_such_file_or_directory) {
-    return Status(Errc::kIo, fmt::format("cannot read {}: {}", path.string(),
-                                         bytes.status().message()));
+    return Status(Errc::kIo,
+                  fmt::format("cannot read {}: {}", path.string(), bytes.status().message()));
   }
-  return std::unique_ptr<ProducerIdAllocator>(
-      new ProducerIdAllocator(fs, std::move(path), next));
+  return std::unique_ptr<ProducerIdAllocator>(new ProducerIdAllocator(fs, std::move(path), next));
 }
 
 ProducerIdAllocator::ProducerIdAllocator(FileSystem& fs, std::filesystem::path path, int64_t next)
@@ -63,8 +62,8 @@ Result<int64_t> ProducerIdAllocator::allocate() {
     Status written = write_file_atomically(
         fs_, path_, ByteView(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
     if (!written.ok()) {
-      return Status(Errc::kIo, fmt::format("cannot reserve producer ids in {}: {}",
-                                           path_.string(), written.message()));
+      return Status(Errc::kIo, fmt::format("cannot reserve producer ids in {}: {}", path_.string(),
+                                           written.message()));
     }
     reserved_end_ = end;
   }

@@ -65,13 +65,12 @@ class IdempotentProduceTest : public ::testing::Test {
     std::promise<Bytes> answered;
     Responder responder([&](std::optional<Bytes> answer) { answered.set_value(*answer); });
     ConnectionInfo connection;
-    RequestContext context{*log_,     config_,    connection, io_.get_executor(),
+    RequestContext context{*log_,   config_,   connection,          io_.get_executor(),
                            payload, *incoming, std::move(responder)};
     Status handled = handler(context);
     EXPECT_TRUE(handled.ok()) << handled.to_string();
     Bytes response_frame = answered.get_future().get();
-    auto decoded = decode_response_frame<Response>(
-        ByteView(response_frame).subspan(4), version);
+    auto decoded = decode_response_frame<Response>(ByteView(response_frame).subspan(4), version);
     EXPECT_TRUE(decoded.ok()) << decoded.status().to_string();
     kept_.push_back(std::move(response_frame));
     return decoded.ok() ? decoded->body : Response{};
@@ -129,8 +128,7 @@ TEST_F(IdempotentProduceTest, TheSameBatchSentTwiceGetsTheSameBaseOffsetAndIsSto
 
 TEST_F(IdempotentProduceTest, SequenceErrorsGetKafkasCodesAndStoreNothing) {
   InitProducerIdResponse producer = init_producer_id();
-  ASSERT_EQ(produce(producer_batch(producer.producer_id, 1, 0, 2, 1)).error_code,
-            ErrorCode::kNone);
+  ASSERT_EQ(produce(producer_batch(producer.producer_id, 1, 0, 2, 1)).error_code, ErrorCode::kNone);
   EXPECT_EQ(produce(producer_batch(producer.producer_id, 1, 5, 1, 2)).error_code,
             ErrorCode::kOutOfOrderSequenceNumber);
   EXPECT_EQ(produce(producer_batch(producer.producer_id, 0, 2, 1, 3)).error_code,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "log/errc.h"
+#include "log/partition_recovery.h"
 #include "log/tests/partition_test_fixture.h"
 
 namespace caudal::log {
@@ -197,7 +198,7 @@ TEST_F(PartitionIdempotenceTest, ReopeningRebuildsTheStateFromTheLog) {
   std::vector<Bytes> batches;
   for (int i = 0; i < 7; ++i) batches.push_back(producer_batch(42, 2, 3 * i, 3, i));
   {
-    // Small segments, so the batches span a roll and the rebuild reads two segments.
+    // Small segments, so the batches span a roll and the rebuild reads across segments.
     auto p = open_partition(settings_with(FlushPolicy::none(), 700));
     for (const Bytes& b : batches) ASSERT_TRUE(p->append(b).ok());
     ASSERT_GE(p->stats().segment_count, 2u);
@@ -224,24 +225,29 @@ TEST_F(PartitionIdempotenceTest, ReopeningRebuildsTheStateFromTheLog) {
   EXPECT_FALSE(next->duplicate);
 }
 
-TEST_F(PartitionIdempotenceTest, TheRebuildReadsOnlyTheNewestSegments) {
-  std::vector<Bytes> batches;
+TEST_F(PartitionIdempotenceTest, TheRebuildReadsOnlyTheTailAcrossSegments) {
+  std::vector<Bytes> batches;  // 125 bytes each, one producer each
   for (int i = 0; i < 12; ++i) batches.push_back(producer_batch(100 + i, 0, 0, 1, i));
   {
-    // About two batches per segment: six segments.
-    auto p = open_partition(settings_with(FlushPolicy::none(), 300));
+    auto p = open_partition(settings_with(FlushPolicy::none(), 300));  // two per segment
     for (const Bytes& b : batches) ASSERT_TRUE(p->append(b).ok());
-    ASSERT_GE(p->stats().segment_count, 4u);
+    ASSERT_EQ(p->stats().segment_count, 6u);
   }
-  auto p = open_partition(settings_with(FlushPolicy::none(), 300));
-  // The first producer's batch lies in a segment the rebuild skipped: it is stored again.
-  auto old = p->append(batches[0]);
-  ASSERT_TRUE(old.ok());
-  EXPECT_FALSE(old->duplicate);
-  auto recent = p->append(batches[11]);
+  auto recovered = recover_partition(fs_, partition_dir(), 512, clock_.wall_now());
+  ASSERT_TRUE(recovered.ok());
+  // The last 400 bytes reach into the fifth segment (250 bytes each); the scan starts at the
+  // index point before that mark, the segment's start: producers 108..111 are known.
+  ProducerStateTable table = rebuild_producer_state(recovered->segments, 400, nullptr);
+  EXPECT_EQ(table.producer_count(), 4u);
+  auto recent = table.check(*RecordBatchHeader::parse(batches[8]));
   ASSERT_TRUE(recent.ok());
-  EXPECT_TRUE(recent->duplicate);
-  EXPECT_EQ(recent->base_offset, Offset(11));
+  EXPECT_EQ(recent->kind, SequenceCheck::Kind::kDuplicate);
+  EXPECT_EQ(recent->original.base_offset, Offset(8));
+  EXPECT_EQ(table.check(*RecordBatchHeader::parse(batches[7]))->kind,
+            SequenceCheck::Kind::kAppend);
+  EXPECT_EQ(rebuild_producer_state(recovered->segments, kProducerStateScanBytes, nullptr)
+                .producer_count(),
+            12u);
 }
 
 }  // namespace
