@@ -21,19 +21,8 @@ namespace caudal::kafka {
 namespace {
 
 using log::testing::make_batch;
+using log::testing::make_producer_batch;
 using log::testing::TempDir;
-
-Bytes producer_batch(int64_t producer_id, int16_t epoch, int32_t first_sequence, int32_t records,
-                     uint32_t seed) {
-  Bytes batch = make_batch(records, 64, seed);
-  auto h = log::RecordBatchHeader::parse(batch);
-  h->producer_id = producer_id;
-  h->producer_epoch = epoch;
-  h->base_sequence = first_sequence;
-  h->encode(batch.data());
-  log::seal_batch_crc(batch.data(), batch.size());
-  return batch;
-}
 
 class IdempotentProduceTest : public ::testing::Test {
  protected:
@@ -110,7 +99,7 @@ TEST_F(IdempotentProduceTest, TheSameBatchSentTwiceGetsTheSameBaseOffsetAndIsSto
   InitProducerIdResponse producer = init_producer_id();
   ASSERT_EQ(producer.error_code, ErrorCode::kNone);
   EXPECT_EQ(producer.producer_epoch, 0);
-  Bytes batch = producer_batch(producer.producer_id, 0, 0, 3, 2);
+  Bytes batch = make_producer_batch(producer.producer_id, 0, 0, 3, 2);
 
   auto first = produce(batch);
   EXPECT_EQ(first.error_code, ErrorCode::kNone);
@@ -120,7 +109,7 @@ TEST_F(IdempotentProduceTest, TheSameBatchSentTwiceGetsTheSameBaseOffsetAndIsSto
   EXPECT_EQ(retry.base_offset, 4);
   EXPECT_EQ(high_watermark(), 7);
 
-  auto next = produce(producer_batch(producer.producer_id, 0, 3, 2, 3));
+  auto next = produce(make_producer_batch(producer.producer_id, 0, 3, 2, 3));
   EXPECT_EQ(next.error_code, ErrorCode::kNone);
   EXPECT_EQ(next.base_offset, 7);
   EXPECT_EQ(high_watermark(), 9);
@@ -128,10 +117,11 @@ TEST_F(IdempotentProduceTest, TheSameBatchSentTwiceGetsTheSameBaseOffsetAndIsSto
 
 TEST_F(IdempotentProduceTest, SequenceErrorsGetKafkasCodesAndStoreNothing) {
   InitProducerIdResponse producer = init_producer_id();
-  ASSERT_EQ(produce(producer_batch(producer.producer_id, 1, 0, 2, 1)).error_code, ErrorCode::kNone);
-  EXPECT_EQ(produce(producer_batch(producer.producer_id, 1, 5, 1, 2)).error_code,
+  ASSERT_EQ(produce(make_producer_batch(producer.producer_id, 1, 0, 2, 1)).error_code,
+            ErrorCode::kNone);
+  EXPECT_EQ(produce(make_producer_batch(producer.producer_id, 1, 5, 1, 2)).error_code,
             ErrorCode::kOutOfOrderSequenceNumber);
-  EXPECT_EQ(produce(producer_batch(producer.producer_id, 0, 2, 1, 3)).error_code,
+  EXPECT_EQ(produce(make_producer_batch(producer.producer_id, 0, 2, 1, 3)).error_code,
             ErrorCode::kInvalidProducerEpoch);
   EXPECT_EQ(high_watermark(), 2);
   EXPECT_EQ(to_error_code(Status(log::Errc::kOutOfOrderSequence, "x"), ApiKey::kProduce, 3),

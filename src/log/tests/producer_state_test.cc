@@ -12,6 +12,7 @@ namespace caudal::log {
 namespace {
 
 using testing::make_batch;
+using testing::make_producer_batch;
 using testing::PartitionFixture;
 
 RecordBatchHeader header(int64_t producer_id, int16_t epoch, int32_t first_sequence,
@@ -23,19 +24,6 @@ RecordBatchHeader header(int64_t producer_id, int16_t epoch, int32_t first_seque
   h.last_offset_delta = records - 1;
   h.record_count = records;
   return h;
-}
-
-// A valid batch of `records` records from an idempotent producer.
-Bytes producer_batch(int64_t producer_id, int16_t epoch, int32_t first_sequence, int32_t records,
-                     uint32_t seed) {
-  Bytes batch = make_batch(records, 64, seed);
-  auto h = RecordBatchHeader::parse(batch);
-  h->producer_id = producer_id;
-  h->producer_epoch = epoch;
-  h->base_sequence = first_sequence;
-  h->encode(batch.data());
-  seal_batch_crc(batch.data(), batch.size());
-  return batch;
 }
 
 // Records five batches of 2 records each (sequences 0..9) for producer 7, epoch 3, at offsets
@@ -150,7 +138,7 @@ class PartitionIdempotenceTest : public PartitionFixture {};
 TEST_F(PartitionIdempotenceTest, ARetriedBatchIsStoredOnceAndAnsweredWithTheOriginalOffset) {
   auto p = open_partition(settings_with(FlushPolicy::none()));
   ASSERT_TRUE(p->append(make_batch(3, 40, 1)).ok());  // offsets 0..2, no producer id
-  Bytes batch = producer_batch(42, 0, 0, 2, 2);
+  Bytes batch = make_producer_batch(42, 0, 0, 2, 2);
   auto first = p->append(batch);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->base_offset, Offset(3));
@@ -166,20 +154,20 @@ TEST_F(PartitionIdempotenceTest, ARetriedBatchIsStoredOnceAndAnsweredWithTheOrig
 
 TEST_F(PartitionIdempotenceTest, ErrorsStoreNothingAndNameThePartition) {
   auto p = open_partition(settings_with(FlushPolicy::none()));
-  ASSERT_TRUE(p->append(producer_batch(42, 1, 0, 2, 1)).ok());
-  auto gap = p->append(producer_batch(42, 1, 5, 1, 2));
+  ASSERT_TRUE(p->append(make_producer_batch(42, 1, 0, 2, 1)).ok());
+  auto gap = p->append(make_producer_batch(42, 1, 5, 1, 2));
   ASSERT_FALSE(gap.ok());
   EXPECT_EQ(gap.status().code(), Errc::kOutOfOrderSequence);
   EXPECT_NE(gap.status().message().find("topic orders partition 3"), std::string::npos)
       << gap.status().message();
-  auto fenced = p->append(producer_batch(42, 0, 2, 1, 3));
+  auto fenced = p->append(make_producer_batch(42, 0, 2, 1, 3));
   EXPECT_EQ(fenced.status().code(), Errc::kInvalidProducerEpoch);
   EXPECT_EQ(p->high_watermark(), Offset(2));
 }
 
 TEST_F(PartitionIdempotenceTest, UnderFlushAlwaysADuplicateIsAnsweredOnceTheOriginalIsDurable) {
   auto p = open_partition(settings_with(FlushPolicy::always()));
-  Bytes batch = producer_batch(42, 0, 0, 2, 1);
+  Bytes batch = make_producer_batch(42, 0, 0, 2, 1);
   std::promise<Result<AppendResult>> original;
   std::promise<Result<AppendResult>> retry;
   p->append(batch, [&](const Result<AppendResult>& r) { original.set_value(r); });
@@ -196,7 +184,7 @@ TEST_F(PartitionIdempotenceTest, UnderFlushAlwaysADuplicateIsAnsweredOnceTheOrig
 TEST_F(PartitionIdempotenceTest, ReopeningRebuildsTheStateFromTheLog) {
   std::vector<SequenceCheck> before;
   std::vector<Bytes> batches;
-  for (int i = 0; i < 7; ++i) batches.push_back(producer_batch(42, 2, 3 * i, 3, i));
+  for (int i = 0; i < 7; ++i) batches.push_back(make_producer_batch(42, 2, 3 * i, 3, i));
   {
     // Small segments, so the batches span a roll and the rebuild reads across segments.
     auto p = open_partition(settings_with(FlushPolicy::none(), 700));
@@ -217,9 +205,9 @@ TEST_F(PartitionIdempotenceTest, ReopeningRebuildsTheStateFromTheLog) {
     EXPECT_EQ(r->base_offset, Offset(3 * i)) << i;
   }
   EXPECT_EQ(p->append(batches[1]).status().code(), Errc::kOutOfOrderSequence);
-  EXPECT_EQ(p->append(producer_batch(42, 1, 21, 1, 9)).status().code(),
+  EXPECT_EQ(p->append(make_producer_batch(42, 1, 21, 1, 9)).status().code(),
             Errc::kInvalidProducerEpoch);
-  auto next = p->append(producer_batch(42, 2, 21, 1, 9));
+  auto next = p->append(make_producer_batch(42, 2, 21, 1, 9));
   ASSERT_TRUE(next.ok()) << next.status().to_string();
   EXPECT_EQ(next->base_offset, Offset(21));
   EXPECT_FALSE(next->duplicate);
@@ -227,7 +215,7 @@ TEST_F(PartitionIdempotenceTest, ReopeningRebuildsTheStateFromTheLog) {
 
 TEST_F(PartitionIdempotenceTest, TheRebuildReadsOnlyTheTailAcrossSegments) {
   std::vector<Bytes> batches;  // 125 bytes each, one producer each
-  for (int i = 0; i < 12; ++i) batches.push_back(producer_batch(100 + i, 0, 0, 1, i));
+  for (int i = 0; i < 12; ++i) batches.push_back(make_producer_batch(100 + i, 0, 0, 1, i));
   {
     auto p = open_partition(settings_with(FlushPolicy::none(), 300));  // two per segment
     for (const Bytes& b : batches) ASSERT_TRUE(p->append(b).ok());
@@ -243,8 +231,7 @@ TEST_F(PartitionIdempotenceTest, TheRebuildReadsOnlyTheTailAcrossSegments) {
   ASSERT_TRUE(recent.ok());
   EXPECT_EQ(recent->kind, SequenceCheck::Kind::kDuplicate);
   EXPECT_EQ(recent->original.base_offset, Offset(8));
-  EXPECT_EQ(table.check(*RecordBatchHeader::parse(batches[7]))->kind,
-            SequenceCheck::Kind::kAppend);
+  EXPECT_EQ(table.check(*RecordBatchHeader::parse(batches[7]))->kind, SequenceCheck::Kind::kAppend);
   EXPECT_EQ(rebuild_producer_state(recovered->segments, kProducerStateScanBytes, nullptr)
                 .producer_count(),
             12u);

@@ -56,6 +56,19 @@ inline Bytes make_batch(int32_t records, size_t body_bytes, uint32_t seed,
   return batch;
 }
 
+// make_batch() from an idempotent producer: `producer_id`, `epoch` and `first_sequence` set.
+inline Bytes make_producer_batch(int64_t producer_id, int16_t epoch, int32_t first_sequence,
+                                 int32_t records, uint32_t seed) {
+  Bytes batch = make_batch(records, 64, seed);
+  auto h = RecordBatchHeader::parse(batch);
+  h->producer_id = producer_id;
+  h->producer_epoch = epoch;
+  h->base_sequence = first_sequence;
+  h->encode(batch.data());
+  seal_batch_crc(batch.data(), batch.size());
+  return batch;
+}
+
 // `batch` as the log stores and returns it: base offset assigned, leader epoch 0.
 inline Bytes as_stored(Bytes batch, int64_t base_offset) {
   set_batch_base_offset(batch.data(), base_offset);
