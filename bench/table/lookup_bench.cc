@@ -1,9 +1,9 @@
 // LookupSnapshot::find on a 50,000-row table (seed 004's customers), hits and misses, by int64
 // and by text key, keys in random order so the probes are not cache-friendly by accident.
+#include <random>
+
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
-
-#include <random>
 
 #include "table/lookup_snapshot.h"
 
@@ -63,10 +63,18 @@ void run_text(benchmark::State& state, int64_t first) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-void BM_FindIntHit(benchmark::State& state) { run_int(state, 1); }
-void BM_FindIntMiss(benchmark::State& state) { run_int(state, kRows + 1); }
-void BM_FindTextHit(benchmark::State& state) { run_text(state, 1); }
-void BM_FindTextMiss(benchmark::State& state) { run_text(state, kRows + 1); }
+void BM_FindIntHit(benchmark::State& state) {
+  run_int(state, 1);
+}
+void BM_FindIntMiss(benchmark::State& state) {
+  run_int(state, kRows + 1);
+}
+void BM_FindTextHit(benchmark::State& state) {
+  run_text(state, 1);
+}
+void BM_FindTextMiss(benchmark::State& state) {
+  run_text(state, kRows + 1);
+}
 
 BENCHMARK(BM_FindIntHit);
 BENCHMARK(BM_FindIntMiss);

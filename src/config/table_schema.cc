@@ -89,8 +89,7 @@ const ObjectSchema<TableConfig>& table_schema() {
     s.scalar_map("columns", &TableConfig::columns, column_keys(), column_type_type(),
                  "lookup tables: column -> int, float, bool or string; other columns' types are "
                  "inferred from their values");
-    s.optional("reload_interval", &TableConfig::reload_interval,
-               duration_type(kMinReloadInterval),
+    s.optional("reload_interval", &TableConfig::reload_interval, duration_type(kMinReloadInterval),
                "lookup tables: check the source file this often and reload it when it changed");
     s.scalar("materialized", &TableConfig::materialized, boolean_type(),
              "true: the latest document per key, written by pipelines (a table sink)");

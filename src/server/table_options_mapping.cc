@@ -26,8 +26,8 @@ table::CatalogOptions to_catalog_options(const config::Config& config) {
       lookup.source = table::CsvSource{resolve(config, *table.csv)};
     } else {
       CAUDAL_CHECK(table.sqlite.has_value(), "the config schema lets no table lack a source");
-      lookup.source = table::SqliteSource{resolve(config, *table.sqlite),
-                                          table.table.value_or(""), table.query.value_or("")};
+      lookup.source = table::SqliteSource{resolve(config, *table.sqlite), table.table.value_or(""),
+                                          table.query.value_or("")};
     }
     lookup.key_column = table.key.value_or("");
     for (const auto& [column, type_name] : table.columns) {

@@ -40,8 +40,7 @@ Result<std::optional<http::TableQueries::Row>> CatalogQueries::get(std::string_v
 
 Result<http::TableQueries::Page> CatalogQueries::scan(std::string_view table,
                                                       std::string_view prefix,
-                                                      std::string_view after,
-                                                      size_t limit) const {
+                                                      std::string_view after, size_t limit) const {
   Page page;
   if (table::LookupTable* lookup = catalog_.lookup(table)) {
     const auto snapshot = lookup->snapshot();

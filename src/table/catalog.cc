@@ -51,7 +51,9 @@ Result<std::unique_ptr<Catalog>> Catalog::open(CatalogOptions options,
   return catalog;
 }
 
-Catalog::~Catalog() { stop(); }
+Catalog::~Catalog() {
+  stop();
+}
 
 void Catalog::stop() {
   {
@@ -66,7 +68,8 @@ void Catalog::reload_loop() {
   using Steady = std::chrono::steady_clock;
   std::map<LookupTable*, Steady::time_point> due;
   for (const auto& [name, table] : lookups_) {
-    if (auto interval = table->options().reload_interval) due[table.get()] = Steady::now() + *interval;
+    if (auto interval = table->options().reload_interval)
+      due[table.get()] = Steady::now() + *interval;
   }
   std::unique_lock lock(mutex_);
   while (!stopping_) {

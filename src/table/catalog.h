@@ -55,8 +55,7 @@ struct CatalogOptions {
 class Catalog {
  public:
   // Errors name the table that failed (its load error, or a name used twice).
-  static Result<std::unique_ptr<Catalog>> open(CatalogOptions options,
-                                               metrics::Registry& registry);
+  static Result<std::unique_ptr<Catalog>> open(CatalogOptions options, metrics::Registry& registry);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;

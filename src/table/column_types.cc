@@ -55,7 +55,8 @@ ColumnType infer(const SourceRows& rows, size_t c) {
     if (all_int && !convert(cell, ColumnType::kInt)) all_int = false;
     if (all_float && !convert(cell, ColumnType::kFloat)) all_float = false;
     // SQLite integers 0 and 1 are not booleans unless declared so.
-    if (all_bool && (!std::holds_alternative<std::string>(cell) || !convert(cell, ColumnType::kBool))) {
+    if (all_bool &&
+        (!std::holds_alternative<std::string>(cell) || !convert(cell, ColumnType::kBool))) {
       all_bool = false;
     }
     if (!all_int && !all_float && !all_bool) break;

@@ -32,8 +32,8 @@ Result<bool> CsvReader::next(std::vector<CsvField>& fields) {
       ++pos_;
       while (true) {
         if (pos_ >= text_.size()) {
-          return error(opened_on, fmt::format("field {} opens a quote that is never closed",
-                                              fields.size()));
+          return error(opened_on,
+                       fmt::format("field {} opens a quote that is never closed", fields.size()));
         }
         const char c = text_[pos_++];
         if (c == '"') {

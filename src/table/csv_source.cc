@@ -44,9 +44,8 @@ Result<SourceRows> load_csv(const CsvSource& source, const DeclaredTypes& declar
   std::set<std::string, std::less<>> names;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].text.empty()) {
-      return Status(Errc::kMalformedSource,
-                    fmt::format("{}:{}: header column {} has no name", origin,
-                                reader.record_line(), i + 1));
+      return Status(Errc::kMalformedSource, fmt::format("{}:{}: header column {} has no name",
+                                                        origin, reader.record_line(), i + 1));
     }
     if (!names.insert(fields[i].text).second) {
       return Status(Errc::kMalformedSource,

@@ -7,17 +7,19 @@
 namespace caudal::table {
 
 enum class Errc {
-  kUnknownTable = 1,  // no table of that name
-  kInvalidOptions,    // table options that cannot work (no key column, empty name, ...)
-  kSourceUnavailable, // the source file or database cannot be opened or read
-  kMalformedSource,   // the source's content is wrong; the message says where (file:line)
-  kStorage,           // RocksDB refused a read or write
-  kCorruptData,       // a stored entry does not decode
+  kUnknownTable = 1,   // no table of that name
+  kInvalidOptions,     // table options that cannot work (no key column, empty name, ...)
+  kSourceUnavailable,  // the source file or database cannot be opened or read
+  kMalformedSource,    // the source's content is wrong; the message says where (file:line)
+  kStorage,            // RocksDB refused a read or write
+  kCorruptData,        // a stored entry does not decode
 };
 
 const std::error_category& error_category();
 
-inline std::error_code make_error_code(Errc e) { return {static_cast<int>(e), error_category()}; }
+inline std::error_code make_error_code(Errc e) {
+  return {static_cast<int>(e), error_category()};
+}
 
 }  // namespace caudal::table
 

@@ -13,7 +13,9 @@
 namespace caudal::table {
 namespace {
 
-uint64_t hash_text(std::string_view key) { return std::hash<std::string_view>{}(key); }
+uint64_t hash_text(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
 
 // A 64-bit finalizer (splitmix64's): consecutive ids spread over the whole table.
 uint64_t hash_int(int64_t key) {
@@ -46,9 +48,8 @@ Result<std::shared_ptr<const LookupSnapshot>> LookupSnapshot::build(SourceRows r
   if (!key) {
     std::string names;
     for (const Column& c : snapshot->columns_) names += (names.empty() ? "" : ", ") + c.name;
-    return Status(Errc::kInvalidOptions,
-                  fmt::format("{}: no key column '{}' (columns: {})", snapshot->origin_,
-                              key_column, names));
+    return Status(Errc::kInvalidOptions, fmt::format("{}: no key column '{}' (columns: {})",
+                                                     snapshot->origin_, key_column, names));
   }
   if (rows.rows.size() >= (1ull << 31)) {
     return Status(Errc::kInvalidOptions,
@@ -65,8 +66,8 @@ Result<std::shared_ptr<const LookupSnapshot>> LookupSnapshot::build(SourceRows r
   for (size_t r = 0; r < rows.rows.size(); ++r) {
     std::vector<Value>& cells = rows.rows[r];
     if (is_null(cells[*key])) {
-      return Status(Errc::kMalformedSource, fmt::format("{}: the key column '{}' is empty",
-                                                        rows.locations[r], key_column));
+      return Status(Errc::kMalformedSource,
+                    fmt::format("{}: the key column '{}' is empty", rows.locations[r], key_column));
     }
     LookupRow row;
     row.key_ = key_text(cells[*key]);

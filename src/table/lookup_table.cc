@@ -8,8 +8,9 @@ LookupTable::LookupTable(LookupTableOptions options, metrics::Registry& registry
     : options_(std::move(options)),
       rows_(registry.gauge("caudal_table_rows", "rows in the table", {"table"})
                 .with({options_.name})),
-      lookups_(registry.counter("caudal_table_lookups_total", "lookups in a lookup table", {"table"})
-                   .with({options_.name})),
+      lookups_(
+          registry.counter("caudal_table_lookups_total", "lookups in a lookup table", {"table"})
+              .with({options_.name})),
       misses_(registry
                   .counter("caudal_table_lookup_misses_total",
                            "lookups that found no row with the key", {"table"})
@@ -35,7 +36,9 @@ Result<std::unique_ptr<LookupTable>> LookupTable::open(LookupTableOptions option
   return table;
 }
 
-std::shared_ptr<const LookupSnapshot> LookupTable::snapshot() const { return snapshot_.load(); }
+std::shared_ptr<const LookupSnapshot> LookupTable::snapshot() const {
+  return snapshot_.load();
+}
 
 Result<std::shared_ptr<const LookupSnapshot>> LookupTable::load() const {
   CAUDAL_ASSIGN_OR_RETURN(SourceRows rows, load_source(options_.source, options_.column_types));

@@ -39,7 +39,7 @@ struct LookupTableOptions {
   std::string name;
   Source source;
   std::string key_column;
-  DeclaredTypes column_types = {};           // columns not named are inferred
+  DeclaredTypes column_types = {};               // columns not named are inferred
   std::optional<Duration> reload_interval = {};  // unset: only reload() reloads
 };
 

@@ -15,7 +15,9 @@ namespace {
 
 constexpr size_t kMaxNameBytes = 255;
 
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+std::string_view view(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
 // Rows of table `name` now, counted once at open; writes keep the count from then on.
 Result<uint64_t> count_rows(rocksdb::DB& db, std::string_view name) {
@@ -24,8 +26,8 @@ Result<uint64_t> count_rows(rocksdb::DB& db, std::string_view name) {
   uint64_t rows = 0;
   for (it->Seek(prefix); it->Valid() && view(it->key()).starts_with(prefix); it->Next()) ++rows;
   if (!it->status().ok()) {
-    return Status(Errc::kStorage, fmt::format("table '{}': counting rows: {}", name,
-                                              it->status().ToString()));
+    return Status(Errc::kStorage,
+                  fmt::format("table '{}': counting rows: {}", name, it->status().ToString()));
   }
   return rows;
 }
@@ -65,9 +67,9 @@ Result<std::unique_ptr<MaterializedStore>> MaterializedStore::open(
     const std::string name(view(it->key()).substr(1));
     if (it->value().size() != 1 ||
         static_cast<uint8_t>(it->value()[0]) != store_format::kFormatVersion) {
-      return Status(Errc::kCorruptData,
-                    fmt::format("table store {}: the entry of table '{}' is malformed",
-                                path.string(), name));
+      return Status(
+          Errc::kCorruptData,
+          fmt::format("table store {}: the entry of table '{}' is malformed", path.string(), name));
     }
     CAUDAL_ASSIGN_OR_RETURN(const uint64_t rows, count_rows(*store->db_, name));
     store->tables_.emplace(name, std::unique_ptr<MaterializedTable>(
@@ -82,9 +84,8 @@ Result<std::unique_ptr<MaterializedStore>> MaterializedStore::open(
 
 Result<MaterializedTable*> MaterializedStore::table(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes) {
-    return Status(Errc::kInvalidOptions,
-                  fmt::format("a table name has 1 to {} bytes, found {}", kMaxNameBytes,
-                              name.size()));
+    return Status(Errc::kInvalidOptions, fmt::format("a table name has 1 to {} bytes, found {}",
+                                                     kMaxNameBytes, name.size()));
   }
   std::lock_guard lock(mutex_);
   if (auto it = tables_.find(name); it != tables_.end()) return it->second.get();
@@ -93,14 +94,12 @@ Result<MaterializedTable*> MaterializedStore::table(std::string_view name) {
   const std::string version(1, static_cast<char>(store_format::kFormatVersion));
   rocksdb::Status s = db_->Put(sync, store_format::table_key(name), version);
   if (!s.ok()) {
-    return Status(Errc::kStorage,
-                  fmt::format("table store {}: creating table '{}': {}", path_.string(), name,
-                              s.ToString()));
+    return Status(Errc::kStorage, fmt::format("table store {}: creating table '{}': {}",
+                                              path_.string(), name, s.ToString()));
   }
-  auto [it, inserted] = tables_.emplace(
-      std::string(name),
-      std::unique_ptr<MaterializedTable>(new MaterializedTable(std::string(name), *db_, 0,
-                                                               registry_)));
+  auto [it, inserted] =
+      tables_.emplace(std::string(name), std::unique_ptr<MaterializedTable>(new MaterializedTable(
+                                             std::string(name), *db_, 0, registry_)));
   return it->second.get();
 }
 

@@ -23,8 +23,12 @@ rocksdb::WriteOptions write_options(Durability durability) {
   return options;
 }
 
-rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
+std::string_view view(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
 }  // namespace
 
@@ -74,9 +78,8 @@ Result<size_t> MaterializedTable::put(std::span<const TablePut> puts, Durability
                                 store_format::decode_document(name_, stored));
         version = doc.version;
       } else if (!s.IsNotFound()) {
-        return Status(Errc::kStorage,
-                      fmt::format("table '{}': reading a key before a put: {}", name_,
-                                  s.ToString()));
+        return Status(Errc::kStorage, fmt::format("table '{}': reading a key before a put: {}",
+                                                  name_, s.ToString()));
       }
       it = versions.emplace(p.key, version).first;
     }
@@ -157,6 +160,8 @@ Result<bool> MaterializedTable::remove(std::string_view key, Durability durabili
   return true;
 }
 
-uint64_t MaterializedTable::count() const { return count_.load(); }
+uint64_t MaterializedTable::count() const {
+  return count_.load();
+}
 
 }  // namespace caudal::table

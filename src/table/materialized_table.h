@@ -87,8 +87,7 @@ class MaterializedTable {
 
  private:
   friend class MaterializedStore;
-  MaterializedTable(std::string name, rocksdb::DB& db, uint64_t count,
-                    metrics::Registry& registry);
+  MaterializedTable(std::string name, rocksdb::DB& db, uint64_t count, metrics::Registry& registry);
   std::string data_key(std::string_view key) const;
 
   std::string name_;

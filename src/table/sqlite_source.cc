@@ -51,8 +51,8 @@ Result<SourceRows> load_sqlite(const SqliteSource& source, const DeclaredTypes& 
   sqlite3_stmt* raw_statement = nullptr;
   if (sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &raw_statement,
                          nullptr) != SQLITE_OK) {
-    return Status(Errc::kMalformedSource, fmt::format("{} {}: {}", path, what,
-                                                      sqlite3_errmsg(db.get())));
+    return Status(Errc::kMalformedSource,
+                  fmt::format("{} {}: {}", path, what, sqlite3_errmsg(db.get())));
   }
   std::unique_ptr<sqlite3_stmt, FinalizeStatement> statement(raw_statement);
   SourceRows rows;

@@ -32,10 +32,11 @@ std::string encode_document(uint64_t version, std::string_view json) {
 
 Result<Document> decode_document(std::string_view table, std::string_view bytes) {
   if (bytes.size() < 9 || static_cast<uint8_t>(bytes[0]) != kFormatVersion) {
-    return Status(Errc::kCorruptData,
-                  fmt::format("table '{}': a stored row of {} bytes is malformed (format byte {})",
-                              table, bytes.size(),
-                              bytes.empty() ? -1 : static_cast<int>(static_cast<uint8_t>(bytes[0]))));
+    return Status(
+        Errc::kCorruptData,
+        fmt::format("table '{}': a stored row of {} bytes is malformed (format byte {})", table,
+                    bytes.size(),
+                    bytes.empty() ? -1 : static_cast<int>(static_cast<uint8_t>(bytes[0]))));
   }
   return Document{load_be64(reinterpret_cast<const uint8_t*>(bytes.data() + 1)), bytes.substr(9)};
 }

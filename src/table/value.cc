@@ -38,8 +38,8 @@ std::optional<double> parse_float(std::string_view text) {
   if (text.empty()) return std::nullopt;
   // from_chars also takes "inf", "nan" and hex floats; a table cell means none of them.
   for (char c : text) {
-    const bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' ||
-                    c == 'E';
+    const bool ok =
+        (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
     if (!ok) return std::nullopt;
   }
   // As for ints, a leading zero marks an id ("007", "01.5"), not a number.

@@ -19,7 +19,9 @@ std::optional<ColumnType> parse_column_type(std::string_view name);
 // One cell. std::monostate is null; otherwise the alternative matches the column's type.
 using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
 
-inline bool is_null(const Value& value) { return std::holds_alternative<std::monostate>(value); }
+inline bool is_null(const Value& value) {
+  return std::holds_alternative<std::monostate>(value);
+}
 
 // The strict text forms a typed column accepts (and type inference looks for):
 //   int:   -?[0-9]+ within int64, without leading zeros ("007" stays a string: it is an id,

@@ -33,8 +33,7 @@ Response query_failed(const Request& request, const Status& error) {
 }
 
 Response not_configured(const Request& request) {
-  return make_status_error(
-      request, Status(Errc::kNotConfigured, "this listener serves no tables"));
+  return make_status_error(request, Status(Errc::kNotConfigured, "this listener serves no tables"));
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ class TableQueries {
   };
   struct Row {
     std::string key;
-    std::string json;  // the row's JSON document, as stored
+    std::string json;                 // the row's JSON document, as stored
     std::optional<uint64_t> version;  // materialized tables: the version that wrote it
   };
   struct Page {
@@ -47,8 +47,8 @@ class TableQueries {
   virtual Result<std::optional<Row>> get(std::string_view table, std::string_view key) const = 0;
   // Up to `limit` rows with keys starting with `prefix`, after `after`, in byte order of keys.
   // Errors as get().
-  virtual Result<Page> scan(std::string_view table, std::string_view prefix,
-                            std::string_view after, size_t limit) const = 0;
+  virtual Result<Page> scan(std::string_view table, std::string_view prefix, std::string_view after,
+                            size_t limit) const = 0;
 };
 
 constexpr size_t kDefaultTableScanLimit = 100;

@@ -1,8 +1,8 @@
+#include <map>
+
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-
-#include <map>
 
 #include "common/errc.h"
 #include "http/handlers/tables.h"
@@ -82,9 +82,10 @@ class TablesRouteTest : public ::testing::Test {
 TEST_F(TablesRouteTest, ListsTables) {
   Response r = get("/v1/tables");
   EXPECT_EQ(r.result(), StatusCode::ok);
-  EXPECT_EQ(r.body(),
-            R"({"tables":[{"name":"customers","kind":"lookup","rows":2,"source":"csv customers.csv"},)"
-            R"({"name":"sensor_state","kind":"materialized","rows":3}]})");
+  EXPECT_EQ(
+      r.body(),
+      R"({"tables":[{"name":"customers","kind":"lookup","rows":2,"source":"csv customers.csv"},)"
+      R"({"name":"sensor_state","kind":"materialized","rows":3}]})");
 }
 
 TEST_F(TablesRouteTest, GetsOneRowAsItsDocument) {

@@ -1,11 +1,10 @@
 #include "server/table_queries.h"
 
+#include <fstream>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
-
-#include <fstream>
 
 #include "common/errc.h"
 #include "http/routes.h"
@@ -20,9 +19,10 @@ class TableQueriesTest : public ::testing::Test {
     dir_ = ::mkdtemp(pattern.data());
     std::ofstream(dir_ / "customers.csv") << "id,name\n3,Cy\n1,Ada\n2,Bo\n";
     table::CatalogOptions options;
-    options.lookup_tables.push_back(table::LookupTableOptions{
-        .name = "customers", .source = table::CsvSource{dir_ / "customers.csv"},
-        .key_column = "id"});
+    options.lookup_tables.push_back(
+        table::LookupTableOptions{.name = "customers",
+                                  .source = table::CsvSource{dir_ / "customers.csv"},
+                                  .key_column = "id"});
     options.store_path = dir_ / "state" / "tables";
     auto catalog = table::Catalog::open(std::move(options), registry_);
     ASSERT_TRUE(catalog.ok()) << catalog.status().to_string();
@@ -54,8 +54,9 @@ class TableQueriesTest : public ::testing::Test {
     const std::string client = "127.0.0.1";
     boost::asio::io_context loop;
     http::Response response;
-    match.route->handler(http::Incoming{request, match.params, client, loop.get_executor()},
-                         http::Responder([&response](http::Response r) { response = std::move(r); }));
+    match.route->handler(
+        http::Incoming{request, match.params, client, loop.get_executor()},
+        http::Responder([&response](http::Response r) { response = std::move(r); }));
     return response;
   }
 

@@ -62,8 +62,7 @@ TEST(CsvReaderTest, ErrorsNameTheLine) {
   auto unterminated = read_all("a\n\"open\nstill open");
   ASSERT_FALSE(unterminated.ok());
   EXPECT_EQ(unterminated.status().code(), Errc::kMalformedSource);
-  EXPECT_EQ(unterminated.status().message(),
-            "t.csv:2: field 1 opens a quote that is never closed");
+  EXPECT_EQ(unterminated.status().message(), "t.csv:2: field 1 opens a quote that is never closed");
 
   auto stray = read_all("a,b\n1,x\"y\n");
   ASSERT_FALSE(stray.ok());

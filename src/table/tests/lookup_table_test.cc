@@ -1,10 +1,10 @@
 #include "table/lookup_table.h"
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "table/catalog.h"
 #include "table/errc.h"
@@ -49,8 +49,7 @@ TEST_F(LookupTableTest, InfersColumnTypesAndRendersRowsAsJson) {
 
   const LookupRow* ada = snapshot->find(int64_t{1});
   ASSERT_NE(ada, nullptr);
-  EXPECT_EQ(ada->json(),
-            R"({"id":1,"name":"Ada","score":2.5,"vip":true,"zip":"007","note":null})");
+  EXPECT_EQ(ada->json(), R"({"id":1,"name":"Ada","score":2.5,"vip":true,"zip":"007","note":null})");
   const LookupRow* jd = snapshot->find("2");
   ASSERT_NE(jd, nullptr);
   EXPECT_EQ(jd->json(),
@@ -142,8 +141,8 @@ TEST_F(LookupTableTest, BadRowsNameTheirLine) {
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.status().code(), Errc::kMalformedSource);
 
-  LookupTableOptions options{.name = "x", .source = CsvSource{dir_.path() / "absent.csv"},
-                             .key_column = "id"};
+  LookupTableOptions options{
+      .name = "x", .source = CsvSource{dir_.path() / "absent.csv"}, .key_column = "id"};
   auto absent = LookupTable::open(options, registry_);
   ASSERT_FALSE(absent.ok());
   EXPECT_EQ(absent.status().code(), Errc::kSourceUnavailable);
@@ -188,8 +187,7 @@ TEST_F(LookupTableTest, ReloadSwapsAndReadersKeepTheirSnapshot) {
   EXPECT_NE(after->find(int64_t{2}), nullptr);
   EXPECT_NE(registry_.render().find("caudal_table_reloads_total{table=\"customers\"} 1"),
             std::string::npos);
-  EXPECT_NE(registry_.render().find("caudal_table_rows{table=\"customers\"} 2"),
-            std::string::npos);
+  EXPECT_NE(registry_.render().find("caudal_table_rows{table=\"customers\"} 2"), std::string::npos);
 }
 
 TEST_F(LookupTableTest, FailedReloadKeepsTheOldDataAndReportsIt) {
@@ -219,8 +217,8 @@ TEST_F(LookupTableTest, ReloadIfChangedFollowsTheFileTime) {
 
   const auto path = dir_.path() / "customers.csv";
   dir_.write("customers.csv", "id,v\n1,b\n");
-  std::filesystem::last_write_time(path, std::filesystem::last_write_time(path) +
-                                             std::chrono::seconds(5));
+  std::filesystem::last_write_time(
+      path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
   auto changed = (*table)->reload_if_changed();
   ASSERT_TRUE(changed.ok()) << changed.status().to_string();
   EXPECT_TRUE(*changed);
@@ -228,8 +226,8 @@ TEST_F(LookupTableTest, ReloadIfChangedFollowsTheFileTime) {
 
   // A broken file is reported once, then left alone until it changes again.
   dir_.write("customers.csv", "id,v\n1,\"");
-  std::filesystem::last_write_time(path, std::filesystem::last_write_time(path) +
-                                             std::chrono::seconds(10));
+  std::filesystem::last_write_time(
+      path, std::filesystem::last_write_time(path) + std::chrono::seconds(10));
   EXPECT_FALSE((*table)->reload_if_changed().ok());
   auto again = (*table)->reload_if_changed();
   ASSERT_TRUE(again.ok());
@@ -249,11 +247,11 @@ TEST_F(LookupTableTest, RecordsLookupsInBulk) {
 
 TEST_F(LookupTableTest, CatalogReloadsChangedFilesEveryInterval) {
   CatalogOptions options;
-  options.lookup_tables.push_back(LookupTableOptions{
-      .name = "sites",
-      .source = CsvSource{dir_.write("sites.csv", "id,v\n1,a\n")},
-      .key_column = "id",
-      .reload_interval = std::chrono::milliseconds(10)});
+  options.lookup_tables.push_back(
+      LookupTableOptions{.name = "sites",
+                         .source = CsvSource{dir_.write("sites.csv", "id,v\n1,a\n")},
+                         .key_column = "id",
+                         .reload_interval = std::chrono::milliseconds(10)});
   options.store_path = dir_.path() / "state" / "tables";
   options.materialized_tables = {"sensor_state"};
   auto catalog = Catalog::open(std::move(options), registry_);
@@ -269,8 +267,8 @@ TEST_F(LookupTableTest, CatalogReloadsChangedFilesEveryInterval) {
 
   const auto path = dir_.path() / "sites.csv";
   dir_.write("sites.csv", "id,v\n1,a\n2,b\n");
-  std::filesystem::last_write_time(path, std::filesystem::last_write_time(path) +
-                                             std::chrono::seconds(5));
+  std::filesystem::last_write_time(
+      path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
   LookupTable* sites = (*catalog)->lookup("sites");
   ASSERT_NE(sites, nullptr);
   for (int i = 0; i < 500 && sites->snapshot()->size() != 2; ++i) {
@@ -283,9 +281,10 @@ TEST_F(LookupTableTest, CatalogReloadsChangedFilesEveryInterval) {
 TEST_F(LookupTableTest, CatalogRefusesANameUsedTwice) {
   CatalogOptions options;
   for (int i = 0; i < 2; ++i) {
-    options.lookup_tables.push_back(LookupTableOptions{
-        .name = "sites", .source = CsvSource{dir_.write("sites.csv", "id\n1\n")},
-        .key_column = "id"});
+    options.lookup_tables.push_back(
+        LookupTableOptions{.name = "sites",
+                           .source = CsvSource{dir_.write("sites.csv", "id\n1\n")},
+                           .key_column = "id"});
   }
   auto catalog = Catalog::open(std::move(options), registry_);
   ASSERT_FALSE(catalog.ok());

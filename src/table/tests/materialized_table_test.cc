@@ -66,17 +66,18 @@ TEST_F(MaterializedTableTest, PutGetRemoveAndCount) {
 }
 
 TEST_F(MaterializedTableTest, OlderVersionsNeverOverwriteNewerOnes) {
-  ASSERT_TRUE(table_->put(std::vector<TablePut>{{"s1", R"({"v":5})", 5}}, Durability::kNoSync).ok());
+  ASSERT_TRUE(
+      table_->put(std::vector<TablePut>{{"s1", R"({"v":5})", 5}}, Durability::kNoSync).ok());
   auto older = table_->put(std::vector<TablePut>{{"s1", R"({"v":4})", 4}}, Durability::kNoSync);
   ASSERT_TRUE(older.ok());
   EXPECT_EQ(*older, 0u);
   EXPECT_EQ(get("s1")->json, R"({"v":5})");
 
   // Within one batch too: the newest wins whatever its place.
-  auto batch = table_->put(std::vector<TablePut>{{"s2", R"({"v":9})", 9},
-                                                 {"s2", R"({"v":7})", 7},
-                                                 {"s1", R"({"v":6})", 6}},
-                           Durability::kNoSync);
+  auto batch = table_->put(
+      std::vector<TablePut>{
+          {"s2", R"({"v":9})", 9}, {"s2", R"({"v":7})", 7}, {"s1", R"({"v":6})", 6}},
+      Durability::kNoSync);
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(*batch, 2u);
   EXPECT_EQ(get("s2")->json, R"({"v":9})");
@@ -143,8 +144,9 @@ TEST_F(MaterializedTableTest, TablesDoNotSeeEachOther) {
 }
 
 TEST_F(MaterializedTableTest, SurvivesReopen) {
-  ASSERT_TRUE(table_->put(std::vector<TablePut>{{"s1", R"({"a":1})", 3}, {"s2", "[]", 4}},
-                          Durability::kNoSync)
+  ASSERT_TRUE(table_
+                  ->put(std::vector<TablePut>{{"s1", R"({"a":1})", 3}, {"s2", "[]", 4}},
+                        Durability::kNoSync)
                   .ok());
   ASSERT_TRUE(store_->sync().ok());
   ASSERT_TRUE(store_->table("empty").ok());

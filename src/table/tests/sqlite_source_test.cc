@@ -12,11 +12,12 @@ class SqliteSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.path() / "sites.db";
-    exec("CREATE TABLE sites (id INTEGER PRIMARY KEY, name TEXT, lat REAL, zone TEXT);"
-         "INSERT INTO sites VALUES (1, 'Oslo', 59.9, 'North'), (2, 'Rome', 41.9, NULL),"
-         " (3, 'Lima', -12, 'SouthAmerica');"
-         "CREATE TABLE \"odd \"\"name\"\"\" (k TEXT, v INTEGER); INSERT INTO \"odd \"\"name\"\"\" "
-         "VALUES ('a', 1);");
+    exec(
+        "CREATE TABLE sites (id INTEGER PRIMARY KEY, name TEXT, lat REAL, zone TEXT);"
+        "INSERT INTO sites VALUES (1, 'Oslo', 59.9, 'North'), (2, 'Rome', 41.9, NULL),"
+        " (3, 'Lima', -12, 'SouthAmerica');"
+        "CREATE TABLE \"odd \"\"name\"\"\" (k TEXT, v INTEGER); INSERT INTO \"odd \"\"name\"\"\" "
+        "VALUES ('a', 1);");
   }
 
   void exec(const std::string& sql) {
@@ -52,8 +53,7 @@ TEST_F(SqliteSourceTest, ReadsATable) {
   EXPECT_EQ(snapshot->size(), 3u);
   EXPECT_EQ(snapshot->columns()[0], (Column{"id", ColumnType::kInt}));
   EXPECT_EQ(snapshot->columns()[2], (Column{"lat", ColumnType::kFloat}));
-  EXPECT_EQ(snapshot->find(int64_t{2})->json(),
-            R"({"id":2,"name":"Rome","lat":41.9,"zone":null})");
+  EXPECT_EQ(snapshot->find(int64_t{2})->json(), R"({"id":2,"name":"Rome","lat":41.9,"zone":null})");
   EXPECT_EQ(snapshot->find("3")->json(),
             R"({"id":3,"name":"Lima","lat":-12.0,"zone":"SouthAmerica"})");
 }
@@ -98,10 +98,10 @@ TEST_F(SqliteSourceTest, ErrorsSayWhatAndWhere) {
             std::string::npos)
       << null_key.status().message();
 
-  LookupTableOptions missing{.name = "x",
-                             .source = SqliteSource{.path = dir_.path() / "absent.db",
-                                                    .table = "t"},
-                             .key_column = "id"};
+  LookupTableOptions missing{
+      .name = "x",
+      .source = SqliteSource{.path = dir_.path() / "absent.db", .table = "t"},
+      .key_column = "id"};
   auto absent = LookupTable::open(missing, registry_);
   ASSERT_FALSE(absent.ok());
   EXPECT_EQ(absent.status().code(), Errc::kSourceUnavailable);
