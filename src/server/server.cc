@@ -165,12 +165,6 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     CAUDAL_ASSIGN_OR_RETURN(
         broker.producer_ids,
         kafka::ProducerIdAllocator::open(fs, config.data_dir / "state" / "producer-ids"));
-    // Idempotent producers' ids, reserved in blocks in <data_dir>/state/producer-ids.
-    FileSystem& fs = PosixFileSystem::instance();
-    CAUDAL_RETURN_IF_ERROR(fs.create_directories(config.data_dir / "state"));
-    CAUDAL_ASSIGN_OR_RETURN(
-        broker.producer_ids,
-        kafka::ProducerIdAllocator::open(fs, config.data_dir / "state" / "producer-ids"));
     // Consumer groups: membership in memory, committed offsets in <data_dir>/state/offsets.
     CAUDAL_ASSIGN_OR_RETURN(parts->offsets,
                             log::OffsetStore::open(config.data_dir / "state" / "offsets"));
