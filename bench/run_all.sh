@@ -17,3 +17,15 @@ echo "== log: append and read against dd on the same file system"
 
 echo "== kafka: Caudal's listener beside librdkafka's mock cluster, Redis Streams and JetStream"
 "$here/kafka/run.sh" "$build"
+
+echo "== http: native ingest beside nginx answering return 204"
+"$here/http/run.sh" "$build"
+
+echo "== table: lookups in a 50,000-row table"
+"$build/bench/lookup_bench" --benchmark_min_time=0.5
+
+echo "== pipeline: event model and expressions beside simdjson parsing the same events"
+"$build/bench/expr_bench" --benchmark_min_time=1
+
+echo "== pipeline: issue 6's pipeline beside simdjson parsing the same events"
+"$build/bench/pipeline_bench"
