@@ -114,9 +114,9 @@ void RecordBatchBuilder::append(int64_t timestamp_ms, std::optional<ByteView> ke
 
 void RecordBatchBuilder::truncate(const Mark& mark) {
   CAUDAL_CHECK(!built_, "truncate() after build() needs a reset() first");
-  CAUDAL_CHECK(mark.end >= kBatchHeaderSize && mark.end <= end_ &&
-                   mark.record_count <= record_count_,
-               "truncate() to a mark beyond the batch");
+  CAUDAL_CHECK(
+      mark.end >= kBatchHeaderSize && mark.end <= end_ && mark.record_count <= record_count_,
+      "truncate() to a mark beyond the batch");
   end_ = mark.end;
   record_count_ = mark.record_count;
   // The base timestamp stays: it belongs to the first record, which a cut either keeps or

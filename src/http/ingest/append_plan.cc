@@ -171,9 +171,9 @@ void AppendPlan::append(const boost::asio::any_io_executor& executor,
   auto* completion = new Completion(batches_.size(), executor, std::move(done));
   for (size_t i = 0; i < batches_.size(); ++i) {
     PendingBatch& pending = *slots_[i].pending;
-    pending.shares.push_back(PendingBatch::Share{completion, static_cast<uint32_t>(i),
-                                                 static_cast<uint32_t>(slots_[i].start.record_count),
-                                                 batches_[i].records});
+    pending.shares.push_back(PendingBatch::Share{
+        completion, static_cast<uint32_t>(i), static_cast<uint32_t>(slots_[i].start.record_count),
+        batches_[i].records});
   }
   if (!batches_.empty()) coalescer_.schedule(loop_);
   completion->release();

@@ -29,10 +29,10 @@
 #include <boost/container/small_vector.hpp>
 
 #include "common/result.h"
+#include "http/ingest/append_coalescer.h"
 #include "http/ingest/enrichment.h"
 #include "http/ingest/topic_directory.h"
 #include "log/partition.h"
-#include "http/ingest/append_coalescer.h"
 #include "log/record_batch_builder.h"
 
 namespace caudal::http {

@@ -9,23 +9,20 @@ namespace caudal::http {
 namespace {
 
 using testing::IngestHarness;
+using testing::kJson;
+using testing::kNdjson;
 using testing::topic_with;
 
-const std::vector<std::pair<std::string, std::string>> kJson = {
-    {"Content-Type", "application/json"}};
-const std::vector<std::pair<std::string, std::string>> kNdjson = {
-    {"Content-Type", "application/x-ndjson"}};
-
 IngestHarness::Call post(std::string target, std::string body,
-                         const std::vector<std::pair<std::string, std::string>>& headers = kJson) {
+                         const testing::Headers& headers = kJson) {
   return IngestHarness::Call{Verb::post, std::move(target), std::move(body), headers};
 }
 
 TEST(CoalescingTest, RequestsOfOneTurnShareOneBatchAndEachGetsItsOwnOffsets) {
   IngestHarness h({}, {{"T", topic_with(1)}});
   auto responses = h.call_together({post("/v1/topics/T", "{\"n\":0}"),
-                                     post("/v1/topics/T", "{\"n\":1}\n{\"n\":2}\n", kNdjson),
-                                     post("/v1/topics/T", "{\"n\":3}")});
+                                    post("/v1/topics/T", "{\"n\":1}\n{\"n\":2}\n", kNdjson),
+                                    post("/v1/topics/T", "{\"n\":3}")});
   ASSERT_EQ(responses.size(), 3u);
   EXPECT_NE(responses[0].body().find("\"first_offset\":0,\"last_offset\":0"), std::string::npos)
       << responses[0].body();
@@ -47,10 +44,9 @@ TEST(CoalescingTest, ARefusedRequestLeavesNothingBetweenItsNeighbours) {
   IngestHarness h({}, {{"T", topic_with(1)}});
   // The middle request's first event is fine and goes into the shared batch before its
   // second one turns out to be malformed: the whole request must come back out.
-  auto responses =
-      h.call_together({post("/v1/topics/T", "{\"n\":0}"),
-                       post("/v1/topics/T", "{\"bad\":1}\n{\"bad\":\n", kNdjson),
-                       post("/v1/topics/T", "{\"n\":1}")});
+  auto responses = h.call_together({post("/v1/topics/T", "{\"n\":0}"),
+                                    post("/v1/topics/T", "{\"bad\":1}\n{\"bad\":\n", kNdjson),
+                                    post("/v1/topics/T", "{\"n\":1}")});
   ASSERT_EQ(responses.size(), 3u);
   EXPECT_EQ(responses[0].result(), StatusCode::ok);
   EXPECT_EQ(responses[1].result(), StatusCode::bad_request) << responses[1].body();
@@ -83,8 +79,8 @@ TEST(CoalescingTest, SharedBatchesStayWithinMaxMessageBytes) {
   IngestHarness h({}, {{"T", topic_with(1, 400)}});
   std::vector<IngestHarness::Call> calls;
   for (int i = 0; i < 20; ++i) {
-    calls.push_back(post("/v1/topics/T", fmt::format("{{\"n\":{},\"pad\":\"{}\"}}", i,
-                                                     std::string(40, 'p'))));
+    calls.push_back(
+        post("/v1/topics/T", fmt::format("{{\"n\":{},\"pad\":\"{}\"}}", i, std::string(40, 'p'))));
   }
   auto responses = h.call_together(calls);
   for (const Response& r : responses) EXPECT_EQ(r.result(), StatusCode::ok) << r.body();

@@ -8,10 +8,8 @@ namespace caudal::http {
 namespace {
 
 using testing::IngestHarness;
+using testing::kNdjson;
 using testing::topic_with;
-
-const std::vector<std::pair<std::string, std::string>> kNdjson = {
-    {"Content-Type", "application/x-ndjson"}};
 
 GatewaySettings mapped() {
   GatewaySettings settings;

@@ -217,6 +217,11 @@ class IngestHarness {
   std::string client_ = "10.1.2.3";
 };
 
+// Request headers the ingest tests send.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+inline const Headers kJson = {{"Content-Type", "application/json"}};
+inline const Headers kNdjson = {{"Content-Type", "application/x-ndjson"}};
+
 inline log::TopicSettings topic_with(int32_t partitions, int64_t max_message_bytes = 1 << 20) {
   log::TopicSettings settings;
   settings.partitions = partitions;

@@ -10,12 +10,9 @@ namespace caudal::http {
 namespace {
 
 using testing::IngestHarness;
+using testing::kJson;
+using testing::kNdjson;
 using testing::topic_with;
-
-const std::vector<std::pair<std::string, std::string>> kJson = {
-    {"Content-Type", "application/json"}};
-const std::vector<std::pair<std::string, std::string>> kNdjson = {
-    {"Content-Type", "application/x-ndjson"}};
 
 TEST(IngestTest, StoresEachEventAsSentAndAnswersWithOffsets) {
   IngestHarness h({}, {{"ENTRY", topic_with(1)}});
