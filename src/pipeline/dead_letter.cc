@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "pipeline/event/json.h"
+#include "pipeline/event/utf8.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -12,6 +13,21 @@ namespace {
 void append_string(std::string_view text, std::string& out) {
   out.push_back('"');
   append_json_escaped(text, out);
+  out.push_back('"');
+}
+
+// Bytes from the log (a record that was not JSON, a Kafka key) need not be UTF-8, and the
+// envelope must stay valid JSON: each invalid byte becomes U+FFFD. The exact bytes stay in the
+// source topic at the envelope's offset.
+void append_bytes_as_string(std::string_view bytes, std::string& out) {
+  out.push_back('"');
+  while (!bytes.empty()) {
+    const size_t valid = valid_utf8_prefix(bytes);
+    append_json_escaped(bytes.substr(0, valid), out);
+    if (valid == bytes.size()) break;
+    out.append("\\ufffd");
+    bytes.remove_prefix(valid + 1);
+  }
   out.push_back('"');
 }
 
@@ -23,8 +39,8 @@ void write_dead_letter(const DeadLetterEnvelope& envelope, std::string& out) {
   out.append(",\"reason\":");
   append_string(envelope.reason, out);
   if (envelope.step_index.has_value()) {
-    fmt::format_to(std::back_inserter(out), ",\"step\":{{\"index\":{},\"name\":",
-                   *envelope.step_index);
+    fmt::format_to(std::back_inserter(out),
+                   ",\"step\":{{\"index\":{},\"name\":", *envelope.step_index);
     append_string(envelope.step_name, out);
     out.push_back('}');
   } else if (!envelope.sink.empty()) {
@@ -40,7 +56,7 @@ void write_dead_letter(const DeadLetterEnvelope& envelope, std::string& out) {
   }
   if (envelope.source.key.has_value()) {
     out.append(",\"key\":");
-    append_string(*envelope.source.key, out);
+    append_bytes_as_string(*envelope.source.key, out);
   }
   out.push_back('}');
   if (envelope.event_json.has_value()) {
@@ -48,7 +64,7 @@ void write_dead_letter(const DeadLetterEnvelope& envelope, std::string& out) {
     out.append(*envelope.event_json);
   } else {
     out.append(",\"raw\":");
-    append_string(envelope.raw.value_or(std::string_view()), out);
+    append_bytes_as_string(envelope.raw.value_or(std::string_view()), out);
   }
   out.push_back('}');
 }

@@ -7,7 +7,8 @@
 //
 // "step" is absent when the event failed before the steps (its bytes are not a JSON object:
 // then "raw" holds them as a string instead of "event") and replaced by "sink" when a sink's
-// key expression failed.
+// key expression failed. "raw" and "key" are the record's bytes, which need not be UTF-8: each
+// byte that is not valid UTF-8 appears as U+FFFD, so the envelope is always valid JSON.
 #pragma once
 
 #include <optional>
@@ -23,7 +24,7 @@ struct DeadLetterEnvelope {
   std::string_view reason;
   std::optional<uint32_t> step_index;  // with step_name
   std::string_view step_name;
-  std::string_view sink;                // when a sink's key failed
+  std::string_view sink;  // when a sink's key failed
   SourcePosition source;
   // Exactly one of these: the event as received (valid JSON), or the bytes that did not parse.
   std::optional<std::string_view> event_json;
