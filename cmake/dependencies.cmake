@@ -14,6 +14,7 @@ find_package(RocksDB REQUIRED)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)  # lookup tables from SQLite
 find_package(simdjson REQUIRED)  # HTTP ingest: validating events, picking out keys
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)  # pipeline expressions: user regexes
+find_package(roaring REQUIRED)  # search index postings (CRoaring bitmaps)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)  # caudal topics, produce, consume
 
 if(CAUDAL_BUILD_TESTS)

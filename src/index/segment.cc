@@ -1,0 +1,94 @@
+#include "index/segment.h"
+
+#include <fmt/format.h>
+#include <zstd.h>
+
+#include <algorithm>
+
+#include "common/byte_reader.h"
+#include "index/errc.h"
+
+namespace caudal::index {
+
+int64_t SegmentField::find_ord(std::string_view value) const {
+  auto it = std::lower_bound(dict.begin(), dict.end(), value);
+  if (it == dict.end() || *it != value) return -1;
+  return it - dict.begin();
+}
+
+int64_t SegmentField::find_token(std::string_view token) const {
+  auto it = std::lower_bound(tokens.begin(), tokens.end(), token);
+  if (it == tokens.end() || *it != token) return -1;
+  return it - tokens.begin();
+}
+
+const SegmentField* Segment::field(std::string_view name) const {
+  auto it = fields_.find(name);
+  return it == fields_.end() ? nullptr : &it->second;
+}
+
+Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
+  const unsigned long long size =
+      ZSTD_getFrameContentSize(block.compressed.data(), block.compressed.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 31)) {
+    return Status(Errc::kCorruptSegment,
+                  fmt::format("source block at document {} has no valid zstd frame header",
+                              block.first_doc));
+  }
+  std::string raw(size, '\0');
+  const size_t got =
+      ZSTD_decompress(raw.data(), raw.size(), block.compressed.data(), block.compressed.size());
+  if (ZSTD_isError(got) || got != size) {
+    return Status(Errc::kCorruptSegment,
+                  fmt::format("source block at document {} does not decompress", block.first_doc));
+  }
+  std::vector<std::string> docs;
+  docs.reserve(block.doc_count);
+  ByteReader reader(ByteView(reinterpret_cast<const uint8_t*>(raw.data()), raw.size()));
+  for (uint32_t i = 0; i < block.doc_count; ++i) {
+    const uint64_t length = reader.read_uvarint64();
+    const ByteView bytes = reader.read_bytes(static_cast<size_t>(length));
+    if (reader.failed()) {
+      return Status(Errc::kCorruptSegment,
+                    fmt::format("source block at document {}: document {} is truncated",
+                                block.first_doc, i));
+    }
+    docs.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  return docs;
+}
+
+Result<std::string> Segment::source(uint32_t doc) const {
+  const size_t block = doc / kDocsPerBlock;
+  if (block >= blocks_.size()) {
+    return Status(Errc::kCorruptSegment, fmt::format("no source block for document {}", doc));
+  }
+  CAUDAL_ASSIGN_OR_RETURN(std::vector<std::string> docs, decode_block(blocks_[block]));
+  const uint32_t at = doc - blocks_[block].first_doc;
+  if (at >= docs.size()) return Status(Errc::kCorruptSegment, "source block too short");
+  return std::move(docs[at]);
+}
+
+uint64_t Segment::source_bytes() const {
+  uint64_t bytes = 0;
+  for (const SourceBlock& block : blocks_) bytes += block.compressed.size();
+  return bytes;
+}
+
+uint64_t Segment::memory_bytes() const {
+  uint64_t bytes = source_bytes() + docs_.size() * (sizeof(DocMeta) + 16);
+  for (const auto& [name, field] : fields_) {
+    bytes += field.has_value.getSizeInBytes();
+    for (const std::string& value : field.dict) bytes += value.size() + 32;
+    for (const Roaring& posting : field.postings) bytes += posting.getSizeInBytes();
+    bytes += (field.ord_starts.size() + field.ords.size() + field.lengths.size()) * 4;
+    for (const std::string& token : field.tokens) bytes += token.size() + 32;
+    for (const TokenPostings& posting : field.token_postings) {
+      bytes += posting.docs.getSizeInBytes() + posting.doc_ids.size() * 8;
+    }
+    bytes += field.values.size() * 8;
+  }
+  return bytes;
+}
+
+}  // namespace caudal::index

@@ -1,0 +1,61 @@
+// SegmentBuilder: turns documents into an immutable Segment (segment.h). Documents are added
+// in arrival order; add() infers new fields' types into the index's Mappings as it meets them.
+// One owner, one thread; the Mappings passed in must not be used elsewhere meanwhile.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "index/json.h"
+#include "index/mapping.h"
+#include "index/segment.h"
+
+namespace caudal::index {
+
+class SegmentBuilder {
+ public:
+  SegmentBuilder(uint64_t seq, Mappings& mappings);
+
+  // Indexes `source` (a JSON object) as the next document; `raw` is its text as stored.
+  void add(DocMeta meta, const Json& source, std::string_view raw);
+  // Records that the segment holds `partition`'s records below `next_offset`.
+  void note_position(int32_t partition, int64_t next_offset);
+  void set_replaces(std::vector<uint64_t> replaces) { replaces_ = std::move(replaces); }
+  uint32_t doc_count() const { return static_cast<uint32_t>(metas_.size()); }
+
+  // Builds the segment. With `blocks` (a segment read back from its file), the source blocks
+  // are taken as they are instead of compressing the documents again.
+  std::shared_ptr<const Segment> build(std::vector<SourceBlock> blocks = {});
+
+ private:
+  struct FieldBuild {
+    FieldType type;
+    std::unordered_map<std::string, std::vector<uint32_t>> values;  // whole value -> docs
+    std::vector<std::pair<uint32_t, std::string>> doc_values;        // in doc order
+    std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> tokens;
+    std::vector<std::pair<uint32_t, uint32_t>> lengths;  // doc, token count
+    std::vector<std::pair<uint32_t, double>> numbers;    // doc, first value
+  };
+  void index_value(const std::string& field, const Json& value, uint32_t doc);
+  void index_object(const std::string& prefix, const Json& object, uint32_t doc, int depth);
+  FieldBuild& field(const std::string& name, FieldType type);
+
+  uint64_t seq_;
+  Mappings& mappings_;
+  std::vector<DocMeta> metas_;
+  std::vector<std::string> raw_;
+  std::map<int32_t, int64_t> next_offsets_;
+  std::vector<uint64_t> replaces_;
+  std::unordered_map<std::string, FieldBuild> fields_;
+  // Per text field and document, the running token count (a field may repeat in arrays).
+  std::unordered_map<std::string, uint32_t> doc_tokens_;
+};
+
+// A value of a field in a document, for phrase checks and top_hits: every scalar reachable by
+// the dotted `path` (arrays contribute each element).
+void collect_values(const Json& source, std::string_view path, std::vector<const Json*>& out);
+
+}  // namespace caudal::index
