@@ -128,6 +128,17 @@ struct TableConfig {
   std::set<std::string> secret_keys;
 };
 
+// One search index (docs/search.md): fed by a topic, searchable over the Elasticsearch API.
+struct IndexConfig {
+  std::string topic;                         // the topic whose records are the documents
+  std::string timestamp = "@timestamp";      // the document field with the event time
+  std::map<std::string, std::string> mappings;  // field -> text, keyword, long, double, date, ...
+  std::optional<Duration> retention;         // segments whose newest document is older go
+  std::optional<uint64_t> retention_bytes;   // the oldest segments go beyond this size
+  Duration refresh_interval = std::chrono::seconds(1);  // how soon documents are searchable
+  std::set<std::string> secret_keys;
+};
+
 struct Config {
   std::filesystem::path source_file;  // as given
   std::filesystem::path data_dir;     // relative paths resolve against the config file's folder
@@ -139,6 +150,7 @@ struct Config {
       topics;  // names: [a-zA-Z0-9._-], 1..249 chars, not "." or ".."
   std::map<std::string, TableConfig> tables;  // names as topic names
   std::map<std::string, PipelineConfig> pipelines;  // names as topic names
+  std::map<std::string, IndexConfig> indexes;  // Elasticsearch index names (lowercase, ...)
   std::set<std::string> secret_keys;
 };
 

@@ -55,6 +55,17 @@ const ObjectSchema<Config>& root_schema() {
                     .initial = [](const Config&) { return PipelineConfig{}; },
                 },
                 "stream pipelines: sources, steps and sinks (docs/pipelines.md)");
+    s.named_map("indexes", &Config::indexes,
+                NamedMap<Config, IndexConfig>{
+                    .values = &index_schema(),
+                    .expected = "expected a map of index names to indexes",
+                    .expected_key = "expected an index name: 1 to 255 characters, lowercase, "
+                                    "not starting with '-', '_' or '+', without spaces or "
+                                    "\\ / * ? \" < > | , # :",
+                    .valid_key = is_valid_index_name,
+                    .initial = [](const Config&) { return IndexConfig{}; },
+                },
+                "search indexes fed by topics, served by the Elasticsearch API (docs/search.md)");
     return s;
   }();
   return schema;

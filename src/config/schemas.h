@@ -14,5 +14,7 @@ const ObjectSchema<EnrichConfig>& enrich_schema();  // enrich_schema.cc
 const ObjectSchema<HttpConfig>& http_schema();      // http_schema.cc
 const ObjectSchema<TableConfig>& table_schema();    // table_schema.cc
 const ObjectSchema<PipelineConfig>& pipeline_schema();  // pipeline_schema.cc
+const ObjectSchema<IndexConfig>& index_schema();        // index_schema.cc
+bool is_valid_index_name(std::string_view name);        // index_schema.cc
 
 }  // namespace caudal::config

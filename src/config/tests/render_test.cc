@@ -66,6 +66,7 @@ topics:
       host: false
 tables: {}
 pipelines: {}
+indexes: {}
 )y");
 }
 
