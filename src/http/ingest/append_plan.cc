@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "http/errc.h"
-#include "http/ingest/partitioner.h"
+#include "log/partitioner.h"
 #include "log/record_batch_header.h"
 
 namespace caudal::http {
@@ -53,7 +53,7 @@ AppendPlan::TopicState& AppendPlan::state_for(const TopicInfo& topic) {
   const auto partitions = static_cast<int32_t>(topic.partitions.size());
   // Not value_or(): choosing a partition moves the loop's rotation on.
   const std::optional<int32_t> gathering = coalescer_.gathering_partition(topic);
-  const int32_t sticky = gathering ? *gathering : next_sticky_partition(partitions);
+  const int32_t sticky = gathering ? *gathering : log::next_sticky_partition(partitions);
   topics_.push_back(TopicState{&topic, sticky, open_batches_.size()});
   open_batches_.insert(open_batches_.end(), static_cast<size_t>(partitions), -1);
   return topics_.back();
@@ -78,7 +78,7 @@ Result<EventRef> AppendPlan::add(const std::shared_ptr<const TopicInfo>& topic,
   CAUDAL_CHECK(!handed_over_, "AppendPlan::add() after append()");
   TopicState& state = state_for(*topic);
   const int32_t partition =
-      key.has_value() ? partition_for_key(*key, static_cast<int32_t>(topic->partitions.size()))
+      key.has_value() ? log::partition_for_key(*key, static_cast<int32_t>(topic->partitions.size()))
                       : state.sticky_partition;
   std::span<const log::RecordHeader> headers = enricher_.headers(topic->enrich, extra_headers);
   const auto limit = static_cast<size_t>(topic->max_message_bytes);

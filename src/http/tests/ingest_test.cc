@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "http/ingest/partitioner.h"
+#include "log/partitioner.h"
 #include "http/tests/ingest_harness.h"
 
 namespace caudal::http {
@@ -58,7 +58,7 @@ TEST(IngestTest, KeyedEventsGoWhereKafkasPartitionerPutsThem) {
   for (int p = 0; p < 3; ++p) {
     for (const auto& record : h.records("T", p)) {
       ASSERT_TRUE(record.key.has_value());
-      EXPECT_EQ(partition_for_key(*record.key, 3), p) << *record.key;
+      EXPECT_EQ(log::partition_for_key(*record.key, 3), p) << *record.key;
       ++total;
     }
   }

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/check.h"
-#include "http/ingest/partitioner.h"
+#include "log/partitioner.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -48,7 +48,7 @@ void TopicSink::write(std::shared_ptr<const SinkBatch> batch, SinkDone done) {
   for (uint32_t i = 0; i < batch->size(); ++i) {
     const std::optional<std::string_view> key = batch->key(i);
     const size_t partition =
-        key.has_value() ? static_cast<size_t>(http::partition_for_key(*key, count)) : unkeyed_partition;
+        key.has_value() ? static_cast<size_t>(log::partition_for_key(*key, count)) : unkeyed_partition;
     by_partition_[partition].push_back(i);
   }
   for (size_t p = 0; p < partitions_.size(); ++p) {

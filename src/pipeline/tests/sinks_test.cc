@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "http/ingest/partitioner.h"
+#include "log/partitioner.h"
 #include "log/log.h"
 #include "log/record_batch_reader.h"
 #include "pipeline/sinks/stdout_sink.h"
@@ -90,7 +90,7 @@ TEST_F(SinksTest, TopicSinkPartitionsByKeyAsKafkaDoes) {
   for (int32_t p = 0; p < 2; ++p) {
     std::vector<std::string> expected;
     for (int i = 0; i < 20; ++i) {
-      if (http::partition_for_key(fmt::format("k{}", i), 2) == p) {
+      if (log::partition_for_key(fmt::format("k{}", i), 2) == p) {
         expected.push_back(fmt::format("k{}={{\"i\":{}}}", i, i));
       }
     }

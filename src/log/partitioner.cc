@@ -1,8 +1,8 @@
-#include "http/ingest/partitioner.h"
+#include "log/partitioner.h"
 
 #include <atomic>
 
-namespace caudal::http {
+namespace caudal::log {
 
 int32_t kafka_murmur2(std::string_view key) {
   // Unsigned arithmetic wraps exactly like Java's int arithmetic, without C++'s signed
@@ -53,4 +53,4 @@ int32_t next_sticky_partition(int32_t partitions) {
   return static_cast<int32_t>((ordinal + stride * turn++) % static_cast<uint32_t>(partitions));
 }
 
-}  // namespace caudal::http
+}  // namespace caudal::log

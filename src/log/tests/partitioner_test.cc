@@ -1,4 +1,4 @@
-#include "http/ingest/partitioner.h"
+#include "log/partitioner.h"
 
 #include <set>
 #include <thread>
@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace caudal::http {
+namespace caudal::log {
 namespace {
 
 TEST(KafkaMurmur2Test, MatchesKafkasOwnValues) {
@@ -54,4 +54,4 @@ TEST(StickyPartitionTest, OneThreadMovesOnEveryRequest) {
 }
 
 }  // namespace
-}  // namespace caudal::http
+}  // namespace caudal::log
