@@ -146,6 +146,19 @@ void compile_to(const Node& to, const std::string& path, PipelineDefinition& out
   }
 }
 
+// What the steps and the sinks' keys read or write. A sink that formats the event itself (a
+// connector's template) may read any field, so its presence asks for the whole event.
+void declare_projection(PipelineDefinition& out) {
+  for (const std::unique_ptr<Step>& step : out.steps) step->declare_fields(out.projection);
+  for (const SinkSpec& sink : out.sinks) {
+    if (sink.kind != SinkSpec::Kind::kTopic && sink.kind != SinkSpec::Kind::kStdout &&
+        sink.kind != SinkSpec::Kind::kTable) {
+      out.projection.add_everything();
+    }
+    if (sink.key.has_value()) declare_fields(*sink.key, out.projection);
+  }
+}
+
 std::unique_ptr<PipelineDefinition> compile_one(const std::string& name,
                                                 const config::PipelineConfig& pipeline,
                                                 table::Catalog* catalog,
@@ -175,6 +188,7 @@ std::unique_ptr<PipelineDefinition> compile_one(const std::string& name,
                   fmt::format("the pipeline reads its own dead-letter topic '{}'", source));
     }
   }
+  declare_projection(*out);
   return out;
 }
 

@@ -50,6 +50,9 @@ struct PipelineDefinition {
   uint32_t batch_size = 1024;
   uint32_t max_in_flight = 65536;
   Duration commit_interval = std::chrono::seconds(1);
+  // The top-level fields the steps and sinks read or write: events are decoded with only
+  // these (EventBatch::set_projection).
+  Projection projection;
 
   // Runs every step over batch.selection(). Afterwards `outcome` holds the dead letters and,
   // per sink, the events it gets (routed ones, then the events that passed every step for

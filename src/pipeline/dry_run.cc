@@ -29,6 +29,7 @@ DryRunOutput dry_run(const PipelineDefinition& definition, std::istream& input, 
   for (const SinkSpec& spec : definition.sinks) out.sinks.push_back(CapturedSink{spec.label(), {}});
   out.dead_letters.label = "dead_letter";
   EventBatch batch;
+  batch.set_projection(&definition.projection);
   BatchOutcome outcome;
   BatchOutput output(definition);
   std::vector<StepCounts> counts(definition.steps.size());

@@ -10,6 +10,10 @@ void BatchOutcome::reset(size_t sink_count) {
   for (std::vector<uint32_t>& events : routed_) events.clear();
 }
 
+void declare_fields(const Expression& expression, Projection& projection) {
+  for (const Path& path : expression.fields()) projection.add_path(path);
+}
+
 void record_failures(std::vector<EvalFailure>& failures, uint32_t index, BatchOutcome& outcome) {
   for (EvalFailure& failure : failures) {
     outcome.dead_letter(failure.event, index, failure.reason.message());

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pipeline/event/event_batch.h"
+#include "pipeline/event/projection.h"
 #include "pipeline/expr/expression.h"
 #include "pipeline/sink_spec.h"
 
@@ -56,7 +57,15 @@ class Step {
   virtual ~Step() = default;
   // `index` is the step's position in the pipeline, for dead letters.
   virtual void process(EventBatch& batch, uint32_t index, BatchOutcome& outcome) = 0;
+
+  // Adds to `projection` every top-level field the step reads or writes, so the pipeline's
+  // events can be decoded with only those (event/projection.h). The default asks for the whole
+  // event: right for any step, and the only right answer for one whose fields come from data.
+  virtual void declare_fields(Projection& projection) const { projection.add_everything(); }
 };
+
+// Adds the fields `expression` reads to `projection`.
+void declare_fields(const Expression& expression, Projection& projection);
 
 // Dead-letters the events of `failures` (from Expression::evaluate) and takes them out of the
 // selection; `failures` is cleared. Events in `failures` must be selected.

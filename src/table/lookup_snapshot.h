@@ -62,6 +62,11 @@ class LookupSnapshot {
   const std::string& origin() const { return origin_; }
 
   size_t size() const { return rows_.size(); }
+  // The row at `index` (< size(); in no meaningful order) and the index of a row of this
+  // snapshot: a reader can keep its own per-row data (a pipeline's pre-built row objects) in a
+  // vector beside the snapshot.
+  const LookupRow& row(size_t index) const { return rows_[index]; }
+  size_t index_of(const LookupRow& row) const { return static_cast<size_t>(&row - rows_.data()); }
   size_t duplicate_keys() const { return duplicate_keys_; }
 
   // The row with this key, or nullptr. The pointer lives as long as the snapshot.

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/check.h"
 #include "pipeline/event/arena.h"
 #include "pipeline/event/errc.h"
 #include "pipeline/event/json.h"
+#include "pipeline/event/projection.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -25,6 +27,11 @@ inline Value step(Value at, const PathSegment& segment) {
   if (!at.is_object()) return Value::missing();
   const Member* member = at.as_object()->find(segment.key);
   return member == nullptr ? Value::missing() : member->value;
+}
+
+// A change is about to be made below `at`: its pre-rendered text (value.h) no longer holds.
+inline void unrender(Value at) {
+  if (at.is_object()) at.as_object()->rendered = {};
 }
 
 }  // namespace
@@ -52,6 +59,7 @@ Status Event::set(const Path& path, Value value) {
                               path.text(), kMaxDepth));
   }
   value = deep_copy(value, *arena_);
+  prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
 
   // Walk to the parent of the last segment, creating objects for missing keys. Nothing is
   // created until the whole walk is known to succeed, so a failed set leaves no debris.
@@ -66,6 +74,7 @@ Status Event::set(const Path& path, Value value) {
                                 path.prefix(depth + 1).text(), kind_name(next.kind())));
     }
     at = next;
+    unrender(at);
   }
   if (depth + 1 < segments.size()) {
     // Missing from segments[depth] on: only object keys can be created.
@@ -129,10 +138,12 @@ Status Event::set(const Path& path, Value value) {
 bool Event::remove(const Path& path) {
   const auto& segments = path.segments();
   if (segments.empty()) return false;
+  prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
   Value at = root_;
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
     at = step(at, segments[i]);
     if (at.is_missing()) return false;
+    unrender(at);
   }
   // Looked up before the change: removing a top-level key takes it out of the root.
   bool original = is_original_key(segments[0].key);
@@ -174,6 +185,28 @@ bool Event::is_original_key(std::string_view top_key) const {
   return false;
 }
 
+void Event::prepare_change(std::string_view top_key) {
+  if (projection_ == nullptr) return;
+  if (!projection_->contains(top_key) || is_original_key(top_key)) materialize();
+}
+
+void Event::materialize() {
+  Result<Value> whole = reader_->read(original_, *arena_);
+  // The same bytes parsed when the event was decoded: they cannot fail now.
+  CAUDAL_CHECK(whole.ok() && whole->is_object(), "re-reading an event's original JSON");
+  Object& root = *whole->as_object();
+  const uint32_t originals = root.size;
+  // Projected originals are unchanged (a change to one materializes first), so only the
+  // members added since decoding carry over.
+  const Object& partial = *root_.as_object();
+  for (uint32_t i = original_members_; i < partial.size; ++i) {
+    root.append(*arena_, partial.members[i].key, partial.members[i].value);
+  }
+  root_ = *whole;
+  original_members_ = originals;
+  projection_ = nullptr;
+}
+
 void Event::touched(bool original) {
   modified_ = true;
   // A change under one of the original members: the original bytes no longer describe them.
@@ -189,12 +222,16 @@ void Event::write_json(std::string& out) const {
     out.append(original_);
     return;
   }
-  // Only new top-level members: the original text up to its closing brace, then them.
+  // Only new top-level members: the original text up to its closing brace, then them. The
+  // text decides whether a comma is due (a projected root may hold none of its members).
   size_t close = original_.find_last_of('}');
+  const size_t open = original_.find('{');
+  bool first = original_.find_first_not_of(" \t\r\n", open + 1) == close;
   out.append(original_.substr(0, close));
   const Object& root = *root_.as_object();
   for (uint32_t i = original_members_; i < root.size; ++i) {
-    if (i > 0) out.push_back(',');
+    if (!first) out.push_back(',');
+    first = false;
     out.push_back('"');
     append_json_escaped(root.members[i].key, out);
     out += "\":";

@@ -28,6 +28,8 @@
 namespace caudal::pipeline {
 
 class Arena;
+class JsonReader;
+class Projection;
 
 // Where an event was read from: enough to dead-letter it with its origin, or to find it again.
 struct SourcePosition {
@@ -51,7 +53,15 @@ class Event {
         source_(std::move(source)),
         original_members_(root.as_object()->size) {}
 
-  // The top-level object.
+  // Marks the event as decoded with `projection` (projection.h): its root holds only the
+  // projected members of the original bytes, and `reader` re-reads them whole when a change
+  // needs the rest (materialize). Both must outlive the event (the batch's do).
+  void set_projection(const Projection* projection, JsonReader* reader) {
+    projection_ = projection;
+    reader_ = reader;
+  }
+
+  // The top-level object (with a projection: only the projected members, plus any added).
   Value root() const { return root_; }
 
   // The value at `path`; Value::missing() when any step is absent (or indexes a non-array,
@@ -98,6 +108,14 @@ class Event {
   uint32_t original_members_;
   bool modified_ = false;
   bool rewrite_ = false;
+  const Projection* projection_ = nullptr;  // set while the root is partial
+  JsonReader* reader_ = nullptr;
+
+  // Before a change at top-level key `top_key`: turns a partial event whole when the change is
+  // one the original bytes plus appended members could not express (see projection.h).
+  void prepare_change(std::string_view top_key);
+  // Replaces the partial root by the whole original, keeping the members added since.
+  void materialize();
 
   // Whether `top_key` is one of the root's original members (those the original bytes hold).
   bool is_original_key(std::string_view top_key) const;

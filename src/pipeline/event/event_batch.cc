@@ -4,6 +4,7 @@
 
 #include "pipeline/event/errc.h"
 #include "pipeline/event/json.h"
+#include "pipeline/event/projection.h"
 
 namespace caudal::pipeline {
 
@@ -19,13 +20,16 @@ SourcePosition EventBatch::own_source(const SourcePosition& source) {
 
 Result<uint32_t> EventBatch::append_json(std::string_view json, const SourcePosition& source) {
   std::string_view text = arena_.copy_with_tail(json, kJsonPadding);
-  CAUDAL_ASSIGN_OR_RETURN(Value root, reader_->read(text, arena_));
+  CAUDAL_ASSIGN_OR_RETURN(Value root, reader_->read(text, arena_, projection_));
   if (!root.is_object()) {
     return Status(EventErrc::kNotAnObject,
                   fmt::format("an event must be a JSON object, not {}", kind_name(root.kind())));
   }
   auto index = static_cast<uint32_t>(events_.size());
   events_.emplace_back(arena_, root, text, own_source(source));
+  if (projection_ != nullptr && !projection_->everything()) {
+    events_.back().set_projection(projection_, reader_.get());
+  }
   selection_.push_back(index);
   return index;
 }

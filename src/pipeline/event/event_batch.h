@@ -24,6 +24,7 @@
 namespace caudal::pipeline {
 
 class JsonReader;
+class Projection;
 
 class EventBatch {
  public:
@@ -36,6 +37,10 @@ class EventBatch {
   // `source` is copied too. On failure nothing is added; the Status (kInvalidJson with the byte
   // offset, kNotAnObject, kTooDeep) is the dead-letter reason.
   Result<uint32_t> append_json(std::string_view json, const SourcePosition& source);
+
+  // Decode the events of later append_json calls with only the fields of `projection`
+  // (projection.h; null: whole). It must outlive the batch's use of it (a pipeline's does).
+  void set_projection(const Projection* projection) { projection_ = projection; }
 
   // Adds and selects an event that is an empty object, for inputs that are not JSON (the parse
   // step fills it); `source.key` is copied.
@@ -72,6 +77,7 @@ class EventBatch {
   std::vector<Event> events_;
   std::vector<uint32_t> selection_;
   std::unique_ptr<JsonReader> reader_;
+  const Projection* projection_ = nullptr;
   int64_t processing_time_nanos_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "common/check.h"
 #include "pipeline/event/arena.h"
 #include "pipeline/event/errc.h"
+#include "pipeline/event/projection.h"
 #include "pipeline/event/timestamp.h"
 
 namespace caudal::pipeline {
@@ -28,6 +29,18 @@ struct JsonReader::Impl {
     // The depth limit is enforced by simdjson itself (DEPTH_ERROR), before any walk.
     CAUDAL_CHECK(parser.allocate(64 * 1024, kMaxDepth) == simdjson::SUCCESS,
                  "allocating the JSON parser");
+  }
+
+  // The root object with only the members `projection` names.
+  static Value convert_projected(dom::object object, const Projection& projection,
+                                 Arena& arena) {
+    Object* result =
+        Object::create(arena, static_cast<uint32_t>(projection.keys().size()));
+    for (dom::key_value_pair member : object) {
+      if (!projection.contains(member.key)) continue;
+      result->append(arena, arena.copy(member.key), convert(member.value, arena));
+    }
+    return Value::object(result);
   }
 
   static Value convert(dom::element element, Arena& arena) {
@@ -65,13 +78,20 @@ JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
 
 JsonReader::~JsonReader() = default;
 
-Result<Value> JsonReader::read(std::string_view text, Arena& arena) {
+Result<Value> JsonReader::read(std::string_view text, Arena& arena,
+                               const Projection* projection) {
   dom::element root;
   auto code = impl_->parser
                   .parse(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
                          /*realloc_if_needed=*/false)
                   .get(root);
-  if (code == simdjson::SUCCESS) return Impl::convert(root, arena);
+  if (code == simdjson::SUCCESS) {
+    if (projection != nullptr && !projection->everything() &&
+        root.type() == dom::element_type::OBJECT) {
+      return Impl::convert_projected(root.get_object().value_unsafe(), *projection, arena);
+    }
+    return Impl::convert(root, arena);
+  }
   if (code == simdjson::DEPTH_ERROR) {
     return Status(EventErrc::kTooDeep, fmt::format("JSON nested deeper than {} levels", kMaxDepth));
   }
@@ -154,6 +174,10 @@ void write_json(Value value, std::string& out) {
       return;
     }
     case ValueKind::kObject: {
+      if (!value.as_object()->rendered.empty()) {
+        out.append(value.as_object()->rendered);
+        return;
+      }
       out.push_back('{');
       bool first = true;
       for (const Member& m : *value.as_object()) {

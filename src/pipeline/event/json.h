@@ -17,6 +17,7 @@
 namespace caudal::pipeline {
 
 class Arena;
+class Projection;
 
 inline constexpr size_t kMaxDepth = 128;
 
@@ -29,7 +30,9 @@ class JsonReader {
 
   // Parses `text`, which must be followed by at least kJsonPadding readable bytes
   // (Arena::copy_with_tail). Errors: kInvalidJson (with simdjson's reason), kTooDeep.
-  Result<Value> read(std::string_view text, Arena& arena);
+  // With a `projection` (not everything()), an object at the root gets only the members whose
+  // keys it contains; the whole text is validated all the same.
+  Result<Value> read(std::string_view text, Arena& arena, const Projection* projection = nullptr);
 
  private:
   struct Impl;

@@ -56,6 +56,7 @@ void Object::grow(Arena& arena) { members = grow_items(arena, members, size, cap
 void Object::put(Arena& arena, std::string_view key, Value value) {
   if (Member* m = find(key)) {
     m->value = value;
+    rendered = {};
     return;
   }
   append(arena, key, value);
@@ -74,6 +75,7 @@ bool Object::remove(std::string_view key) {
     members[kept++] = members[i];
   }
   size = kept;
+  if (removed) rendered = {};
   return removed;
 }
 
@@ -135,6 +137,7 @@ Value deep_copy(Value value, Arena& arena) {
     const Object& from = *value.as_object();
     Object* to = Object::create(arena, from.size);
     for (const Member& m : from) to->members[to->size++] = Member{m.key, deep_copy(m.value, arena)};
+    to->rendered = from.rendered;  // the same members, so the same text
     return Value::object(to);
   }
   return value;

@@ -145,10 +145,16 @@ struct Member {
 
 // An object's members in insertion order (JSON key order is preserved on output). Lookup is a
 // linear scan: events have few keys per level, and a scan over 32-byte members beats hashing.
+//
+// `rendered`, when not empty, is this object's JSON text, known in advance (a lookup table's
+// row is rendered once per table load): write_json copies it instead of escaping every member
+// again. Every change of the object's members clears it; Event::set/remove also clear it on
+// each object they walk through, since a change below one changes its text too.
 struct Object {
   Member* members = nullptr;
   uint32_t size = 0;
   uint32_t capacity = 0;
+  std::string_view rendered;
 
   static Object* create(Arena& arena, uint32_t capacity);
   // The member named `key`, or nullptr. When keys repeat (JSON allows it), the last one wins,
@@ -170,6 +176,7 @@ struct Object {
   void append(Arena& arena, std::string_view key, Value value) {
     if (size == capacity) [[unlikely]] grow(arena);
     members[size++] = Member{key, value};
+    rendered = {};
   }
   // Replaces the value of `key`, or appends it: keeps the key's position when present.
   void put(Arena& arena, std::string_view key, Value value);

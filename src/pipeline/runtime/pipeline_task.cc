@@ -25,7 +25,9 @@ PipelineTask::PipelineTask(std::unique_ptr<PipelineDefinition> definition,
     : definition_(std::move(definition)),
       options_(std::move(options)),
       tracker_(0),
-      output_(*definition_) {}
+      output_(*definition_) {
+  batch_.set_projection(&definition_->projection);
+}
 
 PipelineTask::~PipelineTask() { stop(); }
 

@@ -19,6 +19,10 @@ class FilterStep final : public Step {
     record_failures(failures_, index, outcome);
   }
 
+  void declare_fields(Projection& projection) const override {
+    pipeline::declare_fields(condition_, projection);
+  }
+
  private:
   Expression condition_;
   bool keep_when_;

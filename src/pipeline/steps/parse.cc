@@ -76,6 +76,16 @@ class ParseStep final : public Step {
     reject_failures(batch, failures_, index, outcome);
   }
 
+  // Without `into`, the parsed keys come from the data: any top-level key may be written.
+  void declare_fields(Projection& projection) const override {
+    projection.add_path(field_);
+    if (into_.has_value()) {
+      projection.add_path(*into_);
+    } else {
+      projection.add_everything();
+    }
+  }
+
  private:
   Status parse_event(EventBatch& batch, Event& event) {
     const Value source = event.get(field_);

@@ -19,6 +19,10 @@ class RemoveStep final : public Step {
     }
   }
 
+  void declare_fields(Projection& projection) const override {
+    for (const Path& field : fields_) projection.add_path(field);
+  }
+
  private:
   std::vector<Path> fields_;
 };

@@ -36,6 +36,13 @@ class RenameStep final : public Step {
     reject_failures(batch, failures_, index, outcome);
   }
 
+  void declare_fields(Projection& projection) const override {
+    for (const Move& move : moves_) {
+      projection.add_path(move.from);
+      projection.add_path(move.to);
+    }
+  }
+
  private:
   std::vector<Move> moves_;
   std::vector<EvalFailure> failures_;

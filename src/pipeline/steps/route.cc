@@ -64,6 +64,12 @@ class RouteStep final : public Step {
     }
   }
 
+  void declare_fields(Projection& projection) const override {
+    for (const Rule& rule : rules_) {
+      if (rule.when.has_value()) pipeline::declare_fields(*rule.when, projection);
+    }
+  }
+
  private:
   static void send(const Rule& rule, uint32_t event, BatchOutcome& outcome) {
     for (SinkId sink : rule.sinks) outcome.route(event, sink);

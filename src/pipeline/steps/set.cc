@@ -40,6 +40,13 @@ class SetStep final : public Step {
     }
   }
 
+  void declare_fields(Projection& projection) const override {
+    for (const Assignment& assignment : assignments_) {
+      projection.add_path(assignment.path);
+      pipeline::declare_fields(assignment.value, projection);
+    }
+  }
+
  private:
   std::vector<Assignment> assignments_;
   std::vector<Value> values_;

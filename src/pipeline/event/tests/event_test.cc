@@ -6,6 +6,7 @@
 #include "pipeline/event/event_batch.h"
 #include "pipeline/event/json.h"
 #include "pipeline/event/path.h"
+#include "pipeline/event/projection.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -251,6 +252,110 @@ TEST(EventTest, ClearKeepsTheBatchReusable) {
     batch.clear();
     EXPECT_EQ(batch.size(), 0u);
   }
+}
+
+// A batch decoding with a projection of `keys`, holding one event of `json`.
+class ProjectedEvent {
+ public:
+  ProjectedEvent(std::initializer_list<std::string_view> keys, std::string_view json) {
+    for (std::string_view key : keys) projection_.add_key(key);
+    batch_.set_projection(&projection_);
+    auto index = batch_.append_json(json, SourcePosition{});
+    EXPECT_TRUE(index.ok()) << index.status().to_string();
+    index_ = index.ok() ? *index : 0;
+  }
+  Event& event() { return batch_.event(index_); }
+  EventBatch& batch() { return batch_; }
+
+ private:
+  Projection projection_;
+  EventBatch batch_;
+  uint32_t index_ = 0;
+};
+
+constexpr std::string_view kWide = R"({"a":1,"b":{"x":[1,2]},"c":"three","d":null})";
+
+TEST(ProjectionTest, DecodesOnlyTheProjectedKeysAndWritesTheOriginalBytes) {
+  ProjectedEvent projected({"a", "c"}, kWide);
+  EXPECT_EQ(projected.event().get(path("a")).as_int(), 1);
+  EXPECT_EQ(projected.event().get(path("c")).as_string(), "three");
+  // Outside the projection: not decoded (which is why every reader must declare its fields).
+  EXPECT_TRUE(projected.event().get(path("b.x")).is_missing());
+  EXPECT_EQ(json_of(projected.event()), kWide);
+}
+
+TEST(ProjectionTest, StillRefusesInvalidJsonOutsideTheProjection) {
+  Projection projection;
+  projection.add_key("a");
+  EventBatch batch;
+  batch.set_projection(&projection);
+  auto index = batch.append_json(R"({"a":1,"b":tru})", SourcePosition{});
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.status().code(), EventErrc::kInvalidJson);
+}
+
+TEST(ProjectionTest, AddingAProjectedKeySplicesWithoutDecodingTheRest) {
+  ProjectedEvent projected({"a", "alarm"}, kWide);
+  ASSERT_TRUE(projected.event().set(path("alarm"), Value::string("smoke")).ok());
+  EXPECT_FALSE(projected.event().rewritten());
+  EXPECT_EQ(json_of(projected.event()),
+            R"({"a":1,"b":{"x":[1,2]},"c":"three","d":null,"alarm":"smoke"})");
+}
+
+TEST(ProjectionTest, SplicesAfterMembersItDidNotDecode) {
+  ProjectedEvent wide({"alarm"}, kWide);
+  ASSERT_TRUE(wide.event().set(path("alarm"), Value::boolean(true)).ok());
+  EXPECT_EQ(json_of(wide.event()), R"({"a":1,"b":{"x":[1,2]},"c":"three","d":null,"alarm":true})");
+  ProjectedEvent empty({"alarm"}, " { } ");
+  ASSERT_TRUE(empty.event().set(path("alarm"), Value::boolean(true)).ok());
+  EXPECT_EQ(json_of(empty.event()), R"( { "alarm":true})");
+}
+
+TEST(ProjectionTest, ChangingAnOriginalKeyDecodesTheWholeEventFirst) {
+  ProjectedEvent projected({"a", "alarm"}, kWide);
+  ASSERT_TRUE(projected.event().set(path("alarm"), Value::string("smoke")).ok());
+  ASSERT_TRUE(projected.event().set(path("a"), Value::integer(2)).ok());
+  EXPECT_TRUE(projected.event().rewritten());
+  EXPECT_EQ(projected.event().get(path("b.x[1]")).as_int(), 2);
+  EXPECT_EQ(json_of(projected.event()),
+            R"({"a":2,"b":{"x":[1,2]},"c":"three","d":null,"alarm":"smoke"})");
+}
+
+TEST(ProjectionTest, WritingOrRemovingOutsideTheProjectionDecodesTheWholeEventFirst) {
+  ProjectedEvent written({"a"}, kWide);
+  ASSERT_TRUE(written.event().set(path("b.y"), Value::boolean(true)).ok());
+  EXPECT_EQ(json_of(written.event()),
+            R"({"a":1,"b":{"x":[1,2],"y":true},"c":"three","d":null})");
+
+  ProjectedEvent removed({"a"}, kWide);
+  EXPECT_TRUE(removed.event().remove(path("c")));
+  EXPECT_EQ(json_of(removed.event()), R"({"a":1,"b":{"x":[1,2]},"d":null})");
+
+  ProjectedEvent renamed({"a", "z"}, kWide);
+  ASSERT_TRUE(renamed.event().rename(path("a"), path("z")).ok());
+  EXPECT_EQ(json_of(renamed.event()), R"({"b":{"x":[1,2]},"c":"three","d":null,"z":1})");
+}
+
+TEST(ProjectionTest, RepeatedKeysKeepTheLastOneAsUnprojectedEventsDo) {
+  ProjectedEvent projected({"a"}, R"({"a":1,"b":2,"a":3})");
+  EXPECT_EQ(projected.event().get(path("a")).as_int(), 3);
+}
+
+TEST(RenderedObjectTest, WritesItsTextUntilAChangeBelowIt) {
+  EventBatch batch;
+  auto index = batch.append_json(R"({"id":1})", SourcePosition{});
+  ASSERT_TRUE(index.ok());
+  Event& event = batch.event(*index);
+  Object* row = Object::create(batch.arena(), 2);
+  row->append(batch.arena(), "name", Value::string("Ada"));
+  row->append(batch.arena(), "tags", Value::array(Array::create(batch.arena(), 1)));
+  // Deliberately not what the members would give: shows the text is what gets written.
+  row->rendered = R"({"name":"Ada","tags":[],"rendered":true})";
+  ASSERT_TRUE(event.set(path("customer"), Value::object(row)).ok());
+  EXPECT_EQ(json_of(event), R"({"id":1,"customer":{"name":"Ada","tags":[],"rendered":true}})");
+  // set() stored a copy: the copy keeps the text, and a change inside it drops the text.
+  ASSERT_TRUE(event.set(path("customer.tags[0]"), Value::string("x")).ok());
+  EXPECT_EQ(json_of(event), R"({"id":1,"customer":{"name":"Ada","tags":["x"]}})");
 }
 
 TEST(PathTest, ParsesEverySyntax) {

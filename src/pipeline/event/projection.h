@@ -1,0 +1,52 @@
+// Projection: the top-level fields of its events that a pipeline reads or writes, so that
+// events can be decoded with only those (JsonReader walks simdjson's tape past the others).
+//
+// Why: most pipelines touch a handful of fields of wide events, and building the tree of the
+// rest only to write the original bytes out again costs more than the steps themselves. Steps
+// and sinks declare what they use when the pipeline is compiled (Step::declare_fields); a step
+// that does not know (it writes keys that come from the data, as `parse` without `into`) asks
+// for everything, and so does any step that declares nothing.
+//
+// Safety net: an Event decoded with a projection still keeps its original bytes, and turns into
+// a whole one (Event::materialize) before any change that the original bytes plus appended
+// members could not express: a change under an original member, or a write to a key outside
+// the projection. A read of a key outside the projection is the only thing a projection can get
+// wrong, hence the rule that whatever reads must declare.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/event/path.h"
+
+namespace caudal::pipeline {
+
+class Projection {
+ public:
+  // The empty projection: no field. add_* widen it.
+  Projection() = default;
+
+  // Every field: events are decoded whole.
+  void add_everything() { everything_ = true; }
+  void add_key(std::string_view top_level_key);
+  // The top-level key of `path`; a path that does not start with a key asks for everything.
+  void add_path(const Path& path);
+
+  bool everything() const { return everything_; }
+  // Whether `top_level_key` is decoded (always true for everything()).
+  bool contains(std::string_view top_level_key) const {
+    if (everything_) return true;
+    for (const std::string& key : keys_) {
+      if (key.size() == top_level_key.size() && key == top_level_key) return true;
+    }
+    return false;
+  }
+  const std::vector<std::string>& keys() const { return keys_; }
+
+ private:
+  bool everything_ = false;
+  std::vector<std::string> keys_;
+};
+
+}  // namespace caudal::pipeline
