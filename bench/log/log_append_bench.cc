@@ -136,6 +136,13 @@ BENCHMARK(BM_AppendFlushAlwaysConcurrent)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+BENCHMARK(BM_AppendFlushAlwaysConcurrent)
+    ->Name("append/flush_always/1KiB_records/960_per_batch/4_appenders/4_in_flight")
+    ->Args({960, 1024, 4, 4})
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace caudal::log::bench
 
