@@ -544,7 +544,7 @@ Result<Json> run_one(const std::string& name, const Json& spec, const DocSet& do
   const Json* meta = spec.find("meta");
   for (const auto& [type, body] : spec.members()) {
     if (type == "aggs" || type == "aggregations" || type == "meta") continue;
-    Result<Json> result = Status();
+    Result<Json> result = Json();
     if (type == "terms") result = terms(body, subs, docs, context);
     else if (type == "date_histogram") result = histogram(true, body, subs, docs, context);
     else if (type == "histogram") result = histogram(false, body, subs, docs, context);

@@ -181,9 +181,9 @@ Result<Roaring> Executor::eval(const Query& q, size_t s, std::vector<float>* sco
       if (!fits) continue;
     }
     std::vector<float> these;
+    if (scores != nullptr) these.assign(scores->size(), 0.0f);
     CAUDAL_ASSIGN_OR_RETURN(Roaring matched, eval_field(q, name, s, scores ? &these : nullptr));
     if (scores != nullptr) {
-      these.resize(scores->size(), 0.0f);
       for (uint32_t doc : matched) best[doc] = std::max(best[doc], these[doc]);
     }
     docs |= matched;

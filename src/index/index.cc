@@ -219,7 +219,25 @@ Status Index::refresh() {
   }
   for (const auto& [partition, next] : read_offsets_) builder.note_position(partition, next);
   buffer_.clear();
-  CAUDAL_RETURN_IF_ERROR(install(builder.build(), {}));
+  Status installed = install(builder.build(), {});
+  if (installed.ok()) installed = write_positions();
+  if (!installed.ok()) {
+    read_offsets_ = durable_offsets_;
+    return installed;
+  }
+  publish();
+  return Status();
+}
+
+Status Index::clear(const std::map<int32_t, int64_t>& resume_at) {
+  std::vector<uint64_t> all;
+  for (const auto& [seq, live] : live_) all.push_back(seq);
+  for (uint64_t seq : all) CAUDAL_RETURN_IF_ERROR(drop(seq));
+  ids_.clear();
+  buffer_.clear();
+  mappings_ = options_.mappings;
+  durable_offsets_ = resume_at;
+  read_offsets_ = resume_at;
   CAUDAL_RETURN_IF_ERROR(write_positions());
   publish();
   return Status();

@@ -89,8 +89,16 @@ class Index {
   // Buffers one record of the topic. A value that is not a JSON object is counted and skipped.
   void add(int32_t partition, int64_t offset, int64_t record_timestamp,
            std::optional<std::string_view> key, std::string_view value);
-  // Makes the buffer a durable, searchable segment (nothing to do when it is empty).
+  // Makes the buffer a durable, searchable segment (nothing to do when it is empty). On a
+  // failure the buffer is dropped and resume_offsets() goes back to the durable positions, so
+  // the feeder reads those records again.
   Status refresh();
+  // Where the feeder continues reading: after the last record handed to add().
+  const std::map<int32_t, int64_t>& resume_offsets() const { return read_offsets_; }
+  // Records that `partition` goes on at `next` (the topic's retention deleted what was before).
+  void skip_to(int32_t partition, int64_t next) { read_offsets_[partition] = next; }
+  // Deletes every segment (DELETE /{index}); the index continues from `resume_at`.
+  Status clear(const std::map<int32_t, int64_t>& resume_at);
   // Merges and retention; see above.
   Status maintain();
 
