@@ -44,19 +44,29 @@ struct TestOptions {
   std::string format = "text";
 };
 
+// A configuration and its lookup tables, loaded for the commands below.
+struct LoadedConfig {
+  config::Config config;
+  std::unique_ptr<table::Catalog> tables;
+};
+
+Result<LoadedConfig> load_with_tables(const std::string& file, metrics::Registry& registry) {
+  CAUDAL_ASSIGN_OR_RETURN(config::Config config,
+                          config::load_config_file(file, config::ProcessEnvironment()));
+  CAUDAL_ASSIGN_OR_RETURN(std::unique_ptr<table::Catalog> tables,
+                          open_lookup_tables(config, registry));
+  return LoadedConfig{std::move(config), std::move(tables)};
+}
+
 int run_test(const TestOptions& options) {
-  auto loaded = config::load_config_file(options.file, config::ProcessEnvironment());
+  metrics::Registry registry;
+  auto loaded = load_with_tables(options.file, registry);
   if (!loaded.ok()) {
     fmt::print(stderr, "{}\n", loaded.status().message());
     return kExitInvalidConfig;
   }
-  metrics::Registry registry;
-  auto tables = open_lookup_tables(*loaded, registry);
-  if (!tables.ok()) {
-    fmt::print(stderr, "{}\n", tables.status().message());
-    return kExitInvalidConfig;
-  }
-  auto definition = pipeline::compile_pipeline(*loaded, options.pipeline, tables->get());
+  auto definition =
+      pipeline::compile_pipeline(loaded->config, options.pipeline, loaded->tables.get());
   if (!definition.ok()) {
     fmt::print(stderr, "{}\n", definition.status().message());
     return kExitInvalidConfig;
@@ -83,18 +93,13 @@ int run_test(const TestOptions& options) {
 }
 
 int run_list(const std::string& file) {
-  auto loaded = config::load_config_file(file, config::ProcessEnvironment());
+  metrics::Registry registry;
+  auto loaded = load_with_tables(file, registry);
   if (!loaded.ok()) {
     fmt::print(stderr, "{}\n", loaded.status().message());
     return kExitInvalidConfig;
   }
-  metrics::Registry registry;
-  auto tables = open_lookup_tables(*loaded, registry);
-  if (!tables.ok()) {
-    fmt::print(stderr, "{}\n", tables.status().message());
-    return kExitInvalidConfig;
-  }
-  auto definitions = pipeline::compile_pipelines(*loaded, tables->get());
+  auto definitions = pipeline::compile_pipelines(loaded->config, loaded->tables.get());
   if (!definitions.ok()) {
     fmt::print(stderr, "{}\n", definitions.status().message());
     return kExitInvalidConfig;
