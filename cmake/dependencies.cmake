@@ -16,6 +16,8 @@ find_package(simdjson REQUIRED)  # HTTP ingest: validating events, picking out k
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)  # pipeline expressions: user regexes
 find_package(roaring REQUIRED)  # search index postings (CRoaring bitmaps)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)  # caudal topics, produce, consume
+find_package(CURL REQUIRED)  # pipeline connectors: webhook, e-mail (SMTP) and InfluxDB sinks
+find_package(PostgreSQL REQUIRED)  # pipeline connectors: the PostgreSQL sink (libpq)
 
 if(CAUDAL_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "config/schema.h"
+#include "pipeline/connectors/options.h"
+#include "pipeline/connectors/registry.h"
 #include "pipeline/errc.h"
 #include "pipeline/step_options.h"
 #include "pipeline/step_registry.h"
@@ -88,10 +90,41 @@ void compile_steps(const Node& steps, const std::string& path, PipelineDefinitio
   }
 }
 
-// One entry of `to:`: a topic name, `stdout`, {topic: T, key: EXPR} or {table: T, key: EXPR}.
+// A connector entry of `to:`: {webhook: {url: ...}} (connectors/connector.h).
+void compile_connector_sink(const connectors::ConnectorDescriptor& descriptor, const Node::Entry& entry,
+                            const std::string& path, PipelineDefinition& out, config::Diagnostics& diags) {
+  const std::string connector_path = config::child_path(path, entry.key);
+  std::shared_ptr<const connectors::ConnectorOptions> options =
+      connectors::parse_connector_options(descriptor, entry.value, connector_path, diags);
+  if (options == nullptr) return;
+  SinkSpec spec;
+  spec.kind = SinkSpec::Kind::kConnector;
+  spec.name = std::string(descriptor.name);
+  if (options->has("name")) spec.name += "." + options->text("name");
+  for (const SinkSpec& other : out.sinks) {
+    if (other.kind == SinkSpec::Kind::kConnector && other.name == spec.name) {
+      diags.error(entry.key_position, connector_path,
+                  fmt::format("a second {} sink named '{}': give each a different `name:`", descriptor.name, spec.name));
+      return;
+    }
+  }
+  spec.connector = &descriptor;
+  spec.options = std::move(options);
+  out.sinks.push_back(std::move(spec));
+  out.to.push_back(SinkId(static_cast<uint32_t>(out.sinks.size() - 1)));
+}
+
+// One entry of `to:`: a topic name, `stdout`, {topic: T, key: EXPR}, {table: T, key: EXPR} or
+// {<connector>: {options}}.
 void compile_sink(const Node& node, const std::string& path, PipelineDefinition& out,
                   config::Diagnostics& diags) {
   if (node.invalid) return;
+  if (node.kind == Node::Kind::kMap && node.entries.size() == 1) {
+    if (const connectors::ConnectorDescriptor* connector = connectors::find_connector(node.entries[0].key)) {
+      compile_connector_sink(*connector, node.entries[0], path, out, diags);
+      return;
+    }
+  }
   if (node.kind == Node::Kind::kScalar) {
     if (node.text == "stdout") {
       for (SinkId id : out.to) {
@@ -198,6 +231,7 @@ std::string SinkSpec::label() const {
   switch (kind) {
     case Kind::kStdout: return "stdout";
     case Kind::kTable: return "table." + name;
+    case Kind::kConnector: return name;
     case Kind::kTopic: break;
   }
   return name;

@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include "log/errc.h"
+#include "pipeline/connectors/registry.h"
 #include "pipeline/sinks/stdout_sink.h"
 #include "pipeline/sinks/table_sink.h"
+#include "pipeline/sinks/topic_sink.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -49,8 +51,15 @@ Result<std::unique_ptr<Pipelines>> Pipelines::start(const config::Config& config
     task.open_topic = [log, settings](std::string_view topic) { return open_topic(*log, settings, topic); };
     task.checkpoints = out->checkpoints_.get();
     task.metrics = options.metrics;
-    task.open_sink = [catalog, stream](const SinkSpec& spec) -> Result<std::unique_ptr<Sink>> {
+    task.open_sink = [catalog, stream, log, settings, metrics = options.metrics, pipeline = definition->name,
+                      dead_letter_topic = definition->dead_letter_topic](const SinkSpec& spec) -> Result<std::unique_ptr<Sink>> {
       if (spec.kind == SinkSpec::Kind::kStdout) return std::unique_ptr<Sink>(std::make_unique<StdoutSink>(stream));
+      if (spec.kind == SinkSpec::Kind::kConnector) {
+        // A connector writes the events it gives up to the dead-letter topic from its own thread.
+        CAUDAL_ASSIGN_OR_RETURN(auto dead, open_topic(*log, settings, dead_letter_topic));
+        return connectors::open_connector_sink(spec, pipeline, std::make_unique<TopicSink>(dead_letter_topic, std::move(dead)),
+                                               *metrics);
+      }
       CAUDAL_ASSIGN_OR_RETURN(table::MaterializedTable* table, catalog->materialized(spec.name));
       return std::unique_ptr<Sink>(std::make_unique<TableSink>(*table));
     };

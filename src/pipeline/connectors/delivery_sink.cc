@@ -1,0 +1,261 @@
+#include "pipeline/connectors/delivery_sink.h"
+
+#include <algorithm>
+#include <cmath>
+#include <future>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "pipeline/connectors/errc.h"
+#include "pipeline/dead_letter.h"
+
+namespace caudal::pipeline::connectors {
+
+DeliverySettings delivery_settings(const ConnectorOptions& options) {
+  DeliverySettings settings;
+  settings.queue_records = std::max<uint64_t>(1, options.number("queue_records"));
+  settings.batch_records = std::max<uint64_t>(1, options.number("batch_records"));
+  settings.linger = options.duration("linger");
+  settings.retry_backoff = std::max(options.duration("retry_backoff"), Duration(std::chrono::milliseconds(1)));
+  settings.retry_backoff_max = std::max(options.duration("retry_backoff_max"), settings.retry_backoff);
+  settings.max_attempts = options.number("max_attempts");
+  return settings;
+}
+
+DeliverySink::DeliverySink(std::unique_ptr<Transport> transport, DeliverySettings settings,
+                           std::string pipeline, std::string label,
+                           std::unique_ptr<Sink> dead_letters, metrics::Registry& registry)
+    : transport_(std::move(transport)),
+      settings_(settings),
+      pipeline_(std::move(pipeline)),
+      label_(std::move(label)),
+      dead_letters_(std::move(dead_letters)),
+      delivered_(registry.counter("caudal_connector_delivered_total", "events a connector's destination took",
+                                  {"pipeline", "sink"}).with({pipeline_, label_})),
+      dead_lettered_(registry.counter("caudal_connector_dead_lettered_total",
+                                      "events a connector gave up or its destination refused, written as dead letters",
+                                      {"pipeline", "sink"}).with({pipeline_, label_})),
+      retries_(registry.counter("caudal_connector_retries_total", "failed delivery attempts, retried",
+                                {"pipeline", "sink"}).with({pipeline_, label_})),
+      queued_(registry.gauge("caudal_connector_queued_records", "events written to a connector, not acknowledged yet",
+                             {"pipeline", "sink"}).with({pipeline_, label_})),
+      random_(std::random_device{}()) {
+  thread_ = std::thread([this] { run(); });
+}
+
+DeliverySink::~DeliverySink() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+  if (Status closed = transport_->close(); closed.ok()) {
+    taken(0, 0);
+  } else {
+    spdlog::warn("pipeline {}: closing sink {}: {}", pipeline_, label_, closed.message());
+  }
+  std::deque<Entry> abandoned;
+  {
+    std::lock_guard lock(mutex_);
+    abandoned.swap(pending_);
+    queued_records_ = 0;
+  }
+  for (Entry& entry : abandoned) {
+    entry.done(Status(ConnectorErrc::kClosed, fmt::format("sink {} closed before delivering the batch", label_)));
+  }
+  queued_.set(0);
+}
+
+void DeliverySink::write(std::shared_ptr<const SinkBatch> batch, SinkDone done) {
+  if (batch->empty()) {
+    done(Status());
+    return;
+  }
+  {
+    std::unique_lock lock(mutex_);
+    // Room for the batch, or an empty queue (a batch larger than the bound still goes).
+    changed_.wait(lock, [&] {
+      return stopping_ || queued_records_ == 0 || queued_records_ + batch->size() <= settings_.queue_records;
+    });
+    if (stopping_) {
+      lock.unlock();
+      done(Status(ConnectorErrc::kClosed, fmt::format("sink {} is closing", label_)));
+      return;
+    }
+    queued_records_ += batch->size();
+    queued_.set(static_cast<double>(queued_records_));
+    pending_.push_back(Entry{std::move(batch), std::move(done), 0});
+  }
+  changed_.notify_all();
+}
+
+void DeliverySink::run() {
+  std::vector<RecordRef> records;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      gather(lock, records);
+      if (stopping_) return;
+    }
+    if (records.empty()) {
+      taken(0, transport_->poll());
+      continue;
+    }
+    if (!deliver(records)) return;
+  }
+}
+
+void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<RecordRef>& records) {
+  records.clear();
+  const auto has_new = [&] { return stopping_ || queued_records_ > taken_; };
+  if (taken_ > 0) {
+    if (!changed_.wait_for(lock, std::chrono::seconds(1), has_new)) return;
+  } else {
+    changed_.wait(lock, has_new);
+  }
+  if (stopping_) return;
+  if (settings_.linger > Duration(0) && queued_records_ - taken_ < settings_.batch_records) {
+    const auto deadline = std::chrono::steady_clock::now() + settings_.linger;
+    changed_.wait_until(lock, deadline,
+                        [&] { return stopping_ || queued_records_ - taken_ >= settings_.batch_records; });
+    if (stopping_) return;
+  }
+  size_t skip = taken_;
+  for (const Entry& entry : pending_) {
+    const size_t left = entry.batch->size() - entry.next;
+    if (skip >= left) {
+      skip -= left;
+      continue;
+    }
+    for (size_t i = entry.next + skip; i < entry.batch->size() && records.size() < settings_.batch_records; ++i) {
+      records.push_back(RecordRef{entry.batch.get(), static_cast<uint32_t>(i)});
+    }
+    skip = 0;
+    if (records.size() >= settings_.batch_records) break;
+  }
+}
+
+void DeliverySink::taken(size_t finished, size_t held) {
+  taken_ += finished;
+  const size_t durable = taken_ - std::min(held, taken_);
+  taken_ -= durable;
+  if (durable > 0) finish(durable);
+}
+
+bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
+  size_t start = 0;
+  uint64_t attempt = 0;
+  while (start < records.size()) {
+    ++attempt;
+    const std::span<const RecordRef> rest(records.data() + start, records.size() - start);
+    DeliveryReport report = transport_->deliver(rest);
+    report.done = std::min(report.done, rest.size());
+    if (report.dropped_held) {
+      taken_ = 0;  // gathered again (they come before `rest`), so deliver() starts over
+      report.status = report.status.ok() ? Status(ConnectorErrc::kIo, "the transport dropped the events it held")
+                                         : report.status;
+      retries_.inc();
+      spdlog::warn("pipeline {}: sink {}: delivery failed, writing the held events again: {}", pipeline_, label_,
+                   report.status.message());
+      return pause(std::max<uint64_t>(attempt, 1));
+    }
+    std::vector<std::pair<RecordRef, std::string>> rejected;
+    for (Rejection& r : report.rejected) {
+      if (r.index < report.done) rejected.emplace_back(rest[r.index], std::move(r.reason));
+    }
+    size_t finished = report.done;
+    if (!report.status.ok()) {
+      if (settings_.max_attempts > 0 && attempt >= settings_.max_attempts) {
+        const std::string reason = fmt::format("gave up after {} attempts: {}", attempt, report.status.message());
+        for (size_t i = report.done; i < rest.size(); ++i) rejected.emplace_back(rest[i], reason);
+        finished = rest.size();
+      } else {
+        retries_.inc();
+        spdlog::warn("pipeline {}: sink {}: delivery failed (attempt {}), retrying: {}", pipeline_, label_, attempt,
+                     report.status.message());
+      }
+    } else if (report.throttled_for <= Duration(0)) {
+      finished = rest.size();
+    }
+    if (!rejected.empty() && !dead_letter(rejected)) return false;
+    delivered_.inc(finished - rejected.size());
+    dead_lettered_.inc(rejected.size());
+    taken(finished, report.held);
+    start += finished;
+    if (start < records.size()) {
+      if (report.status.ok()) {
+        if (!sleep(report.throttled_for)) return false;
+        attempt = 0;
+        continue;
+      }
+      if (report.done > 0) attempt = 0;  // progress: the next failure starts a fresh backoff
+      if (!pause(std::max<uint64_t>(attempt, 1))) return false;
+    }
+  }
+  return true;
+}
+
+bool DeliverySink::dead_letter(const std::vector<std::pair<RecordRef, std::string>>& rejected) {
+  auto batch = std::make_shared<SinkBatch>();
+  for (const auto& [record, reason] : rejected) {
+    DeadLetterEnvelope envelope;
+    envelope.pipeline = pipeline_;
+    envelope.reason = reason;
+    envelope.sink = label_;
+    envelope.source.partition = log::PartitionId(-1);
+    envelope.source.timestamp_ms = record.timestamp_ms();
+    envelope.source.key = record.key();
+    envelope.event_json = record.value();
+    const size_t begin = batch->buffer().size();
+    write_dead_letter(envelope, batch->buffer());
+    batch->finish_record(begin, record.key(), record.timestamp_ms());
+  }
+  for (uint64_t attempt = 1;; ++attempt) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    std::future<Status> acked = promise->get_future();
+    dead_letters_->write(batch, [promise](const Status& status) { promise->set_value(status); });
+    const Status status = acked.get();
+    if (status.ok()) return true;
+    spdlog::warn("pipeline {}: sink {}: writing {} dead letters failed, retrying: {}", pipeline_, label_,
+                 rejected.size(), status.message());
+    if (!pause(attempt)) return false;
+  }
+}
+
+void DeliverySink::finish(size_t count) {
+  std::vector<Entry> acknowledged;
+  {
+    std::lock_guard lock(mutex_);
+    queued_records_ -= count;
+    while (count > 0) {
+      Entry& front = pending_.front();
+      const size_t take = std::min(count, front.batch->size() - front.next);
+      front.next += take;
+      count -= take;
+      if (front.next == front.batch->size()) {
+        acknowledged.push_back(std::move(front));
+        pending_.pop_front();
+      }
+    }
+    queued_.set(static_cast<double>(queued_records_));
+  }
+  changed_.notify_all();
+  for (Entry& entry : acknowledged) entry.done(Status());
+}
+
+bool DeliverySink::pause(uint64_t attempt) {
+  const double base = std::chrono::duration<double>(settings_.retry_backoff).count();
+  const double ceiling = std::chrono::duration<double>(settings_.retry_backoff_max).count();
+  const double full = std::min(ceiling, base * std::pow(2.0, static_cast<double>(std::min<uint64_t>(attempt - 1, 40))));
+  const double jittered = full * std::uniform_real_distribution<double>(0.5, 1.0)(random_);
+  return sleep(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(jittered)));
+}
+
+bool DeliverySink::sleep(Duration duration) {
+  std::unique_lock lock(mutex_);
+  return !changed_.wait_for(lock, duration, [&] { return stopping_; });
+}
+
+}  // namespace caudal::pipeline::connectors

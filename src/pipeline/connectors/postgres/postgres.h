@@ -1,0 +1,20 @@
+// The PostgreSQL connector: events loaded into a table in batches with COPY, idempotent on an
+// id column (docs/pipelines.md §Sinks: postgres). Each delivery runs one transaction: COPY
+// the rows into a temporary staging table shaped like the target, then
+// `INSERT ... SELECT ... ON CONFLICT (id) DO NOTHING`, so events delivered again after a
+// restart (at-least-once) leave one row each. The id column needs a unique index.
+//
+// Columns are expressions over the event. Connection failures, and errors of SQLSTATE
+// classes 08 (connection), 40 (rollback), 53 (resources), 57 (operator intervention) and 58
+// (system) are retried; any other error (a value the column does not take, a missing table)
+// is retried one row at a time so that only the rows it refuses are dead-lettered, with
+// PostgreSQL's message.
+#pragma once
+
+#include "pipeline/connectors/connector.h"
+
+namespace caudal::pipeline::connectors {
+
+const ConnectorDescriptor& postgres_connector();
+
+}  // namespace caudal::pipeline::connectors

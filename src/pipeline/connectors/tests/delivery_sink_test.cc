@@ -1,0 +1,151 @@
+// The delivery machinery with a scripted transport: order, retry from the first undelivered
+// event, dead letters before the acknowledgement, backpressure, closing.
+#include "pipeline/connectors/delivery_sink.h"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/connectors/errc.h"
+#include "pipeline/connectors/tests/test_servers.h"
+
+namespace caudal::pipeline::connectors::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Delivers what `script` lets it: each call pops the number of events to take (all when the
+// script is empty) and whether to fail after them.
+class ScriptedTransport final : public Transport {
+ public:
+  struct State {
+    std::mutex mutex;
+    std::vector<std::string> delivered;
+    std::vector<std::pair<size_t, bool>> script;  // (events taken, then fail)
+    std::vector<std::string> reject;              // values refused for good
+    std::atomic<bool> block{false};
+    std::atomic<int> calls{0};
+  };
+  explicit ScriptedTransport(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  DeliveryReport deliver(std::span<const RecordRef> records) override {
+    while (state_->block) std::this_thread::sleep_for(5ms);
+    ++state_->calls;
+    std::lock_guard lock(state_->mutex);
+    DeliveryReport report;
+    size_t take = records.size();
+    bool fail = false;
+    if (!state_->script.empty()) {
+      std::tie(take, fail) = state_->script.front();
+      state_->script.erase(state_->script.begin());
+      take = std::min(take, records.size());
+    }
+    for (size_t i = 0; i < take; ++i) {
+      const std::string value(records[i].value());
+      if (std::find(state_->reject.begin(), state_->reject.end(), value) != state_->reject.end()) {
+        report.rejected.push_back(Rejection{i, "refused: " + value});
+      } else {
+        state_->delivered.push_back(value);
+      }
+    }
+    report.done = take;
+    if (fail) report.status = Status(ConnectorErrc::kUnavailable, "scripted failure");
+    return report;
+  }
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+class DeliverySinkTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<DeliverySink> open(DeliverySettings settings) {
+    settings.retry_backoff = 1ms;
+    settings.retry_backoff_max = 5ms;
+    return std::make_unique<DeliverySink>(std::make_unique<ScriptedTransport>(transport_), settings, "p", "test",
+                                          std::make_unique<CapturingSink>(dead_letters_), registry_);
+  }
+
+  std::shared_ptr<ScriptedTransport::State> transport_ = std::make_shared<ScriptedTransport::State>();
+  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
+  metrics::Registry registry_;
+  Acks acks_;
+};
+
+TEST_F(DeliverySinkTest, RetriesFromTheFirstUndeliveredEventSoEachArrivesOnceInOrder) {
+  transport_->script = {{1, true}, {0, true}, {2, true}};
+  DeliverySettings settings;
+  settings.batch_records = 10;
+  auto sink = open(settings);
+  sink->write(json_batch({"1", "2", "3"}), acks_.callback());
+  sink->write(json_batch({"4", "5"}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(2, 5s));
+  std::lock_guard lock(transport_->mutex);
+  EXPECT_EQ(transport_->delivered, (std::vector<std::string>{"1", "2", "3", "4", "5"}));
+  EXPECT_NE(registry_.render().find("caudal_connector_retries_total{pipeline=\"p\",sink=\"test\"} 3"), std::string::npos);
+  EXPECT_NE(registry_.render().find("caudal_connector_delivered_total{pipeline=\"p\",sink=\"test\"} 5"), std::string::npos);
+}
+
+TEST_F(DeliverySinkTest, RefusedEventsAreDeadLetteredBeforeTheBatchIsAcknowledged) {
+  transport_->reject = {R"({"bad":true})"};
+  auto sink = open(DeliverySettings{});
+  sink->write(json_batch({R"({"ok":1})", R"({"bad":true})", R"({"ok":2})"}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(1, 5s));
+  std::lock_guard lock(dead_letters_->mutex);
+  ASSERT_EQ(dead_letters_->records.size(), 1u);
+  EXPECT_EQ(dead_letters_->records[0],
+            R"({"pipeline":"p","reason":"refused: {\"bad\":true}","sink":"test","source":{"topic":"","partition":-1,)"
+            R"("offset":-1,"timestamp":1700000000000},"event":{"bad":true}})");
+  EXPECT_EQ(transport_->delivered, (std::vector<std::string>{R"({"ok":1})", R"({"ok":2})"}));
+}
+
+TEST_F(DeliverySinkTest, AFullQueueHoldsTheWriterUntilThereIsRoom) {
+  transport_->block = true;
+  DeliverySettings settings;
+  settings.queue_records = 2;
+  auto sink = open(settings);
+  sink->write(json_batch({"1", "2"}), acks_.callback());
+  std::atomic<bool> third_written{false};
+  std::thread writer([&] {
+    sink->write(json_batch({"3"}), acks_.callback());
+    third_written = true;
+  });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(third_written) << "write() returned although the queue held queue_records events";
+  transport_->block = false;
+  writer.join();
+  EXPECT_TRUE(third_written);
+  ASSERT_TRUE(acks_.wait(2, 5s));
+}
+
+TEST_F(DeliverySinkTest, LingerGathersQueuedBatchesIntoOneDelivery) {
+  DeliverySettings settings;
+  settings.batch_records = 4;
+  settings.linger = 300ms;
+  auto sink = open(settings);
+  sink->write(json_batch({"1"}), acks_.callback());
+  sink->write(json_batch({"2", "3"}), acks_.callback());
+  sink->write(json_batch({"4"}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(3, 5s));
+  EXPECT_EQ(transport_->calls.load(), 1);
+}
+
+TEST_F(DeliverySinkTest, ClosingFailsWhatIsStillQueued) {
+  transport_->script = {{0, true}};
+  DeliverySettings settings;
+  auto sink = open(settings);
+  transport_->block = true;
+  sink->write(json_batch({"1"}), acks_.callback());
+  std::thread release([&] {
+    std::this_thread::sleep_for(50ms);
+    transport_->block = false;
+  });
+  sink.reset();
+  release.join();
+  EXPECT_EQ(acks_.ok(), 0u);
+  EXPECT_EQ(acks_.failed(), 1u);
+}
+
+}  // namespace
+}  // namespace caudal::pipeline::connectors::testing

@@ -1,0 +1,126 @@
+// The file connector: NDJSON in zstd files under dir/YYYY/MM/DD/HH, rotated by size and age,
+// acknowledged only once a file is complete (renamed), never a half-written visible file.
+#include <thread>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "pipeline/connectors/registry.h"
+#include "pipeline/connectors/tests/test_servers.h"
+
+namespace caudal::pipeline::connectors::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class FileConnectorTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Sink> open(const std::string& options) {
+    definition_ = compile_to(fmt::format("      - file: {{ dir: \"{}\", {} }}\n", dir_.path().string(), options));
+    if (definition_ == nullptr) return nullptr;
+    auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
+    EXPECT_TRUE(sink.ok()) << sink.status().message();
+    return sink.ok() ? std::move(sink).value() : nullptr;
+  }
+
+  // Every file under the directory, sorted by path.
+  std::vector<fs::path> files() const {
+    std::vector<fs::path> out;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_.path())) {
+      if (entry.is_regular_file()) out.push_back(entry.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  static std::string decompress(const fs::path& path) {
+    std::string out;
+    FILE* pipe = popen(fmt::format("zstd -dc '{}'", path.string()).c_str(), "r");
+    char buffer[4096];
+    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    EXPECT_EQ(pclose(pipe), 0) << path;
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<PipelineDefinition> definition_;
+  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
+  metrics::Registry registry_;
+  Acks acks_;
+};
+
+TEST_F(FileConnectorTest, RotatesBySizeIntoCompleteDatedFiles) {
+  auto sink = open("max_bytes: 30, prefix: raw, linger: 0ms, batch_records: 100");
+  ASSERT_NE(sink, nullptr);
+  // 13 bytes a line: a file is complete after the third line.
+  for (int n = 0; n < 6; ++n) sink->write(json_batch({fmt::format(R"({{"n":"{:05}"}})", n)}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(6, 10s));
+  const std::vector<fs::path> written = files();
+  ASSERT_EQ(written.size(), 2u);
+  const std::string hour = fmt::format("{:%Y/%m/%d/%H}", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  std::string all;
+  for (const fs::path& path : written) {
+    EXPECT_EQ(fs::relative(path.parent_path(), dir_.path()).string(), hour);
+    EXPECT_TRUE(path.filename().string().starts_with("raw-")) << path;
+    EXPECT_TRUE(path.filename().string().ends_with(".ndjson.zst")) << path;
+    all += decompress(path);
+  }
+  std::string expected;
+  for (int n = 0; n < 6; ++n) expected += fmt::format("{{\"n\":\"{:05}\"}}\n", n);
+  EXPECT_EQ(all, expected);
+}
+
+TEST_F(FileConnectorTest, EventsAreAcknowledgedOnlyOnceTheirFileIsComplete) {
+  auto sink = open("max_age: 700ms, linger: 0ms");
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"a":1})", R"({"a":2})"}), acks_.callback());
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(acks_.ok(), 0u) << "acknowledged before the file was complete";
+  const std::vector<fs::path> open_files = files();
+  ASSERT_EQ(open_files.size(), 1u);
+  EXPECT_TRUE(open_files[0].filename().string().starts_with(".")) << "an open file is hidden under a temp name";
+  ASSERT_TRUE(acks_.wait(1, 5s)) << "the file is completed by age without more events";
+  const std::vector<fs::path> done = files();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].filename().string().starts_with("."));
+  EXPECT_EQ(decompress(done[0]), "{\"a\":1}\n{\"a\":2}\n");
+}
+
+TEST_F(FileConnectorTest, ClosingCompletesTheOpenFileAndAcknowledgesIt) {
+  auto sink = open("linger: 0ms");
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"a":1})"}), acks_.callback());
+  ASSERT_TRUE(eventually([&] { return files().size() == 1; }, 5s));
+  sink.reset();
+  EXPECT_EQ(acks_.ok(), 1u);
+  ASSERT_EQ(files().size(), 1u);
+  EXPECT_EQ(decompress(files()[0]), "{\"a\":1}\n");
+}
+
+TEST_F(FileConnectorTest, TempFilesLeftByACrashAreRemovedAtOpen) {
+  fs::create_directories(dir_.path() / "2026/01/01/00");
+  write_file(dir_.path() / "2026/01/01/00/.events-x.ndjson.zst.tmp", "half");
+  write_file(dir_.path() / "2026/01/01/00/events-y.ndjson.zst", "kept");
+  auto sink = open("linger: 0ms");
+  ASSERT_NE(sink, nullptr);
+  const std::vector<fs::path> left = files();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].filename(), "events-y.ndjson.zst");
+}
+
+TEST_F(FileConnectorTest, AnUnwritableDirectoryFailsTheOpen) {
+  write_file(dir_.path() / "plain", "x");
+  definition_ = compile_to(fmt::format("      - file: {{ dir: \"{}/plain/sub\" }}\n", dir_.path().string()));
+  ASSERT_NE(definition_, nullptr);
+  auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
+  ASSERT_FALSE(sink.ok());
+  EXPECT_NE(sink.status().message().find(fmt::format("creating {}/plain/sub: ", dir_.path().string())), std::string::npos)
+      << sink.status().message();
+}
+
+}  // namespace
+}  // namespace caudal::pipeline::connectors::testing
