@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 constexpr const char* kCustomerEvent =
     R"({"device":"fridge-7","state":"ALARM","customer":{"name":"Ada Lovelace","email":"ada@example.com","phone":"+44 1"}})";
 
-class EmailTest : public ::testing::Test {
+class EmailTest : public ConnectorTest {
  protected:
   void SetUp() override { fs::create_directories(mail_dir()); }
 
@@ -35,7 +35,7 @@ class EmailTest : public ::testing::Test {
   fs::path mail_dir() const { return dir_.path() / "mail"; }
 
   std::unique_ptr<Sink> open(const std::string& options) {
-    definition_ = compile_to(
+    return open_to(
         "      - email:\n"
         "          from: \"Caudal alarms <alarms@caudal.test>\"\n"
         "          to: \"{customer.name} <{customer.email}>, ops@caudal.test\"\n"
@@ -44,10 +44,6 @@ class EmailTest : public ::testing::Test {
         "          retry_backoff: 20ms\n"
         "          retry_backoff_max: 100ms\n" +
         options);
-    if (definition_ == nullptr) return nullptr;
-    auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
-    EXPECT_TRUE(sink.ok()) << sink.status().message();
-    return sink.ok() ? std::move(sink).value() : nullptr;
   }
 
   std::vector<std::string> messages(const fs::path& dir) const {
@@ -63,13 +59,8 @@ class EmailTest : public ::testing::Test {
     return out;
   }
 
-  TempDir dir_;
   std::unique_ptr<ChildProcess> server_;
   std::string port_;
-  std::unique_ptr<PipelineDefinition> definition_;
-  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
-  metrics::Registry registry_;
-  Acks acks_;
 };
 
 void expect_contains(const std::string& text, const std::string& part) {

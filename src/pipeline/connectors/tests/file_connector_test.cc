@@ -17,14 +17,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class FileConnectorTest : public ::testing::Test {
+class FileConnectorTest : public ConnectorTest {
  protected:
   std::unique_ptr<Sink> open(const std::string& options) {
-    definition_ = compile_to(fmt::format("      - file: {{ dir: \"{}\", {} }}\n", dir_.path().string(), options));
-    if (definition_ == nullptr) return nullptr;
-    auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
-    EXPECT_TRUE(sink.ok()) << sink.status().message();
-    return sink.ok() ? std::move(sink).value() : nullptr;
+    return open_to(fmt::format("      - file: {{ dir: \"{}\", {} }}\n", dir_.path().string(), options));
   }
 
   // Every file under the directory, sorted by path.
@@ -46,11 +42,6 @@ class FileConnectorTest : public ::testing::Test {
     return out;
   }
 
-  TempDir dir_;
-  std::unique_ptr<PipelineDefinition> definition_;
-  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
-  metrics::Registry registry_;
-  Acks acks_;
 };
 
 TEST_F(FileConnectorTest, RotatesBySizeIntoCompleteDatedFiles) {

@@ -14,7 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class InfluxdbTest : public ::testing::Test {
+class InfluxdbTest : public ConnectorTest {
  protected:
   void SetUp() override {
     http_port_ = free_port();
@@ -39,7 +39,7 @@ class InfluxdbTest : public ::testing::Test {
   }
 
   std::unique_ptr<Sink> open(const std::string& extra = "") {
-    definition_ = compile_to(fmt::format(
+    return open_to(fmt::format(
         "      - influxdb:\n"
         "          url: \"{}\"\n"
         "          database: sensors\n"
@@ -52,10 +52,6 @@ class InfluxdbTest : public ::testing::Test {
         "          retry_backoff: 50ms\n"
         "          retry_backoff_max: 200ms\n{}",
         base(), extra));
-    if (definition_ == nullptr) return nullptr;
-    auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
-    EXPECT_TRUE(sink.ok()) << sink.status().message();
-    return sink.ok() ? std::move(sink).value() : nullptr;
   }
 
   std::string query(const std::string& q) {
@@ -64,14 +60,9 @@ class InfluxdbTest : public ::testing::Test {
     return http_request("GET", base() + "/query?db=sensors&q=" + escaped).body;
   }
 
-  TempDir dir_;
   int http_port_ = 0;
   int rpc_port_ = 0;
   std::unique_ptr<ChildProcess> server_;
-  std::unique_ptr<PipelineDefinition> definition_;
-  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
-  metrics::Registry registry_;
-  Acks acks_;
 };
 
 TEST_F(InfluxdbTest, PointsAreWrittenAndQueriedBackWithEscapedTagsAndStrings) {

@@ -29,7 +29,7 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
   return out;
 }
 
-class PostgresTest : public ::testing::Test {
+class PostgresTest : public ConnectorTest {
  protected:
   void SetUp() override {
     port_ = free_port();
@@ -85,7 +85,7 @@ class PostgresTest : public ::testing::Test {
   }
 
   std::unique_ptr<Sink> open() {
-    definition_ = compile_to(fmt::format(
+    return open_to(fmt::format(
         "      - postgres:\n"
         "          conninfo: \"{}\"\n"
         "          table: readings\n"
@@ -96,10 +96,6 @@ class PostgresTest : public ::testing::Test {
         "          retry_backoff: 50ms\n"
         "          retry_backoff_max: 200ms\n",
         conninfo()));
-    if (definition_ == nullptr) return nullptr;
-    auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
-    EXPECT_TRUE(sink.ok()) << sink.status().message();
-    return sink.ok() ? std::move(sink).value() : nullptr;
   }
 
   static std::string reading(int n, const std::string& device = "d") {
@@ -107,14 +103,9 @@ class PostgresTest : public ::testing::Test {
                        device, n, n, n);
   }
 
-  TempDir dir_;
   int port_ = 0;
   fs::path data_;
   std::unique_ptr<ChildProcess> server_;
-  std::unique_ptr<PipelineDefinition> definition_;
-  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
-  metrics::Registry registry_;
-  Acks acks_;
 };
 
 TEST_F(PostgresTest, RowsAreCopiedOnceEvenWhenDeliveredAgain) {

@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "pipeline/connectors/curl_easy.h"
+#include "pipeline/connectors/registry.h"
 
 namespace caudal::pipeline::connectors::testing {
 
@@ -150,6 +151,14 @@ std::unique_ptr<PipelineDefinition> compile_to(const std::string& to_yaml) {
   EXPECT_TRUE(definition.ok()) << definition.status().message();
   if (!definition.ok()) return nullptr;
   return std::move(definition).value();
+}
+
+std::unique_ptr<Sink> ConnectorTest::open_to(const std::string& to_yaml) {
+  definition_ = compile_to(to_yaml);
+  if (definition_ == nullptr) return nullptr;
+  auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
+  EXPECT_TRUE(sink.ok()) << sink.status().message();
+  return sink.ok() ? std::move(sink).value() : nullptr;
 }
 
 SinkDone Acks::callback() {

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "common/metrics/registry.h"
 #include "pipeline/definition.h"
 #include "pipeline/sinks/sink.h"
@@ -100,6 +102,20 @@ class Acks {
   std::condition_variable changed_;
   size_t ok_ = 0;
   size_t failed_ = 0;
+};
+
+// The fixture the connector tests share: a temp dir, the dead letters, metrics, acks.
+class ConnectorTest : public ::testing::Test {
+ protected:
+  // Compiles `to_yaml` (compile_to) and opens its first sink as pipeline "p"; null (with the
+  // failure reported) when either fails.
+  std::unique_ptr<Sink> open_to(const std::string& to_yaml);
+
+  TempDir dir_;
+  std::unique_ptr<PipelineDefinition> definition_;
+  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
+  metrics::Registry registry_;
+  Acks acks_;
 };
 
 // Polls `condition` every 20 ms up to `timeout`.

@@ -15,7 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class WebhookTest : public ::testing::Test {
+class WebhookTest : public ConnectorTest {
  protected:
   void SetUp() override { start_server("0"); }
 
@@ -31,14 +31,9 @@ class WebhookTest : public ::testing::Test {
   std::filesystem::path status_path() const { return dir_.path() / "status"; }
 
   std::unique_ptr<Sink> open(const std::string& options) {
-    definition_ = compile_to(fmt::format("      - webhook: {{ url: \"http://127.0.0.1:{}/hook/{{device}}\", "
+    return open_to(fmt::format("      - webhook: {{ url: \"http://127.0.0.1:{}/hook/{{device}}\", "
                                          "retry_backoff: 20ms, retry_backoff_max: 100ms, {} }}\n",
                                          port_, options));
-    if (definition_ == nullptr) return nullptr;
-    auto sink = open_connector_sink(definition_->sinks[0], "p",
-                                    std::make_unique<CapturingSink>(dead_letters_), registry_);
-    EXPECT_TRUE(sink.ok()) << sink.status().message();
-    return sink.ok() ? std::move(sink).value() : nullptr;
   }
 
   // The requests the server answered with 2xx, as Python dict reprs of one line each.
@@ -49,13 +44,8 @@ class WebhookTest : public ::testing::Test {
     return lines;
   }
 
-  TempDir dir_;
   std::unique_ptr<ChildProcess> server_;
   std::string port_;
-  std::unique_ptr<PipelineDefinition> definition_;
-  std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
-  metrics::Registry registry_;
-  Acks acks_;
 };
 
 TEST_F(WebhookTest, PostsEachEventToItsTemplatedUrlWithTemplatedHeaders) {
