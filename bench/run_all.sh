@@ -29,3 +29,4 @@ echo "== pipeline: event model and expressions beside simdjson parsing the same 
 
 echo "== pipeline: issue 6's pipeline beside simdjson parsing the same events"
 "$build/bench/pipeline_bench"
+"$build/bench/stateful_bench"

@@ -111,6 +111,9 @@ struct PipelineConfig {
   // memory when a sink is slow (backpressure, never drops).
   int32_t max_in_flight = 65536;
   Duration commit_interval = std::chrono::seconds(1);  // how often acknowledged offsets commit
+  // Stateful pipelines (threshold, window, dedupe): how often keyed state and source offsets
+  // are checkpointed together.
+  Duration checkpoint_interval = std::chrono::seconds(1);
   std::set<std::string> secret_keys;
 };
 

@@ -36,6 +36,9 @@ const ObjectSchema<PipelineConfig>& pipeline_schema() {
     s.scalar("commit_interval", &PipelineConfig::commit_interval,
              duration_type(std::chrono::milliseconds(1)),
              "how often the offsets of acknowledged events are committed");
+    s.scalar("checkpoint_interval", &PipelineConfig::checkpoint_interval,
+             duration_type(std::chrono::milliseconds(10)),
+             "how often a stateful pipeline checkpoints its keyed state with its source offsets");
     return s;
   }();
   return schema;

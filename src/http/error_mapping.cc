@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "common/check.h"
+#include "common/errc.h"
 #include "http/errc.h"
 #include "log/errc.h"
 
@@ -63,6 +64,7 @@ HttpError to_http_error(const Status& error) {
   if (code.category() == log::error_category()) {
     return from_log(static_cast<log::Errc>(code.value()));
   }
+  if (code == make_error_code(caudal::Errc::kNotFound)) return {StatusCode::not_found};
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include "http/handlers/hec.h"
 #include "http/handlers/ingest.h"
 #include "http/handlers/metrics.h"
+#include "http/handlers/pipelines.h"
 #include "http/handlers/tables.h"
 
 namespace caudal::http {
@@ -41,6 +42,7 @@ std::vector<Route> build_routes(const RouteContext& context) {
        now_with_context(handle_hec_health)},
       {Verb::post, "/services/collector/raw", "hec_raw", with_context(handle_hec_raw)},
       {Verb::post, "/services/collector/raw/1.0", "hec_raw", with_context(handle_hec_raw)},
+      {Verb::get, "/v1/pipelines/{pipeline}/state", "pipeline_state", with_context(handle_pipeline_state)},
       {Verb::get, "/v1/tables", "tables_list", now_with_context(handle_list_tables)},
       {Verb::get, "/v1/tables/{table}", "tables_scan", now_with_context(handle_scan_table)},
       {Verb::get, "/v1/tables/{table}/{key}", "tables_get", now_with_context(handle_get_table_row)},

@@ -12,6 +12,7 @@
 namespace caudal::http {
 
 class Gateway;
+class PipelineQueries;
 class TableQueries;
 
 // What the handlers need from the running system, passed in by the composition root. Every
@@ -25,6 +26,8 @@ struct RouteContext {
   Gateway* gateway = nullptr;
   // The tables API's view of every table; without one, the tables routes answer 503.
   const TableQueries* tables = nullptr;
+  // The pipelines API's view of the running pipelines; without one, its routes answer 503.
+  const PipelineQueries* pipelines = nullptr;
 };
 
 std::vector<Route> build_routes(const RouteContext& context);

@@ -205,9 +205,10 @@ std::unique_ptr<PipelineDefinition> compile_one(const std::string& name,
   // A batch never holds more than a sink may have in flight, so the bound can always be kept.
   out->batch_size = static_cast<uint32_t>(std::min(pipeline.batch_size, pipeline.max_in_flight));
   out->commit_interval = pipeline.commit_interval;
+  out->checkpoint_interval = pipeline.checkpoint_interval;
   const size_t errors_before = diags.count();
   compile_sources(pipeline.from, config::child_path(path, "from"), *out, diags);
-  StepBuildContext context{catalog, &out->sinks};
+  StepBuildContext context{catalog, &out->sinks, out->name, &out->sources, nullptr, &out->state_scope};
   // `to:` sinks first, so their ids do not depend on the steps.
   compile_to(pipeline.to, config::child_path(path, "to"), *out, diags);
   compile_steps(pipeline.steps, config::child_path(path, "steps"), *out, context, diags);
@@ -237,6 +238,13 @@ std::string SinkSpec::label() const {
   return name;
 }
 
+bool PipelineDefinition::stateful() const {
+  for (const std::unique_ptr<Step>& step : steps) {
+    if (step->state() != nullptr) return true;
+  }
+  return false;
+}
+
 void PipelineDefinition::run(EventBatch& batch, BatchOutcome& outcome,
                              std::vector<StepCounts>& counts) const {
   outcome.reset(sinks.size());
@@ -256,7 +264,8 @@ void PipelineDefinition::run(EventBatch& batch, BatchOutcome& outcome,
     c.out += out;
     c.dead_lettered += dead;
     c.routed += routed;
-    c.dropped += in - out - dead - routed;
+    // A stateful step may emit more than it took (a window's results): nothing dropped then.
+    c.dropped += in > out + dead + routed ? in - out - dead - routed : 0;
   }
   for (SinkId sink : to) {
     std::vector<uint32_t>& events = outcome.events_for(sink);

@@ -21,6 +21,7 @@
 #include "config/config.h"
 #include "pipeline/event/event_batch.h"
 #include "pipeline/sink_spec.h"
+#include "pipeline/state/state_key.h"
 #include "pipeline/step.h"
 
 namespace caudal::table {
@@ -50,9 +51,15 @@ struct PipelineDefinition {
   uint32_t batch_size = 1024;
   uint32_t max_in_flight = 65536;
   Duration commit_interval = std::chrono::seconds(1);
+  // Stateful pipelines: how often state and offsets are checkpointed together.
+  Duration checkpoint_interval = std::chrono::seconds(1);
+  StateScope state_scope;
   // The top-level fields the steps and sinks read or write: events are decoded with only
   // these (EventBatch::set_projection).
   Projection projection;
+
+  // Whether any step keeps state (then the runtime checkpoints instead of committing).
+  bool stateful() const;
 
   // Runs every step over batch.selection(). Afterwards `outcome` holds the dead letters and,
   // per sink, the events it gets (routed ones, then the events that passed every step for

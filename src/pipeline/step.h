@@ -19,6 +19,7 @@
 #include "pipeline/event/projection.h"
 #include "pipeline/expr/expression.h"
 #include "pipeline/sink_spec.h"
+#include "pipeline/state/step_state.h"
 
 namespace caudal::pipeline {
 
@@ -57,6 +58,11 @@ class Step {
   virtual ~Step() = default;
   // `index` is the step's position in the pipeline, for dead letters.
   virtual void process(EventBatch& batch, uint32_t index, BatchOutcome& outcome) = 0;
+  // The step's keyed state (threshold, window, dedupe), or null for a stateless step. A
+  // stateful step may also add events to the batch (a window's results) and select them;
+  // it is called with empty batches too (the runtime's ticks), so timers on processing time
+  // and idle watermarks fire without new events.
+  virtual StepState* state() { return nullptr; }
 
   // Adds to `projection` every top-level field the step reads or writes, so the pipeline's
   // events can be decoded with only those (event/projection.h). The default asks for the whole

@@ -10,6 +10,7 @@ std::span<const StepDescriptor> step_registry() {
   static const std::vector<StepDescriptor> registry = {
       parse_step(), filter_step(), drop_step(),   set_step(),
       remove_step(), rename_step(), lookup_step(), route_step(),
+      key_by_step(), threshold_step(), window_step(), dedupe_step(),
   };
   return registry;
 }

@@ -12,6 +12,7 @@
 #include "config/diagnostics.h"
 #include "config/node.h"
 #include "pipeline/sink_spec.h"
+#include "pipeline/state/state_key.h"
 #include "pipeline/step.h"
 
 namespace caudal::table {
@@ -26,6 +27,15 @@ struct StepBuildContext {
   table::Catalog* catalog = nullptr;
   // The pipeline's sinks so far; `route` adds the topics it sends to (add_topic_sink).
   std::vector<SinkSpec>* sinks = nullptr;
+  // The pipeline's name and source topics (filled before the steps are built), for the
+  // deterministic ids of events stateful steps emit.
+  std::string_view pipeline;
+  const std::vector<std::string>* sources = nullptr;
+  // The key of the last `key_by` step so far (null: none); stateful steps without a `key:`
+  // of their own use it.
+  std::shared_ptr<KeySelector> key_by;
+  // How the pipeline's state is grouped (owned by the PipelineDefinition; set by the runtime).
+  const StateScope* scope = nullptr;
 };
 
 // The id of the unkeyed topic sink for `topic`, added to `sinks` when not there yet.

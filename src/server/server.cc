@@ -20,6 +20,7 @@
 #include "server/event_loops.h"
 #include "server/http_settings_mapping.h"
 #include "server/table_options_mapping.h"
+#include "server/pipeline_queries.h"
 #include "server/table_queries.h"
 #include "server/topic_settings_mapping.h"
 
@@ -76,6 +77,8 @@ struct Server::Parts {
   std::unique_ptr<kafka::KafkaServer> kafka;
   // Read and write the log and the tables: started after them, stopped before them.
   std::unique_ptr<pipeline::Pipelines> pipelines;
+  // The HTTP pipelines API reads state through it; destroyed before the pipelines.
+  std::unique_ptr<RunningPipelineQueries> pipeline_queries;
   std::vector<ListenerInfo> listeners;
 };
 
@@ -116,6 +119,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
   pipeline_options.state_dir = config.data_dir / "state";
   CAUDAL_ASSIGN_OR_RETURN(parts->pipelines,
                           pipeline::Pipelines::start(config, std::move(pipeline_options)));
+  parts->pipeline_queries = std::make_unique<RunningPipelineQueries>(*parts->pipelines);
 
   parts->loops = std::make_unique<EventLoops>(0);
 
@@ -126,6 +130,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     context.registry = &registry;
     context.gateway = parts->gateway.get();
     context.tables = parts->table_queries.get();
+    context.pipelines = parts->pipeline_queries.get();
     const DataDir* data_dir = parts->data_dir.get();
     const std::atomic<bool>* log_open = &parts->log_open;
     context.readiness_problems = [data_dir, log_open] {

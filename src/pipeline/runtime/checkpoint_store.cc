@@ -14,6 +14,7 @@ namespace caudal::pipeline {
 namespace {
 
 constexpr char kOffsetTag = 'o';
+constexpr char kStateTag = 's';
 constexpr uint8_t kValueVersion = 1;
 
 void append_be32(std::string& out, uint32_t v) {
@@ -28,9 +29,16 @@ void append_name(std::string& out, std::string_view name) {
   out.append(name);
 }
 
-std::string pipeline_prefix(std::string_view pipeline) {
-  std::string key(1, kOffsetTag);
+std::string pipeline_prefix(std::string_view pipeline, char tag = kOffsetTag) {
+  std::string key(1, tag);
   append_name(key, pipeline);
+  return key;
+}
+
+std::string step_prefix(std::string_view pipeline, uint32_t step, std::string_view kind) {
+  std::string key = pipeline_prefix(pipeline, kStateTag);
+  append_be32(key, step);
+  append_name(key, kind);
   return key;
 }
 
@@ -76,6 +84,19 @@ Status CheckpointStore::commit(const Checkpoint& checkpoint) {
     value.append(reinterpret_cast<const char*>(buf), 8);
     batch.Put(key, value);
   }
+  for (const StepDelta& delta : checkpoint.state) {
+    const std::string prefix_of_step = step_prefix(checkpoint.pipeline, delta.step, delta.kind);
+    std::string key;
+    for (const StateWrite& write : delta.writes) {
+      key.assign(prefix_of_step);
+      key.append(write.key);
+      if (write.value.has_value()) {
+        batch.Put(key, *write.value);
+      } else {
+        batch.Delete(key);
+      }
+    }
+  }
   rocksdb::WriteOptions options;
   options.sync = true;
   const rocksdb::Status s = db_->Write(options, &batch);
@@ -108,6 +129,25 @@ Result<std::map<log::TopicPartition, log::Offset>> CheckpointStore::load_offsets
   }
   if (!it->status().ok()) return storage_error(it->status(), "read");
   return out;
+}
+
+Status CheckpointStore::load_state(std::string_view pipeline, const StateVisitor& visit) const {
+  const std::string prefix = pipeline_prefix(pipeline, kStateTag);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    const auto* rest = reinterpret_cast<const uint8_t*>(key.data()) + prefix.size();
+    const size_t left = key.size() - prefix.size();
+    if (left < 8) return corrupt(pipeline, "short state key");
+    const uint32_t step = load_be32(rest);
+    const uint32_t kind_size = load_be32(rest + 4);
+    if (left < 8 + size_t{kind_size}) return corrupt(pipeline, "state key of the wrong length");
+    const std::string_view kind(reinterpret_cast<const char*>(rest + 8), kind_size);
+    const std::string_view own(reinterpret_cast<const char*>(rest + 8 + kind_size), left - 8 - kind_size);
+    CAUDAL_RETURN_IF_ERROR(visit(step, kind, own, std::string_view(it->value().data(), it->value().size())));
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "read");
+  return Status();
 }
 
 }  // namespace caudal::pipeline

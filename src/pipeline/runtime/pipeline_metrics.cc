@@ -16,9 +16,19 @@ PipelineMetrics::PipelineMetrics(metrics::Registry& registry, const PipelineDefi
                                             "time to run the steps over a batch and serialize it",
                                             {"pipeline"},
                                             {0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1})
+                             .with({definition.name})),
+      checkpoints(registry.counter("caudal_pipeline_checkpoints_total", "state and offsets checkpoints written", {"pipeline"}).with({definition.name})),
+      checkpoint_seconds(registry.histogram("caudal_pipeline_checkpoint_seconds",
+                                            "time to write one checkpoint of state and offsets",
+                                            {"pipeline"},
+                                            {0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})
                              .with({definition.name})) {
   for (size_t i = 0; i < definition.steps.size(); ++i) {
     const metrics::LabelValues labels{definition.name, fmt::format("{}:{}", i, definition.step_names[i])};
+    states.push_back(definition.steps[i]->state() == nullptr ? StateMetrics{nullptr, nullptr} : StateMetrics{
+        &registry.gauge("caudal_pipeline_state_entries", "keys (and windows) a stateful step holds", {"pipeline", "step"}).with(labels),
+        &registry.gauge("caudal_pipeline_state_bytes", "approximate memory of a stateful step's state", {"pipeline", "step"}).with(labels),
+    });
     steps.push_back(StepMetrics{
         &registry.counter("caudal_pipeline_step_events_in_total", "events into a step", {"pipeline", "step"}).with(labels),
         &registry.counter("caudal_pipeline_step_events_out_total", "events out of a step to the next", {"pipeline", "step"}).with(labels),

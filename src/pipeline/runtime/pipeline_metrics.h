@@ -17,6 +17,11 @@
 //   caudal_pipeline_lag_offsets{pipeline,topic,partition}  high watermark - next offset to read
 //   caudal_pipeline_lag_seconds{pipeline,topic,partition}  age of the last record read while
 //                                                          behind; 0 when caught up
+// Stateful pipelines (threshold, window, dedupe) also:
+//   caudal_pipeline_checkpoints_total{pipeline}          state + offsets checkpoints written
+//   caudal_pipeline_checkpoint_seconds{pipeline}         time to write one (the synced write)
+//   caudal_pipeline_state_entries{pipeline,step}         keys (windows) held by a step
+//   caudal_pipeline_state_bytes{pipeline,step}           their approximate size in memory
 #pragma once
 
 #include <string>
@@ -41,6 +46,11 @@ struct SinkMetrics {
   metrics::Gauge* in_flight;
 };
 
+struct StateMetrics {
+  metrics::Gauge* entries;
+  metrics::Gauge* bytes;
+};
+
 struct SourceMetrics {
   metrics::Gauge* lag_offsets;
   metrics::Gauge* lag_seconds;
@@ -60,6 +70,9 @@ struct PipelineMetrics {
   std::vector<StepMetrics> steps;    // by step index
   std::vector<SinkMetrics> sinks;    // by sink id, then the dead-letter sink last
   std::vector<SourceMetrics> sources;  // by source index
+  metrics::Counter& checkpoints;
+  metrics::Histogram& checkpoint_seconds;
+  std::vector<StateMetrics> states;  // by step index; null gauges for stateless steps
 
   // Adds the step counts of one batch (and resets them).
   void add(std::vector<StepCounts>& counts);

@@ -9,6 +9,7 @@
 #include "log/errc.h"
 #include "log/record_batch_header.h"
 #include "pipeline/errc.h"
+#include "pipeline/event/json.h"
 #include "pipeline/sinks/topic_sink.h"
 
 namespace caudal::pipeline {
@@ -72,11 +73,49 @@ Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
   task->tracker_ = OffsetTracker(task->sources_.size());
   task->metrics_ = std::make_unique<PipelineMetrics>(*task->options_.metrics, def, ids);
   task->counts_.resize(def.steps.size());
+  task->stateful_ = def.stateful();
+  if (task->stateful_) {
+    Status restored = task->restore_state();
+    if (!restored.ok()) return restored.with_context(context);
+  }
   return task;
+}
+
+Status PipelineTask::restore_state() {
+  // Co-partitioned sources (the same partition count) keep state per partition number
+  // (state/state_key.h); otherwise the pipeline is one state group.
+  std::map<std::string_view, size_t> partitions;
+  for (const Source& source : sources_) ++partitions[source.id.topic];
+  bool same = true;
+  for (const auto& [topic, count] : partitions) same = same && count == partitions.begin()->second;
+  definition_->state_scope.by_partition = same;
+  size_t skipped = 0;
+  CAUDAL_RETURN_IF_ERROR(options_.checkpoints->load_state(
+      definition_->name,
+      [this, &skipped](uint32_t step, std::string_view kind, std::string_view key, std::string_view value) -> Status {
+        if (step >= definition_->steps.size() || definition_->step_names[step] != kind ||
+            definition_->steps[step]->state() == nullptr) {
+          ++skipped;  // the pipeline was edited: that step is gone
+          return Status();
+        }
+        return definition_->steps[step]->state()->restore(key, value);
+      }));
+  if (skipped > 0) {
+    spdlog::warn("pipeline {}: {} stored state entries belong to steps the pipeline no longer has at their "
+                 "place; they are ignored",
+                 definition_->name, skipped);
+  }
+  return Status();
 }
 
 void PipelineTask::start() {
   next_commit_ = options_.clock->steady_now() + definition_->commit_interval;
+  next_checkpoint_ = options_.clock->steady_now() + definition_->checkpoint_interval;
+  next_tick_ = options_.clock->steady_now();
+  {
+    std::lock_guard lock(inbox_->mutex);
+    inbox_->answering = true;
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -99,9 +138,15 @@ void PipelineTask::run() {
       acks.swap(inbox_->acks);
     }
     handle_acks(acks);
+    answer_queries();
     retry_due();
-    if (options_.clock->steady_now() >= next_commit_) commit();
+    if (stateful_) {
+      checkpoint_when_due();
+    } else if (options_.clock->steady_now() >= next_commit_) {
+      commit();
+    }
     if (sinks_full() || !read_batch(read_to)) {
+      if (stateful_ && !sinks_full()) tick();
       wait_for_data();
       continue;
     }
@@ -109,7 +154,7 @@ void PipelineTask::run() {
   }
   // Let the sinks finish what they were given, then commit what they acknowledged.
   const auto deadline = std::chrono::steady_clock::now() + options_.stop_grace;
-  while (tracker_.open_tickets() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (!unacknowledged_.empty() && std::chrono::steady_clock::now() < deadline) {
     std::unique_lock lock(inbox_->mutex);
     inbox_->wake.wait_for(lock, std::chrono::milliseconds(10), [this] { return !inbox_->acks.empty(); });
     acks.swap(inbox_->acks);
@@ -117,7 +162,22 @@ void PipelineTask::run() {
     handle_acks(acks);
     if (!retries_.empty()) break;  // a failing sink: what it did not take is read again later
   }
-  commit();
+  if (!stateful_) {
+    commit();
+  } else {
+    // The last checkpoint: only when everything dispatched was acknowledged, else the state
+    // would claim outputs that were never delivered (the previous checkpoint stands instead).
+    if (pending_.has_value() && checkpoint_acknowledged()) write_checkpoint();
+    if (!pending_.has_value() && unacknowledged_.empty()) {
+      take_checkpoint();
+      if (pending_.has_value()) write_checkpoint();
+    }
+  }
+  {
+    std::lock_guard lock(inbox_->mutex);
+    inbox_->answering = false;
+  }
+  answer_queries();
 }
 
 bool PipelineTask::sinks_full() const {
@@ -214,6 +274,7 @@ void PipelineTask::process_and_dispatch(const std::vector<std::pair<size_t, log:
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 
   auto delivery = std::make_shared<Delivery>();
+  delivery->sequence = next_sequence_++;
   for (const auto& [source, next] : read_to) delivery->tickets.push_back(tracker_.open(source, next));
   std::vector<std::shared_ptr<SinkBatch>>& batches = output_.sinks();
   for (size_t s = 0; s < batches.size(); ++s) {
@@ -225,6 +286,7 @@ void PipelineTask::process_and_dispatch(const std::vector<std::pair<size_t, log:
     update_lag();
     return;
   }
+  unacknowledged_.insert(delivery->sequence);
   size_t out = 0;
   for (size_t s = 0; s < batches.size(); ++s) {
     if (batches[s]->empty()) continue;
@@ -273,6 +335,7 @@ void PipelineTask::handle_acks(std::vector<Ack>& acks) {
     metrics_->sinks[ack.sink].events->inc(records);
     if (--ack.delivery->remaining == 0) {
       for (uint64_t ticket : ack.delivery->tickets) tracker_.complete(ticket);
+      unacknowledged_.erase(ack.delivery->sequence);
     }
   }
   acks.clear();
@@ -318,7 +381,7 @@ void PipelineTask::wait_for_data() {
   if (!ready) {
     std::unique_lock lock(inbox_->mutex);
     inbox_->wake.wait_for(lock, options_.idle_wait, [this] {
-      return inbox_->data_arrived || !inbox_->acks.empty() || stopping_.load();
+      return inbox_->data_arrived || !inbox_->acks.empty() || !inbox_->queries.empty() || stopping_.load();
     });
   }
   for (const auto& [partition, id] : watches) partition->unwatch(id);
@@ -363,6 +426,111 @@ void PipelineTask::update_lag() {
                                : 0.0;
     metrics_->sources[s].lag_seconds->set(seconds);
   }
+}
+
+void PipelineTask::tick() {
+  const auto now = options_.clock->steady_now();
+  if (now < next_tick_) return;
+  next_tick_ = now + options_.idle_wait;
+  batch_.clear();
+  output_.reset();
+  process_and_dispatch({});
+}
+
+bool PipelineTask::checkpoint_acknowledged() const {
+  return unacknowledged_.empty() || *unacknowledged_.begin() > pending_->barrier;
+}
+
+void PipelineTask::checkpoint_when_due() {
+  if (!pending_.has_value() && options_.clock->steady_now() >= next_checkpoint_) take_checkpoint();
+  if (pending_.has_value() && checkpoint_acknowledged()) write_checkpoint();
+}
+
+void PipelineTask::take_checkpoint() {
+  next_checkpoint_ = options_.clock->steady_now() + definition_->checkpoint_interval;
+  PendingCheckpoint pending;
+  pending.checkpoint.pipeline = definition_->name;
+  pending.barrier = next_sequence_ - 1;
+  for (const Source& source : sources_) {
+    if (source.committed != source.next) pending.checkpoint.offsets.push_back(SourceOffset{source.id, source.next});
+  }
+  bool changed = !pending.checkpoint.offsets.empty();
+  for (size_t i = 0; i < definition_->steps.size(); ++i) {
+    StepState* state = definition_->steps[i]->state();
+    if (state == nullptr) continue;
+    StepDelta delta{static_cast<uint32_t>(i), definition_->step_names[i], {}};
+    state->take_delta(delta.writes);
+    changed = changed || !delta.writes.empty();
+    if (!delta.writes.empty()) pending.checkpoint.state.push_back(std::move(delta));
+    metrics_->states[i].entries->set(static_cast<double>(state->entries()));
+    metrics_->states[i].bytes->set(static_cast<double>(state->bytes()));
+  }
+  if (changed) pending_ = std::move(pending);
+}
+
+bool PipelineTask::write_checkpoint() {
+  const auto started = std::chrono::steady_clock::now();
+  Status written = options_.checkpoints->commit(pending_->checkpoint);
+  if (!written.ok()) {
+    // Offsets stay where they were on disk; the next checkpoint carries the whole state.
+    metrics_->errors.inc();
+    spdlog::error("pipeline {}: {}", definition_->name, written.message());
+    for (const std::unique_ptr<Step>& step : definition_->steps) {
+      if (step->state() != nullptr) step->state()->mark_all_changed();
+    }
+    pending_.reset();
+    return false;
+  }
+  metrics_->checkpoint_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics_->checkpoints.inc();
+  for (const SourceOffset& entry : pending_->checkpoint.offsets) {
+    for (Source& source : sources_) {
+      if (source.id == entry.source) source.committed = entry.next;
+    }
+  }
+  pending_.reset();
+  return true;
+}
+
+void PipelineTask::query_state(std::string key, std::function<void(std::string json)> done) {
+  {
+    std::lock_guard lock(inbox_->mutex);
+    if (inbox_->answering) {
+      inbox_->queries.push_back(StateQuery{std::move(key), std::move(done)});
+      inbox_->wake.notify_all();
+      return;
+    }
+  }
+  done(describe_state(key));
+}
+
+void PipelineTask::answer_queries() {
+  std::vector<StateQuery> queries;
+  {
+    std::lock_guard lock(inbox_->mutex);
+    queries.swap(inbox_->queries);
+  }
+  for (StateQuery& query : queries) query.done(describe_state(query.key));
+}
+
+std::string PipelineTask::describe_state(std::string_view key) {
+  std::string out = "{\"pipeline\":\"";
+  append_json_escaped(definition_->name, out);
+  out.append("\",\"key\":");
+  out.append(key);
+  out.append(",\"steps\":[");
+  bool first = true;
+  for (size_t i = 0; i < definition_->steps.size(); ++i) {
+    StepState* state = definition_->steps[i]->state();
+    if (state == nullptr) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out.append(fmt::format("{{\"step\":{},\"kind\":\"{}\",\"entries\":", i, definition_->step_names[i]));
+    state->inspect(key, out);
+    out.push_back('}');
+  }
+  out.append("]}");
+  return out;
 }
 
 }  // namespace caudal::pipeline

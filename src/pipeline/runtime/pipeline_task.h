@@ -10,6 +10,23 @@
 // processed again. A failed sink write is written again after a pause (100 ms doubling up to
 // 5 s), never dropped; meanwhile nothing after it is committed.
 //
+// Stateful pipelines (a threshold, window or dedupe step; steps keep keyed state in memory,
+// state/step_state.h) checkpoint instead of committing: every checkpoint_interval the task
+// takes a checkpoint, at a batch boundary, of the state changes since the last one and of
+// every source's next offset. That state is exactly the effect of the records before those
+// offsets. The checkpoint is written (one synced RocksDB batch, checkpoint_store.h) only once
+// every sink, the dead-letter topic included, has acknowledged everything dispatched before
+// it was taken, so what the state no longer holds (events of closed windows, activations
+// already fired) has left the pipeline for good; meanwhile the task goes on processing. At
+// start the task restores the state and reads on from the checkpointed offsets: events after
+// them are processed again from the same state, so window results and activations are neither
+// lost nor counted twice, and outputs produced again carry the same deterministic ids (each
+// step documents its id) for idempotent sinks. A failed write makes the next checkpoint carry
+// the whole state. The offset commits above are not made for stateful pipelines: an offset
+// without its state would skip the records the state needs. When idle, the task runs the
+// steps over an empty batch every idle_wait (a tick), so processing-time windows and idle
+// watermarks close windows without new events.
+//
 // Backpressure: at most max_in_flight records are handed to any one sink and not yet
 // acknowledged; the task stops reading until the sink catches up. A slow sink slows its
 // pipeline (memory stays bounded), never an event loop, and never drops.
@@ -26,6 +43,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -80,6 +100,11 @@ class PipelineTask {
 
   const PipelineDefinition& definition() const { return *definition_; }
 
+  // Answers with the state of `key` (its canonical JSON, state/state_key.h) in every stateful
+  // step: {"pipeline":P,"key":K,"steps":[{"step":I,"kind":K,"entries":[...]}]}. `done` runs on
+  // the task's thread at its next loop (or at once, when the task is not running). Any thread.
+  void query_state(std::string key, std::function<void(std::string json)> done);
+
  private:
   struct Source {
     log::TopicPartition id;
@@ -90,6 +115,7 @@ class PipelineTask {
   };
   // One batch's sink writes; touched by the task thread only.
   struct Delivery {
+    uint64_t sequence = 0;  // dispatch order, for checkpoints
     std::vector<uint64_t> tickets;
     size_t remaining = 0;  // sink writes not acknowledged yet
   };
@@ -105,10 +131,16 @@ class PipelineTask {
     Ack ack;
   };
   // Shared with sink callbacks, which may outlive the task (a write still in flight at stop).
+  struct StateQuery {
+    std::string key;
+    std::function<void(std::string)> done;
+  };
   struct Inbox {
     std::mutex mutex;
     std::condition_variable wake;
     std::vector<Ack> acks;
+    std::vector<StateQuery> queries;
+    bool answering = false;  // the task's thread runs and will answer queries
     bool data_arrived = false;
   };
 
@@ -125,6 +157,17 @@ class PipelineTask {
   bool sinks_full() const;
   void commit();
   void update_lag();
+  // Stateful pipelines: restores the steps' state from the checkpoint store.
+  Status restore_state();
+  // Takes a checkpoint when one is due, writes the pending one once its outputs are acknowledged.
+  void checkpoint_when_due();
+  void take_checkpoint();
+  // Writes the pending checkpoint; false when the write failed.
+  bool write_checkpoint();
+  bool checkpoint_acknowledged() const;
+  void tick();
+  void answer_queries();
+  std::string describe_state(std::string_view key);
 
   std::unique_ptr<PipelineDefinition> definition_;
   PipelineTaskOptions options_;
@@ -136,6 +179,16 @@ class PipelineTask {
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::deque<Retry> retries_;
   std::chrono::steady_clock::time_point next_commit_;
+  bool stateful_ = false;
+  uint64_t next_sequence_ = 1;
+  std::set<uint64_t> unacknowledged_;  // deliveries not fully acknowledged, by sequence
+  struct PendingCheckpoint {
+    Checkpoint checkpoint;
+    uint64_t barrier = 0;  // deliveries up to this sequence must be acknowledged first
+  };
+  std::optional<PendingCheckpoint> pending_;
+  std::chrono::steady_clock::time_point next_checkpoint_;
+  std::chrono::steady_clock::time_point next_tick_;
   size_t next_source_ = 0;
 
   EventBatch batch_;

@@ -77,4 +77,11 @@ void Pipelines::stop() {
   for (std::unique_ptr<PipelineTask>& task : tasks_) task->stop();
 }
 
+PipelineTask* Pipelines::find(std::string_view name) const {
+  for (const std::unique_ptr<PipelineTask>& task : tasks_) {
+    if (task->definition().name == name) return task.get();
+  }
+  return nullptr;
+}
+
 }  // namespace caudal::pipeline

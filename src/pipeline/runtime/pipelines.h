@@ -46,6 +46,8 @@ class Pipelines {
   // Idempotent.
   void stop();
   size_t size() const { return tasks_.size(); }
+  // The pipeline `name`, or nullptr; valid as long as this object (after stop() too).
+  PipelineTask* find(std::string_view name) const;
 
  private:
   Pipelines() = default;

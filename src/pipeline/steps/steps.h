@@ -14,5 +14,9 @@ StepDescriptor remove_step();  // remove.cc
 StepDescriptor rename_step();  // rename.cc
 StepDescriptor lookup_step();  // lookup.cc
 StepDescriptor route_step();   // route.cc
+StepDescriptor key_by_step();     // key_by.cc
+StepDescriptor threshold_step();  // threshold.cc
+StepDescriptor window_step();     // window.cc
+StepDescriptor dedupe_step();     // dedupe.cc
 
 }  // namespace caudal::pipeline

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "pipeline/errc.h"
@@ -28,12 +29,13 @@ TEST_F(CheckpointStoreTest, CommittedOffsetsSurviveReopenAndStayPerPipeline) {
     auto store = CheckpointStore::open(dir_);
     ASSERT_TRUE(store.ok()) << store.status().to_string();
     Checkpoint a{"enrich", {{{"ENTRY", log::PartitionId(0)}, log::Offset(42)},
-                            {{"ENTRY", log::PartitionId(1)}, log::Offset(7)}}};
+                            {{"ENTRY", log::PartitionId(1)}, log::Offset(7)}},
+                 {}};
     ASSERT_TRUE((*store)->commit(a).ok());
     // A later commit replaces one partition and leaves the other.
-    ASSERT_TRUE((*store)->commit({"enrich", {{{"ENTRY", log::PartitionId(0)}, log::Offset(50)}}}).ok());
+    ASSERT_TRUE((*store)->commit({"enrich", {{{"ENTRY", log::PartitionId(0)}, log::Offset(50)}}, {}}).ok());
     // A pipeline whose name starts like another's keeps its own offsets.
-    ASSERT_TRUE((*store)->commit({"enrich2", {{{"ENTRY", log::PartitionId(0)}, log::Offset(1)}}}).ok());
+    ASSERT_TRUE((*store)->commit({"enrich2", {{{"ENTRY", log::PartitionId(0)}, log::Offset(1)}}, {}}).ok());
   }
   auto store = CheckpointStore::open(dir_);
   ASSERT_TRUE(store.ok());
@@ -45,6 +47,40 @@ TEST_F(CheckpointStoreTest, CommittedOffsetsSurviveReopenAndStayPerPipeline) {
   auto none = (*store)->load_offsets("other");
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
+}
+
+TEST_F(CheckpointStoreTest, StateChangesCommitWithOffsetsAndLoadPerPipeline) {
+  auto store = CheckpointStore::open(dir_);
+  ASSERT_TRUE(store.ok());
+  Checkpoint first;
+  first.pipeline = "detect";
+  first.offsets = {{{"ENTRY", log::PartitionId(0)}, log::Offset(10)}};
+  first.state = {{1, "threshold", {{"k1", "v1"}, {"k2", "v2"}}}, {3, "window", {{"", "meta"}}}};
+  ASSERT_TRUE((*store)->commit(first).ok());
+  Checkpoint second;
+  second.pipeline = "detect";
+  second.offsets = {{{"ENTRY", log::PartitionId(0)}, log::Offset(20)}};
+  second.state = {{1, "threshold", {{"k1", std::nullopt}, {"k3", "v3"}}}};
+  ASSERT_TRUE((*store)->commit(second).ok());
+  Checkpoint other;
+  other.pipeline = "detect2";
+  other.state = {{1, "threshold", {{"k9", "v9"}}}};
+  ASSERT_TRUE((*store)->commit(other).ok());
+
+  std::vector<std::string> seen;
+  Status loaded = (*store)->load_state(
+      "detect", [&seen](uint32_t step, std::string_view kind, std::string_view key, std::string_view value) {
+        seen.push_back(fmt::format("{}:{}:{}={}", step, kind, key, value));
+        return Status();
+      });
+  ASSERT_TRUE(loaded.ok()) << loaded.to_string();
+  EXPECT_EQ(seen, (std::vector<std::string>{"1:threshold:k2=v2", "1:threshold:k3=v3", "3:window:=meta"}));
+  EXPECT_EQ((*store)->load_offsets("detect")->at({"ENTRY", log::PartitionId(0)}), log::Offset(20));
+  // A visitor's error stops the load and is returned.
+  Status stopped = (*store)->load_state("detect", [](uint32_t, std::string_view, std::string_view, std::string_view) {
+    return Status(PipelineErrc::kCorruptState, "bad entry");
+  });
+  EXPECT_EQ(stopped.code(), PipelineErrc::kCorruptState);
 }
 
 TEST_F(CheckpointStoreTest, SecondOpenOfTheSameDirectoryFails) {

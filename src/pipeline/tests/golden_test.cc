@@ -3,7 +3,9 @@
 // tables):
 //
 //   pipeline.yaml             a whole caudal.yaml with exactly one pipeline
-//   input.ndjson              the events, one per line (a line that is not JSON is fine)
+//   input.ndjson              the events, one per line (a line that is not JSON is fine);
+//                             `#` lines are dry-run directives (source topic, partition,
+//                             record timestamp, processing time, ticks: dry_run.h)
 //   expected/<sink>.ndjson    what each sink that gets records gets, by SinkSpec::label()
 //                             ("OUT", "stdout", "table.state"); keyed records as
 //                             {"key":K,"value":EVENT}
@@ -128,6 +130,7 @@ std::map<std::string, std::string> run_case(const fs::path& dir) {
   if (!definition.ok()) return error(definition.status());
   std::ifstream input(dir / "input.ndjson");
   const DryRunOutput output = dry_run(**definition, input, kNow);
+  if (!output.error.empty()) files["error.txt"] = "input.ndjson: " + output.error + "\n";
   for (const CapturedSink& sink : output.sinks) {
     if (!sink.records.empty()) files[sink.label + ".ndjson"] += joined(sink.records);
   }

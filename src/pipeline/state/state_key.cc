@@ -1,0 +1,116 @@
+#include "pipeline/state/state_key.h"
+
+#include <fmt/format.h>
+
+#include "common/bytes.h"
+#include "pipeline/event/json.h"
+#include "pipeline/step_options.h"
+
+namespace caudal::pipeline {
+
+void make_state_key(uint32_t group, std::string_view key_json, std::string& out) {
+  out.resize(kGroupBytes);
+  store_be32(reinterpret_cast<uint8_t*>(out.data()), group);
+  out.append(key_json);
+}
+
+uint32_t state_key_group(std::string_view state_key) {
+  return load_be32(reinterpret_cast<const uint8_t*>(state_key.data()));
+}
+
+KeySelector::KeySelector(std::vector<Expression> expressions) : expressions_(std::move(expressions)) {
+  for (const Expression& expression : expressions_) {
+    std::optional<std::string> name;
+    if (expression.fields().size() == 1) {
+      const Path& field = expression.fields()[0];
+      if (field.segments().size() == 1 && !field.segments()[0].is_index &&
+          field.text() == expression.text()) {
+        name = field.segments()[0].key;
+      }
+    }
+    names_.push_back(std::move(name));
+  }
+}
+
+std::shared_ptr<KeySelector> KeySelector::build(const config::Node& node, const std::string& path,
+                                                config::Diagnostics& diags) {
+  std::vector<Expression> expressions;
+  bool ok = true;
+  if (node.kind == config::Node::Kind::kList) {
+    if (node.items.empty()) {
+      diags.error(node.position, path, "expected at least one key expression, found an empty list");
+      return nullptr;
+    }
+    for (size_t i = 0; i < node.items.size(); ++i) {
+      std::optional<Expression> e = compile_expression(node.items[i], fmt::format("{}[{}]", path, i), diags);
+      ok = ok && e.has_value();
+      if (e.has_value()) expressions.push_back(std::move(*e));
+    }
+  } else {
+    std::optional<Expression> e = compile_expression(node, path, diags);
+    ok = e.has_value();
+    if (ok) expressions.push_back(std::move(*e));
+  }
+  if (!ok) return nullptr;
+  const bool list = node.kind == config::Node::Kind::kList;
+  std::shared_ptr<KeySelector> selector(new KeySelector(std::move(expressions)));
+  selector->list_ = list;
+  return selector;
+}
+
+void KeySelector::compute(EventBatch& batch, std::vector<EvalFailure>& failures) {
+  if (keys_.size() < batch.size()) keys_.resize(batch.size());
+  known_.assign(batch.size(), false);
+  const std::span<const uint32_t> selection = batch.selection();
+  parts_.resize(expressions_.size());
+  const size_t failed_before = failures.size();
+  for (size_t e = 0; e < expressions_.size(); ++e) {
+    parts_[e].clear();
+    expressions_[e].evaluate(batch, parts_[e], failures);
+  }
+  // Failed events stay unknown; the rest get their key.
+  std::vector<bool> failed(batch.size(), false);
+  for (size_t f = failed_before; f < failures.size(); ++f) failed[failures[f].event] = true;
+  for (size_t k = 0; k < selection.size(); ++k) {
+    const uint32_t event = selection[k];
+    if (failed[event]) continue;
+    std::string& key = keys_[event];
+    key.clear();
+    if (list_) key.push_back('[');
+    for (size_t e = 0; e < expressions_.size(); ++e) {
+      if (e > 0) key.push_back(',');
+      const Value value = parts_[e][k];
+      write_json(value.is_missing() ? Value::null() : value, key);
+    }
+    if (list_) key.push_back(']');
+    known_[event] = true;
+  }
+}
+
+void KeySelector::write_fields(EventBatch& batch, std::string_view key_json, std::string& out) const {
+  out.append("\"key\":");
+  out.append(key_json);
+  bool any_name = false;
+  for (const std::optional<std::string>& name : names_) any_name = any_name || name.has_value();
+  if (!any_name) return;
+  if (!list_) {
+    if (*names_[0] == "key") return;
+    out.append(",\"");
+    append_json_escaped(*names_[0], out);
+    out.append("\":");
+    out.append(key_json);
+    return;
+  }
+  Result<Value> parsed = batch.parse_json(key_json);
+  if (!parsed.ok() || !parsed->is_array()) return;
+  const Array* items = parsed->as_array();
+  for (size_t e = 0; e < names_.size() && e < items->size; ++e) {
+    if (!names_[e].has_value() || names_[e] == "key") continue;
+    out.append(",\"");
+    append_json_escaped(*names_[e], out);
+    out.append("\":");
+    write_json(items->items[e], out);
+  }
+}
+
+}  // namespace caudal::pipeline

@@ -1,0 +1,129 @@
+// The pieces of keyed state: sketches (accuracy, merge, encoding), the watermark (idle
+// partitions, never going back), change tracking for checkpoints.
+#include <cmath>
+#include <random>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "pipeline/state/hyperloglog.h"
+#include "pipeline/state/keyed_map.h"
+#include "pipeline/state/quantile_sketch.h"
+#include "pipeline/state/watermark.h"
+
+namespace caudal::pipeline {
+namespace {
+
+TEST(HyperLogLogTest, SmallCountsAreExactAndLargeOnesWithinFivePercent) {
+  HyperLogLog small;
+  for (int i = 0; i < 100; ++i) small.add(fmt::format("user-{}", i % 40));
+  EXPECT_EQ(small.estimate(), 40u);
+
+  HyperLogLog a, b;
+  for (int i = 0; i < 100000; ++i) a.add(fmt::format("id-{}", i));
+  for (int i = 50000; i < 150000; ++i) b.add(fmt::format("id-{}", i));
+  EXPECT_NEAR(static_cast<double>(a.estimate()), 100000.0, 5000.0);
+  a.merge(b);
+  EXPECT_NEAR(static_cast<double>(a.estimate()), 150000.0, 7500.0);
+
+  std::string bytes;
+  a.encode(bytes);
+  HyperLogLog back;
+  ASSERT_TRUE(back.decode(bytes).ok());
+  EXPECT_EQ(back.estimate(), a.estimate());
+  EXPECT_FALSE(back.decode("short").ok());
+  std::string bad(HyperLogLog::kRegisters, '\x7f');
+  EXPECT_FALSE(back.decode(bad).ok());
+}
+
+TEST(QuantileSketchTest, QuantilesWithinRelativeAccuracy) {
+  QuantileSketch sketch;
+  for (int i = 1; i <= 10000; ++i) sketch.add(i);
+  for (double q : {0.0, 0.5, 0.9, 0.99, 1.0}) {
+    const double exact = std::max(1.0, std::floor(q * 9999) + 1);
+    EXPECT_NEAR(sketch.quantile(q), exact, exact * 0.011) << q;
+  }
+  QuantileSketch mixed;
+  for (int i = -50; i <= 50; ++i) mixed.add(i);
+  EXPECT_NEAR(mixed.quantile(0.0), -50, 0.6);
+  EXPECT_EQ(mixed.quantile(0.5), 0);
+  EXPECT_NEAR(mixed.quantile(1.0), 50, 0.6);
+
+  QuantileSketch other;
+  for (int i = 10001; i <= 20000; ++i) other.add(i);
+  sketch.merge(other);
+  EXPECT_EQ(sketch.count(), 20000u);
+  EXPECT_NEAR(sketch.quantile(0.75), 15000, 15000 * 0.011);
+
+  std::string bytes;
+  sketch.encode(bytes);
+  QuantileSketch back;
+  ASSERT_TRUE(back.decode(bytes).ok());
+  EXPECT_EQ(back.count(), sketch.count());
+  EXPECT_EQ(back.quantile(0.75), sketch.quantile(0.75));
+  EXPECT_FALSE(back.decode("\xff\xff").ok());
+}
+
+constexpr int64_t kSecond = 1'000'000'000;
+
+TEST(WatermarkTest, SlowestPartitionHoldsItBackUntilIdle) {
+  Watermark watermark(5 * kSecond, 30 * kSecond);
+  EXPECT_EQ(watermark.advance(0), Watermark::kNone);
+  watermark.observe("IN", 0, 100 * kSecond, 0);
+  watermark.observe("IN", 1, 60 * kSecond, 0);
+  EXPECT_EQ(watermark.advance(0), 55 * kSecond);
+  watermark.observe("IN", 0, 200 * kSecond, 20 * kSecond);
+  EXPECT_EQ(watermark.advance(20 * kSecond), 55 * kSecond);
+  // Partition 1 said nothing for 30 s: it no longer holds the watermark back.
+  EXPECT_EQ(watermark.advance(30 * kSecond), 195 * kSecond);
+  // It speaks again with an old time: the watermark does not go back.
+  watermark.observe("IN", 1, 70 * kSecond, 31 * kSecond);
+  EXPECT_EQ(watermark.advance(31 * kSecond), 195 * kSecond);
+
+  std::string bytes;
+  watermark.encode(bytes);
+  Watermark back(5 * kSecond, 30 * kSecond);
+  ASSERT_TRUE(back.decode(bytes).ok());
+  EXPECT_EQ(back.current(), 195 * kSecond);
+  EXPECT_FALSE(back.decode(bytes.substr(0, bytes.size() - 1)).ok());
+}
+
+TEST(KeyedMapTest, DeltaHasDeletionsThenChangesOnce) {
+  KeyedMap<int> map;
+  map.change("a") = 1;
+  map.change("b") = 2;
+  auto encode = [](const int& v, std::string& out) { out = std::to_string(v); };
+  std::vector<StateWrite> delta;
+  map.take_delta(delta, encode);
+  ASSERT_EQ(delta.size(), 2u);
+  delta.clear();
+  map.take_delta(delta, encode);
+  EXPECT_TRUE(delta.empty()) << "nothing changed since";
+
+  map.change("a") = 3;
+  map.change("a") = 4;
+  map.erase("b");
+  map.erase("missing");
+  map.change("c") = 5;
+  map.erase("c");
+  map.change("c") = 6;
+  map.take_delta(delta, encode);
+  ASSERT_EQ(delta.size(), 4u);
+  EXPECT_EQ(delta[0].key, "b");
+  EXPECT_FALSE(delta[0].value.has_value());
+  EXPECT_EQ(delta[1].key, "c");
+  EXPECT_FALSE(delta[1].value.has_value());
+  EXPECT_EQ(delta[2].key, "a");
+  EXPECT_EQ(delta[2].value, "4");
+  EXPECT_EQ(delta[3].key, "c");
+  EXPECT_EQ(delta[3].value, "6");
+
+  delta.clear();
+  map.mark_all_changed();
+  map.take_delta(delta, encode);
+  EXPECT_EQ(delta.size(), 2u) << "everything again after a failed write";
+}
+
+}  // namespace
+}  // namespace caudal::pipeline
