@@ -17,16 +17,6 @@ uint64_t hash_text(std::string_view key) {
   return std::hash<std::string_view>{}(key);
 }
 
-// A 64-bit finalizer (splitmix64's): consecutive ids spread over the whole table.
-uint64_t hash_int(int64_t key) {
-  uint64_t x = static_cast<uint64_t>(key);
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
 
 // The key's text: its cell without JSON quoting.
 std::string key_text(const Value& cell) {
