@@ -19,6 +19,7 @@ void register_version_command(CLI::App& app, CommandContext& context);
 void register_topics_command(CLI::App& app, CommandContext& context);
 void register_produce_command(CLI::App& app, CommandContext& context);
 void register_consume_command(CLI::App& app, CommandContext& context);
+void register_search_command(CLI::App& app, CommandContext& context);
 void register_pipeline_command(CLI::App& app, CommandContext& context);
 
 }  // namespace caudal::cli

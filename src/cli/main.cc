@@ -14,6 +14,7 @@ void register_commands(CLI::App& app, caudal::cli::CommandContext& context) {
   caudal::cli::register_topics_command(app, context);
   caudal::cli::register_produce_command(app, context);
   caudal::cli::register_consume_command(app, context);
+  caudal::cli::register_search_command(app, context);
   caudal::cli::register_pipeline_command(app, context);
 }
 

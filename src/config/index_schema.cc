@@ -26,9 +26,10 @@ MapKeys field_keys() {
   return MapKeys{
       .expected = "expected a map of field names to field types",
       .expected_key = "expected a field name (dots for nested fields: user.name)",
-      .valid_key = [](std::string_view name) {
-        return !name.empty() && name.front() != '.' && name.back() != '.';
-      },
+      .valid_key =
+          [](std::string_view name) {
+            return !name.empty() && name.front() != '.' && name.back() != '.';
+          },
   };
 }
 
@@ -60,8 +61,7 @@ const ObjectSchema<IndexConfig>& index_schema() {
                "drop segments whose newest document is older than this");
     s.optional("retention_bytes", &IndexConfig::retention_bytes, size_type(1, UINT64_MAX),
                "drop the oldest segments while the index's files are larger than this");
-    s.scalar("refresh_interval", &IndexConfig::refresh_interval,
-             duration_type(kMinRefreshInterval),
+    s.scalar("refresh_interval", &IndexConfig::refresh_interval, duration_type(kMinRefreshInterval),
              "how often new documents become searchable (a new segment)");
     return s;
   }();

@@ -1,11 +1,11 @@
 #include "index/aggregations.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "index/date.h"
 #include "index/errc.h"
@@ -72,7 +72,9 @@ void for_each_keyword(const DocSet& docs, const std::string& field, Fn&& fn) {
 Result<std::string> field_of(const Json& body, std::string_view agg) {
   const Json* field = body.find("field");
   if (field == nullptr || !field->is_string()) {
-    return parsing(body, fmt::format("Required one of fields [field, script], but none were specified. [{}]", agg));
+    return parsing(
+        body,
+        fmt::format("Required one of fields [field, script], but none were specified. [{}]", agg));
   }
   return field->as_string();
 }
@@ -99,7 +101,8 @@ Status charge_buckets(AggContext& context, size_t count) {
   return Status();
 }
 
-Result<Json> run_one(const std::string& name, const Json& spec, const DocSet& docs, AggContext& context);
+Result<Json> run_one(const std::string& name, const Json& spec, const DocSet& docs,
+                     AggContext& context);
 
 // The sub-aggregations of a bucket, added to `bucket`.
 Status sub_aggs(const Json* subs, const DocSet& docs, AggContext& context, Json& bucket) {
@@ -131,8 +134,9 @@ Result<Json> metric(std::string_view type, const Json& body, const DocSet& docs)
         if (type == "cardinality") distinct_numbers.insert(v);
       });
     }
-    out.set("value", Json::integer(static_cast<int64_t>(
-                         type == "value_count" ? count : distinct_text.size() + distinct_numbers.size())));
+    out.set("value",
+            Json::integer(static_cast<int64_t>(
+                type == "value_count" ? count : distinct_text.size() + distinct_numbers.size())));
     return out;
   }
   std::vector<double> values;
@@ -142,8 +146,10 @@ Result<Json> metric(std::string_view type, const Json& body, const DocSet& docs)
     sum += v;
     min = min ? std::min(*min, v) : v;
     max = max ? std::max(*max, v) : v;
-    if (type == "percentiles") values.push_back(v);
-    else values.push_back(0);  // only the count matters
+    if (type == "percentiles")
+      values.push_back(v);
+    else
+      values.push_back(0);  // only the count matters
   });
   const FieldType t = ftype.value_or(FieldType::kDouble);
   std::optional<double> avg;
@@ -191,9 +197,11 @@ Result<Json> metric(std::string_view type, const Json& body, const DocSet& docs)
 
 Result<Json> top_hits(const Json& body, const DocSet& docs) {
   size_t size = 3;
-  if (const Json* s = body.find("size")) size = static_cast<size_t>(std::max<int64_t>(0, s->as_int()));
+  if (const Json* s = body.find("size"))
+    size = static_cast<size_t>(std::max<int64_t>(0, s->as_int()));
   size_t from = 0;
-  if (const Json* f = body.find("from")) from = static_cast<size_t>(std::max<int64_t>(0, f->as_int()));
+  if (const Json* f = body.find("from"))
+    from = static_cast<size_t>(std::max<int64_t>(0, f->as_int()));
   std::vector<SortKey> sort = {SortKey{}};
   bool custom_sort = false;
   if (const Json* s = body.find("sort")) {
@@ -209,7 +217,8 @@ Result<Json> top_hits(const Json& body, const DocSet& docs) {
   std::optional<double> max_score;
   for (size_t i = from; i < hits.size(); ++i) {
     CAUDAL_ASSIGN_OR_RETURN(Json hit, render_hit(docs, hits[i], filter, custom_sort, !custom_sort));
-    if (!custom_sort) max_score = max_score ? std::max<double>(*max_score, hits[i].score) : hits[i].score;
+    if (!custom_sort)
+      max_score = max_score ? std::max<double>(*max_score, hits[i].score) : hits[i].score;
     list.push(std::move(hit));
   }
   Json total = Json::object();
@@ -236,7 +245,8 @@ Result<Json> terms(const Json& body, const Json* subs, const DocSet& docs, AggCo
   int64_t size = 10, min_doc_count = 1;
   if (const Json* s = body.find("size")) size = s->as_int();
   if (const Json* m = body.find("min_doc_count")) min_doc_count = m->as_int();
-  if (size < 1) return parsing(*body.find("size"), "[size] must be greater than 0. Found [0] in [terms]");
+  if (size < 1)
+    return parsing(*body.find("size"), "[size] must be greater than 0. Found [0] in [terms]");
   std::string order_by = "_count";
   bool descending = true;
   if (const Json* order = body.find("order")) {
@@ -262,7 +272,8 @@ Result<Json> terms(const Json& body, const Json* subs, const DocSet& docs, AggCo
       touch(by_text[v], s, doc);
     });
   } else if (type) {
-    for_each_number(docs, field, [&](size_t s, uint32_t doc, double v) { touch(by_number[v], s, doc); });
+    for_each_number(docs, field,
+                    [&](size_t s, uint32_t doc, double v) { touch(by_number[v], s, doc); });
   }
   std::vector<Bucket> buckets;
   for (auto& [key, b] : by_text) {
@@ -279,7 +290,8 @@ Result<Json> terms(const Json& body, const Json* subs, const DocSet& docs, AggCo
     if (type == FieldType::kBoolean) b.key_as_string = key != 0 ? "true" : "false";
     buckets.push_back(std::move(b));
   }
-  std::erase_if(buckets, [&](const Bucket& b) { return static_cast<int64_t>(b.count) < min_doc_count; });
+  std::erase_if(buckets,
+                [&](const Bucket& b) { return static_cast<int64_t>(b.count) < min_doc_count; });
   uint64_t total = 0;
   for (const Bucket& b : buckets) total += b.count;
   // Ordering by a sub-aggregation needs its value for every bucket first.
@@ -288,10 +300,12 @@ Result<Json> terms(const Json& body, const Json* subs, const DocSet& docs, AggCo
   auto render = [&](size_t i) -> Status {
     Json bucket = Json::object();
     bucket.set("key", buckets[i].key);
-    if (buckets[i].key_as_string) bucket.set("key_as_string", Json::string(*buckets[i].key_as_string));
+    if (buckets[i].key_as_string)
+      bucket.set("key_as_string", Json::string(*buckets[i].key_as_string));
     bucket.set("doc_count", Json::integer(static_cast<int64_t>(buckets[i].count)));
     if (subs != nullptr) {
-      CAUDAL_RETURN_IF_ERROR(sub_aggs(subs, subset(docs, std::move(buckets[i].docs)), context, bucket));
+      CAUDAL_RETURN_IF_ERROR(
+          sub_aggs(subs, subset(docs, std::move(buckets[i].docs)), context, bucket));
     }
     rendered[i] = std::move(bucket);
     return Status();
@@ -318,7 +332,8 @@ Result<Json> terms(const Json& body, const Json* subs, const DocSet& docs, AggCo
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       if (order_by == "_key") return descending ? a > b : a < b;
       if (buckets[a].count != buckets[b].count) {
-        return descending ? buckets[a].count > buckets[b].count : buckets[a].count < buckets[b].count;
+        return descending ? buckets[a].count > buckets[b].count
+                          : buckets[a].count < buckets[b].count;
       }
       return a < b;
     });
@@ -369,7 +384,8 @@ std::optional<int64_t> fixed_millis(std::string_view text) {
 // date_histogram and histogram: buckets keyed by the start of their interval.
 Result<Json> histogram(bool dates, const Json& body, const Json* subs, const DocSet& docs,
                        AggContext& context) {
-  CAUDAL_ASSIGN_OR_RETURN(std::string field, field_of(body, dates ? "date_histogram" : "histogram"));
+  CAUDAL_ASSIGN_OR_RETURN(std::string field,
+                          field_of(body, dates ? "date_histogram" : "histogram"));
   int64_t min_doc_count = 0;
   if (const Json* m = body.find("min_doc_count")) min_doc_count = m->as_int();
   int64_t zone = 0;
@@ -384,10 +400,18 @@ Result<Json> histogram(bool dates, const Json& body, const Json* subs, const Doc
     const Json* legacy = body.find("interval");
     if (calendar != nullptr) {
       unit = calendar_unit(calendar->as_string());
-      if (!unit) return parsing(*calendar, fmt::format("The supplied interval [{}] could not be parsed as a calendar interval.", calendar->as_string()));
+      if (!unit)
+        return parsing(
+            *calendar,
+            fmt::format("The supplied interval [{}] could not be parsed as a calendar interval.",
+                        calendar->as_string()));
     } else if (fixed != nullptr) {
       auto ms = fixed_millis(fixed->as_string());
-      if (!ms) return parsing(*fixed, fmt::format("failed to parse setting [date_histogram.fixedInterval] with value [{}] as a time value: unit is missing or unrecognized", fixed->as_string()));
+      if (!ms)
+        return parsing(*fixed,
+                       fmt::format("failed to parse setting [date_histogram.fixedInterval] with "
+                                   "value [{}] as a time value: unit is missing or unrecognized",
+                                   fixed->as_string()));
       width = static_cast<double>(*ms);
     } else if (legacy != nullptr && legacy->is_string()) {
       unit = calendar_unit(legacy->as_string());
@@ -397,7 +421,8 @@ Result<Json> histogram(bool dates, const Json& body, const Json* subs, const Doc
         width = static_cast<double>(*ms);
       }
     } else {
-      return Status(Errc::kIllegalArgument, "Invalid interval specified, must be non-null and non-empty");
+      return Status(Errc::kIllegalArgument,
+                    "Invalid interval specified, must be non-null and non-empty");
     }
   } else {
     const Json* interval = body.find("interval");
@@ -415,7 +440,8 @@ Result<Json> histogram(bool dates, const Json& body, const Json* subs, const Doc
     return std::floor(v / width) * width;
   };
   auto next_key = [&](double key) -> double {
-    if (unit) return static_cast<double>(add_units(static_cast<int64_t>(key) + zone, *unit, 1) - zone);
+    if (unit)
+      return static_cast<double>(add_units(static_cast<int64_t>(key) + zone, *unit, 1) - zone);
     return key + width;
   };
   std::map<double, Bucket> buckets;
@@ -481,15 +507,17 @@ Result<Json> range(const Json& body, const Json* subs, const DocSet& docs, AggCo
       ++count;
     });
     Json bucket = Json::object();
-    const std::string key = r.find("key") ? r.find("key")->as_string()
-                                          : range_bound(from) + "-" + range_bound(to);
+    const std::string key =
+        r.find("key") ? r.find("key")->as_string() : range_bound(from) + "-" + range_bound(to);
     if (!keyed) bucket.set("key", Json::string(key));
     if (from) bucket.set("from", Json::number(*from));
     if (to) bucket.set("to", Json::number(*to));
     bucket.set("doc_count", Json::integer(static_cast<int64_t>(count)));
     CAUDAL_RETURN_IF_ERROR(sub_aggs(subs, subset(docs, std::move(per_set)), context, bucket));
-    if (keyed) list.set(key, std::move(bucket));
-    else list.push(std::move(bucket));
+    if (keyed)
+      list.set(key, std::move(bucket));
+    else
+      list.push(std::move(bucket));
   }
   Json out = Json::object();
   out.set("buckets", std::move(list));
@@ -538,18 +566,25 @@ Result<Json> filters(const Json& body, const Json* subs, const DocSet& docs, Agg
 
 Result<Json> run_one(const std::string& name, const Json& spec, const DocSet& docs,
                      AggContext& context) {
-  if (!spec.is_object()) return parsing(spec, fmt::format("Expected [START_OBJECT] under [{}], but got a [{}] in [{}]", "aggs", spec.token_name(), name));
+  if (!spec.is_object())
+    return parsing(spec, fmt::format("Expected [START_OBJECT] under [{}], but got a [{}] in [{}]",
+                                     "aggs", spec.token_name(), name));
   const Json* subs = spec.find("aggs");
   if (subs == nullptr) subs = spec.find("aggregations");
   const Json* meta = spec.find("meta");
   for (const auto& [type, body] : spec.members()) {
     if (type == "aggs" || type == "aggregations" || type == "meta") continue;
     Result<Json> result = Json();
-    if (type == "terms") result = terms(body, subs, docs, context);
-    else if (type == "date_histogram") result = histogram(true, body, subs, docs, context);
-    else if (type == "histogram") result = histogram(false, body, subs, docs, context);
-    else if (type == "range") result = range(body, subs, docs, context);
-    else if (type == "filters") result = filters(body, subs, docs, context);
+    if (type == "terms")
+      result = terms(body, subs, docs, context);
+    else if (type == "date_histogram")
+      result = histogram(true, body, subs, docs, context);
+    else if (type == "histogram")
+      result = histogram(false, body, subs, docs, context);
+    else if (type == "range")
+      result = range(body, subs, docs, context);
+    else if (type == "filters")
+      result = filters(body, subs, docs, context);
     else if (type == "filter") {
       Json wrapped = Json::object();
       Json list = Json::array();
@@ -557,13 +592,15 @@ Result<Json> run_one(const std::string& name, const Json& spec, const DocSet& do
       wrapped.set("filters", std::move(list));
       CAUDAL_ASSIGN_OR_RETURN(Json one, filters(wrapped, subs, docs, context));
       result = std::move(one.find("buckets")->items()[0]);
-    } else if (type == "top_hits") result = top_hits(body, docs);
+    } else if (type == "top_hits")
+      result = top_hits(body, docs);
     else if (type == "avg" || type == "sum" || type == "min" || type == "max" ||
              type == "value_count" || type == "cardinality" || type == "stats" ||
              type == "percentiles") {
       result = metric(type, body, docs);
     } else {
-      return parsing(body, fmt::format("Unknown aggregation type [{}] did you mean [terms]?", type));
+      return parsing(body,
+                     fmt::format("Unknown aggregation type [{}] did you mean [terms]?", type));
     }
     if (!result.ok()) return result;
     if (meta != nullptr) result->set("meta", *meta);

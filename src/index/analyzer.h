@@ -26,8 +26,8 @@ void for_each_token(std::string_view text, Emit&& emit) {
     }
   };
   for (unsigned char c : text) {
-    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ||
-                      (c >= 'A' && c <= 'Z');
+    const bool word =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || (c >= 'A' && c <= 'Z');
     if (!word) {
       flush();
       continue;

@@ -31,8 +31,8 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& root
   catalog->registry_ = &registry;
   const Catalog* self = catalog.get();
   catalog->metrics_callback_ = registry.add_callback(
-      "caudal_index_documents", "Searchable documents per index", metrics::Kind::kGauge,
-      {"index"}, [self] {
+      "caudal_index_documents", "Searchable documents per index", metrics::Kind::kGauge, {"index"},
+      [self] {
         std::vector<metrics::Sample> samples;
         for (const auto& [name, entry] : self->entries_) {
           samples.push_back({{name}, static_cast<double>(entry.index->stats().docs)});
@@ -42,7 +42,9 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& root
   return catalog;
 }
 
-Catalog::~Catalog() { stop(); }
+Catalog::~Catalog() {
+  stop();
+}
 
 void Catalog::stop() {
   if (registry_ != nullptr) {
@@ -69,8 +71,10 @@ Result<std::vector<std::shared_ptr<const Snapshot>>> Catalog::resolve(
     if (part.find('*') != std::string_view::npos) {
       for (const auto& [name, entry] : entries_) {
         if (!wildcard_match(part, name)) continue;
-        if (exclude) found.erase(name);
-        else found[name] = entry.index->snapshot();
+        if (exclude)
+          found.erase(name);
+        else
+          found[name] = entry.index->snapshot();
       }
       continue;
     }
@@ -78,8 +82,10 @@ Result<std::vector<std::shared_ptr<const Snapshot>>> Catalog::resolve(
     if (it == entries_.end()) {
       return Status(Errc::kIndexNotFound, fmt::format("no such index [{}]", part));
     }
-    if (exclude) found.erase(it->first);
-    else found[it->first] = it->second.index->snapshot();
+    if (exclude)
+      found.erase(it->first);
+    else
+      found[it->first] = it->second.index->snapshot();
   }
   std::vector<std::shared_ptr<const Snapshot>> out;
   for (auto& [name, snapshot] : found) out.push_back(std::move(snapshot));
@@ -110,7 +116,8 @@ Status Catalog::refresh(std::string_view expression) {
 
 Status Catalog::clear(std::string_view name) {
   auto it = entries_.find(name);
-  if (it == entries_.end()) return Status(Errc::kIndexNotFound, fmt::format("no such index [{}]", name));
+  if (it == entries_.end())
+    return Status(Errc::kIndexNotFound, fmt::format("no such index [{}]", name));
   Entry& entry = it->second;
   return entry.feeder->run_on_feeder(
       [&entry] { return entry.index->clear(entry.feeder->high_watermarks()); });

@@ -1,8 +1,8 @@
 #include "index/date.h"
 
-#include <fmt/format.h>
-
 #include <charconv>
+
+#include <fmt/format.h>
 
 #include "index/errc.h"
 
@@ -42,7 +42,9 @@ Civil civil_from_days(int64_t z) {
   return {y + (m <= 2), m, d};
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 bool digits(std::string_view text, size_t pos, size_t count, int& out) {
   if (pos + count > text.size()) return false;
@@ -114,7 +116,8 @@ std::optional<int64_t> parse_iso_date(std::string_view text) {
   }
   const std::optional<int64_t> offset = parse_offset(text, pos);
   if (!offset || pos != text.size()) return std::nullopt;
-  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return days * kDay + hour * kHour + minute * kMinute + second * kSecond + millis - *offset;
 }
 
@@ -231,10 +234,9 @@ Result<int64_t> eval_date_math(std::string_view text, int64_t now_ms, bool round
       int64_t millis = 0;
       auto [ptr, ec] = std::from_chars(anchor.data(), anchor.data() + anchor.size(), millis);
       if (ec != std::errc() || ptr != anchor.data() + anchor.size()) {
-        return Status(Errc::kParsing,
-                      fmt::format("failed to parse date field [{}] with format "
-                                  "[strict_date_optional_time||epoch_millis]",
-                                  text));
+        return Status(Errc::kParsing, fmt::format("failed to parse date field [{}] with format "
+                                                  "[strict_date_optional_time||epoch_millis]",
+                                                  text));
       }
       value = millis;
     }
@@ -254,14 +256,16 @@ Result<int64_t> eval_date_math(std::string_view text, int64_t now_ms, bool round
     }
     int64_t count = 0;
     const size_t start = pos;
-    while (pos < ops.size() && ops[pos] >= '0' && ops[pos] <= '9') count = count * 10 + (ops[pos++] - '0');
+    while (pos < ops.size() && ops[pos] >= '0' && ops[pos] <= '9')
+      count = count * 10 + (ops[pos++] - '0');
     if (pos == start) count = 1;
     if (pos >= ops.size()) {
       return Status(Errc::kParsing, fmt::format("truncated date math [{}]", text));
     }
     const char unit = ops[pos++];
     if (std::string_view("yMwdhHms").find(unit) == std::string_view::npos) {
-      return Status(Errc::kParsing, fmt::format("unit [{}] not supported for date math [{}]", unit, text));
+      return Status(Errc::kParsing,
+                    fmt::format("unit [{}] not supported for date math [{}]", unit, text));
     }
     value = add_units(value, unit, op == '-' ? -count : count);
   }

@@ -1,9 +1,9 @@
 #include "index/execute.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include "index/analyzer.h"
 #include "index/date.h"
@@ -175,7 +175,7 @@ Result<Roaring> Executor::eval(const Query& q, size_t s, std::vector<float>* sco
       char* end = nullptr;
       std::strtod(text.c_str(), &end);
       const bool number = !text.empty() && end == text.c_str() + text.size();
-      const bool fits = type == FieldType::kDate ? parse_iso_date(text).has_value() || number
+      const bool fits = type == FieldType::kDate      ? parse_iso_date(text).has_value() || number
                         : type == FieldType::kBoolean ? text == "true" || text == "false"
                                                       : number;
       if (!fits) continue;
@@ -236,7 +236,8 @@ Result<Roaring> Executor::eval_bool(const Query& q, size_t s, std::vector<float>
       CAUDAL_RETURN_IF_ERROR(charge(n));
       std::vector<uint8_t> counts(n, 0);
       for (const Roaring& docs : should) {
-        for (uint32_t doc : docs) counts[doc] = static_cast<uint8_t>(std::min(255, counts[doc] + 1));
+        for (uint32_t doc : docs)
+          counts[doc] = static_cast<uint8_t>(std::min(255, counts[doc] + 1));
       }
       Roaring enough;
       for (uint32_t doc = 0; doc < n; ++doc) {
@@ -319,14 +320,17 @@ Result<Roaring> Executor::match_tokens(const Query& q, const std::string& field,
     weights.push_back(idf(field, token, false) * q.boost);
   }
   size_t msm = q.operator_and ? tokens.size() : 1;
-  if (q.minimum_should_match) msm = std::max<size_t>(1, minimum_should_match(*q.minimum_should_match, tokens.size()));
+  if (q.minimum_should_match)
+    msm = std::max<size_t>(1, minimum_should_match(*q.minimum_should_match, tokens.size()));
   if (tokens.empty()) return Roaring();
   Roaring docs;
   if (msm >= tokens.size()) {
     for (size_t i = 0; i < postings.size(); ++i) {
       if (postings[i] == nullptr) return Roaring();
-      if (i == 0) docs = postings[i]->docs;
-      else docs &= postings[i]->docs;
+      if (i == 0)
+        docs = postings[i]->docs;
+      else
+        docs &= postings[i]->docs;
     }
   } else if (msm <= 1) {
     for (const TokenPostings* p : postings) {
@@ -475,7 +479,9 @@ Result<Roaring> Executor::range(const Query& q, const std::string& field, FieldT
                                 size_t s) {
   const SegmentField& f = *snapshot_.segments[s].segment->field(field);
   if (f.has_dict()) {
-    auto text = [](const std::optional<Json>& bound) { return bound ? value_text(*bound) : std::string(); };
+    auto text = [](const std::optional<Json>& bound) {
+      return bound ? value_text(*bound) : std::string();
+    };
     Roaring docs;
     for (size_t ord = 0; ord < f.dict.size(); ++ord) {
       const std::string& v = f.dict[ord];
@@ -494,7 +500,8 @@ Result<Roaring> Executor::range(const Query& q, const std::string& field, FieldT
   auto bound = [&](const std::optional<Json>& b, bool round_up) -> Result<std::optional<double>> {
     if (!b || b->is_null()) return std::optional<double>();
     if (type == FieldType::kDate && b->is_string()) {
-      CAUDAL_ASSIGN_OR_RETURN(int64_t millis, eval_date_math(b->as_string(), now_ms_, round_up, zone));
+      CAUDAL_ASSIGN_OR_RETURN(int64_t millis,
+                              eval_date_math(b->as_string(), now_ms_, round_up, zone));
       return std::optional<double>(static_cast<double>(millis));
     }
     if (b->is_number()) return std::optional<double>(b->as_double());
@@ -502,7 +509,8 @@ Result<Roaring> Executor::range(const Query& q, const std::string& field, FieldT
     char* end = nullptr;
     const double number = std::strtod(text.c_str(), &end);
     if (text.empty() || end != text.c_str() + text.size()) {
-      return Status(Errc::kParsing, fmt::format("failed to create query: For input string: \"{}\"", text));
+      return Status(Errc::kParsing,
+                    fmt::format("failed to create query: For input string: \"{}\"", text));
     }
     return std::optional<double>(number);
   };

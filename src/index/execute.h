@@ -55,8 +55,8 @@ class Executor {
   Result<Roaring> term(const std::string& field, FieldType type, const Json& value, size_t s,
                        std::vector<float>* scores, double boost, bool case_insensitive);
   Result<Roaring> range(const Query& q, const std::string& field, FieldType type, size_t s);
-  Roaring pattern(const std::string& field, FieldType type, const std::string& pattern,
-                  bool prefix, bool case_insensitive, size_t s);
+  Roaring pattern(const std::string& field, FieldType type, const std::string& pattern, bool prefix,
+                  bool case_insensitive, size_t s);
   const FieldStats& field_stats(const std::string& field);
   double idf(const std::string& field, const std::string& token, bool exact);
   Roaring all_docs(size_t s) const;

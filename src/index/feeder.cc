@@ -43,7 +43,9 @@ Feeder::Feeder(Index& index, FeederOptions options,
                std::vector<std::shared_ptr<log::Partition>> partitions)
     : index_(index), options_(std::move(options)), partitions_(std::move(partitions)) {}
 
-Feeder::~Feeder() { stop(); }
+Feeder::~Feeder() {
+  stop();
+}
 
 void Feeder::stop() {
   {
@@ -95,10 +97,10 @@ size_t Feeder::read_some() {
     if (!read.ok()) {
       if (read.status().code() == log::Errc::kOffsetOutOfRange &&
           next < source.log_start_offset().value()) {
-        spdlog::warn("index {}: {}/{} offset {} was deleted by the topic's retention; going on "
-                     "from {}",
-                     index_.name(), options_.topic, partition, next,
-                     source.log_start_offset().value());
+        spdlog::warn(
+            "index {}: {}/{} offset {} was deleted by the topic's retention; going on "
+            "from {}",
+            index_.name(), options_.topic, partition, next, source.log_start_offset().value());
         index_.skip_to(partition, source.log_start_offset().value());
       } else {
         spdlog::error("index {}: reading {}/{}: {}", index_.name(), options_.topic, partition,
@@ -151,7 +153,8 @@ void Feeder::run() {
     const auto now = std::chrono::steady_clock::now();
     if (stopping || now - last_refresh >= options_.refresh_interval) {
       Status refreshed = index_.refresh();
-      if (!refreshed.ok()) spdlog::error("index {}: refresh: {}", index_.name(), refreshed.message());
+      if (!refreshed.ok())
+        spdlog::error("index {}: refresh: {}", index_.name(), refreshed.message());
       last_refresh = now;
     }
     if (!stopping && now - last_maintain >= options_.maintain_interval) {

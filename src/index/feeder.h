@@ -53,7 +53,8 @@ class Feeder {
   std::map<int32_t, int64_t> high_watermarks() const;
 
  private:
-  Feeder(Index& index, FeederOptions options, std::vector<std::shared_ptr<log::Partition>> partitions);
+  Feeder(Index& index, FeederOptions options,
+         std::vector<std::shared_ptr<log::Partition>> partitions);
   void run();
   // Reads what is there from each partition; returns the number of records read.
   size_t read_some();

@@ -1,10 +1,10 @@
 #include "index/hits.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <queue>
+
+#include <fmt/format.h>
 
 #include "index/errc.h"
 #include "index/execute.h"
@@ -53,13 +53,16 @@ Json filter_source(const Json& value, const SourceFilter& filter, const std::str
   for (const auto& [key, child] : value.members()) {
     const std::string here = path.empty() ? key : path + "." + key;
     bool excluded = false;
-    for (const std::string& pattern : filter.excludes) excluded |= path_matches(pattern, here, false);
+    for (const std::string& pattern : filter.excludes)
+      excluded |= path_matches(pattern, here, false);
     if (excluded) continue;
     bool included = filter.includes.empty();
     bool partial = false;
     for (const std::string& pattern : filter.includes) {
-      if (path_matches(pattern, here, false)) included = true;
-      else if (path_matches(pattern, here, true)) partial = true;
+      if (path_matches(pattern, here, false))
+        included = true;
+      else if (path_matches(pattern, here, true))
+        partial = true;
     }
     if (included && filter.excludes.empty()) {
       out.set(key, child);
@@ -148,7 +151,8 @@ Result<std::vector<SortKey>> parse_sort(const Json& sort) {
       return Status();
     }
     if (item.is_object() && item.members().size() == 1) {
-      CAUDAL_ASSIGN_OR_RETURN(SortKey key, sort_key(item.members()[0].first, &item.members()[0].second));
+      CAUDAL_ASSIGN_OR_RETURN(SortKey key,
+                              sort_key(item.members()[0].first, &item.members()[0].second));
       keys.push_back(std::move(key));
       return Status();
     }
@@ -160,7 +164,8 @@ Result<std::vector<SortKey>> parse_sort(const Json& sort) {
       return Status();
     }
     return Status(Errc::kParsing, fmt::format("{} malformed sort format, expected a field name or "
-                                              "an object", item.where()));
+                                              "an object",
+                                              item.where()));
   };
   if (sort.is_array()) {
     for (const Json& item : sort.items()) CAUDAL_RETURN_IF_ERROR(one(item));
@@ -177,7 +182,8 @@ std::vector<SortKey> parse_sort_param(std::string_view text) {
     std::string_view part = text.substr(0, comma);
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     const size_t colon = part.rfind(':');
-    Json order = Json::string(colon == std::string_view::npos ? "" : std::string(part.substr(colon + 1)));
+    Json order =
+        Json::string(colon == std::string_view::npos ? "" : std::string(part.substr(colon + 1)));
     const std::string field(part.substr(0, colon));
     auto key = sort_key(field, colon == std::string_view::npos ? nullptr : &order);
     if (key.ok()) keys.push_back(*key);
@@ -199,9 +205,13 @@ Result<SourceFilter> parse_source_filter(const Json& source) {
     patterns(source, filter.includes);
   } else if (source.is_object()) {
     for (const auto& [key, value] : source.members()) {
-      if (key == "includes" || key == "include") patterns(value, filter.includes);
-      else if (key == "excludes" || key == "exclude") patterns(value, filter.excludes);
-      else return Status(Errc::kParsing, fmt::format("{} Unknown key for a {} in [{}].", value.where(), value.token_name(), key));
+      if (key == "includes" || key == "include")
+        patterns(value, filter.includes);
+      else if (key == "excludes" || key == "exclude")
+        patterns(value, filter.excludes);
+      else
+        return Status(Errc::kParsing, fmt::format("{} Unknown key for a {} in [{}].", value.where(),
+                                                  value.token_name(), key));
     }
   }
   return filter;
@@ -212,10 +222,10 @@ Result<std::vector<HitRef>> pick_hits(const DocSet& docs, const std::vector<Sort
   std::vector<SortValue> after;
   if (search_after != nullptr) {
     if (!search_after->is_array() || search_after->items().size() != sort.size()) {
-      return Status(Errc::kIllegalArgument,
-                    fmt::format("search_after has {} value(s) but sort has {}.",
-                                search_after->is_array() ? search_after->items().size() : 1,
-                                sort.size()));
+      return Status(
+          Errc::kIllegalArgument,
+          fmt::format("search_after has {} value(s) but sort has {}.",
+                      search_after->is_array() ? search_after->items().size() : 1, sort.size()));
     }
     for (const Json& value : search_after->items()) after.push_back(from_json(value));
   }

@@ -1,10 +1,10 @@
 #include "index/index.h"
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "index/date.h"
 #include "index/errc.h"
@@ -106,8 +106,8 @@ Status Index::load() {
   if (file.ok()) {
     auto size = (*file)->size();
     std::string text(size.ok() ? *size : 0, '\0');
-    auto got = (*file)->read_at(0, std::span<uint8_t>(reinterpret_cast<uint8_t*>(text.data()),
-                                                       text.size()));
+    auto got = (*file)->read_at(
+        0, std::span<uint8_t>(reinterpret_cast<uint8_t*>(text.data()), text.size()));
     Result<Json> json = got.ok() ? parse_json(text) : Result<Json>(got.status());
     if (json.ok() && json->is_object()) {
       for (const auto& [key, value] : json->members()) {
@@ -115,8 +115,8 @@ Status Index::load() {
         known = std::max(known, value.as_int());
       }
     } else {
-      spdlog::warn("index {}: {} unreadable; resuming from the segments' positions",
-                   options_.name, kPositionsFile);
+      spdlog::warn("index {}: {} unreadable; resuming from the segments' positions", options_.name,
+                   kPositionsFile);
     }
   }
   read_offsets_ = durable_offsets_;
@@ -148,8 +148,8 @@ void Index::claim_id(const Segment& segment, uint32_t doc) {
   auto [it, inserted] = ids_.try_emplace(meta.id, here);
   if (inserted) return;
   Location& held = it->second;
-  const bool newer = held.partition == here.partition ? here.offset > held.offset
-                                                      : here.seq >= held.seq;
+  const bool newer =
+      held.partition == here.partition ? here.offset > held.offset : here.seq >= held.seq;
   const Location loser = newer ? held : here;
   if (newer) held = here;
   auto live = live_.find(loser.seq);

@@ -42,12 +42,12 @@ namespace caudal::index {
 
 struct IndexOptions {
   std::string name;
-  std::filesystem::path dir;        // data_dir/index/<name>
-  std::string timestamp_field;      // "" or absent in a document: the record's timestamp
-  Mappings mappings;                // explicit mappings; other fields are inferred
+  std::filesystem::path dir;    // data_dir/index/<name>
+  std::string timestamp_field;  // "" or absent in a document: the record's timestamp
+  Mappings mappings;            // explicit mappings; other fields are inferred
   std::optional<Duration> retention;
   std::optional<uint64_t> retention_bytes;
-  size_t merge_factor = 8;          // a day with more segments than this is merged
+  size_t merge_factor = 8;  // a day with more segments than this is merged
   FileSystem* fs = &PosixFileSystem::instance();
   Clock* clock = &SystemClock::instance();
 };

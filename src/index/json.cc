@@ -1,10 +1,10 @@
 #include "index/json.h"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cmath>
 #include <cstring>
+
+#include <fmt/format.h>
 
 #include "index/errc.h"
 
@@ -68,7 +68,9 @@ Json& Json::set(std::string key, Json value) {
   return members_.back().second;
 }
 
-std::string Json::where() const { return fmt::format("[{}:{}]", line_, column_); }
+std::string Json::where() const {
+  return fmt::format("[{}:{}]", line_, column_);
+}
 
 std::string_view Json::token_name() const {
   switch (kind_) {
@@ -248,7 +250,8 @@ class JsonParser {
       std::string key;
       CAUDAL_RETURN_IF_ERROR(parse_string(key));
       skip_space();
-      if (pos_ >= text_.size() || text_[pos_] != ':') return error("expected ':' after a field name");
+      if (pos_ >= text_.size() || text_[pos_] != ':')
+        return error("expected ':' after a field name");
       ++pos_;
       skip_space();
       Json value;
@@ -319,10 +322,14 @@ class JsonParser {
     for (int i = 0; i < 4; ++i) {
       const char c = text_[pos_++];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') value |= static_cast<uint32_t>(c - 'A' + 10);
-      else return error("bad hex digit in a \\u escape");
+      if (c >= '0' && c <= '9')
+        value |= static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        value |= static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        value |= static_cast<uint32_t>(c - 'A' + 10);
+      else
+        return error("bad hex digit in a \\u escape");
     }
     return value;
   }
@@ -418,6 +425,8 @@ class JsonParser {
   size_t line_start_ = 0;
 };
 
-Result<Json> parse_json(std::string_view text) { return JsonParser(text).parse_document(); }
+Result<Json> parse_json(std::string_view text) {
+  return JsonParser(text).parse_document();
+}
 
 }  // namespace caudal::index

@@ -45,7 +45,8 @@ std::string Mappings::resolve(std::string_view field) const {
 std::optional<FieldType> Mappings::type_of(std::string_view field) const {
   auto it = fields_.find(resolve(field));
   if (it == fields_.end()) return std::nullopt;
-  if (field.ends_with(".keyword") && it->first.size() + 8 == field.size()) return FieldType::kKeyword;
+  if (field.ends_with(".keyword") && it->first.size() + 8 == field.size())
+    return FieldType::kKeyword;
   return it->second;
 }
 

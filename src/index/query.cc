@@ -14,11 +14,13 @@ Status parsing(const Json& at, std::string_view reason) {
 // The one field of a {"field": ...} leaf query.
 Result<const Json::Member*> single_field(const Json& body, std::string_view query) {
   if (!body.is_object() || body.members().empty()) {
-    return parsing(body, fmt::format("[{}] query malformed, no start_object after query name", query));
+    return parsing(body,
+                   fmt::format("[{}] query malformed, no start_object after query name", query));
   }
   if (body.members().size() > 1) {
-    return parsing(body, fmt::format("[{}] query doesn't support multiple fields, found [{}] and [{}]",
-                                     query, body.members()[0].first, body.members()[1].first));
+    return parsing(
+        body, fmt::format("[{}] query doesn't support multiple fields, found [{}] and [{}]", query,
+                          body.members()[0].first, body.members()[1].first));
   }
   return &body.members()[0];
 }
@@ -77,8 +79,8 @@ Result<Query> parse_leaf(Query::Kind kind, std::string_view name, const Json& bo
   const Json& spec = member->second;
   if (!spec.is_object()) {
     if (spec.is_array() || spec.is_null()) {
-      return parsing(spec, fmt::format("[{}] query does not support [{}] values",
-                                       name, spec.token_name()));
+      return parsing(
+          spec, fmt::format("[{}] query does not support [{}] values", name, spec.token_name()));
     }
     q.values.push_back(spec);
     return q;
@@ -89,7 +91,8 @@ Result<Query> parse_leaf(Query::Kind kind, std::string_view name, const Json& bo
       q.values.push_back(value);
       found = true;
     } else if (key == "operator") {
-      q.operator_and = value.is_string() && (value.as_string() == "and" || value.as_string() == "AND");
+      q.operator_and =
+          value.is_string() && (value.as_string() == "and" || value.as_string() == "AND");
     } else if (key == "minimum_should_match") {
       q.minimum_should_match = msm_text(value);
     } else if (key == "boost") {
@@ -100,7 +103,8 @@ Result<Query> parse_leaf(Query::Kind kind, std::string_view name, const Json& bo
       return parsing(value, "[match_phrase] slop other than 0 is not supported");
     } else if (key != "analyzer" && key != "_name" && key != "fuzziness" && key != "slop" &&
                key != "rewrite" && key != "zero_terms_query" && key != "lenient" &&
-               key != "prefix_length" && key != "max_expansions" && key != "auto_generate_synonyms_phrase_query") {
+               key != "prefix_length" && key != "max_expansions" &&
+               key != "auto_generate_synonyms_phrase_query") {
       return parsing(value, fmt::format("[{}] query does not support [{}]", name, key));
     }
   }
@@ -134,7 +138,8 @@ Result<Query> parse_multi_match(const Json& body) {
       leaf.boost = std::atof(name.c_str() + caret + 1);
     }
     leaf.values.push_back(*text);
-    leaf.operator_and = op != nullptr && op->is_string() && (op->as_string() == "and" || op->as_string() == "AND");
+    leaf.operator_and =
+        op != nullptr && op->is_string() && (op->as_string() == "and" || op->as_string() == "AND");
     q.should.push_back(std::move(leaf));
   }
   q.minimum_should_match = "1";
@@ -151,12 +156,18 @@ Result<Query> parse_range(const Json& body) {
     return parsing(member->second, "[range] query malformed, expected an object of bounds");
   }
   for (const auto& [key, value] : member->second.members()) {
-    if (key == "gt") q.gt = value;
-    else if (key == "gte" || key == "from") q.gte = value;
-    else if (key == "lt") q.lt = value;
-    else if (key == "lte" || key == "to") q.lte = value;
-    else if (key == "time_zone") q.time_zone = value.as_string();
-    else if (key == "boost") q.boost = value.as_double();
+    if (key == "gt")
+      q.gt = value;
+    else if (key == "gte" || key == "from")
+      q.gte = value;
+    else if (key == "lt")
+      q.lt = value;
+    else if (key == "lte" || key == "to")
+      q.lte = value;
+    else if (key == "time_zone")
+      q.time_zone = value.as_string();
+    else if (key == "boost")
+      q.boost = value.as_double();
     else if (key != "format" && key != "_name" && key != "relation" && key != "include_lower" &&
              key != "include_upper") {
       return parsing(value, fmt::format("[range] query does not support [{}]", key));
@@ -209,12 +220,14 @@ Result<Query> parse_query(const Json& json) {
         return parsing(value, fmt::format("[terms] query does not support [{}]", key));
       }
     }
-    if (q.field.empty()) return parsing(body, "[terms] query requires a field with an array of values");
+    if (q.field.empty())
+      return parsing(body, "[terms] query requires a field with an array of values");
     return q;
   }
   if (name == "exists") {
     const Json* field = body.find("field");
-    if (field == nullptr || !field->is_string()) return parsing(body, "[exists] must be provided with a [field]");
+    if (field == nullptr || !field->is_string())
+      return parsing(body, "[exists] must be provided with a [field]");
     Query q;
     q.kind = Query::Kind::kExists;
     q.field = field->as_string();
@@ -240,14 +253,17 @@ Result<Query> parse_query(const Json& json) {
   }
   if (name == "query_string" || name == "simple_query_string") {
     const Json* text = body.find("query");
-    if (text == nullptr || !text->is_string()) return parsing(body, "[query_string] requires query value");
+    if (text == nullptr || !text->is_string())
+      return parsing(body, "[query_string] requires query value");
     QueryStringOptions options;
-    if (const Json* df = body.find("default_field")) options.default_fields.push_back(df->as_string());
+    if (const Json* df = body.find("default_field"))
+      options.default_fields.push_back(df->as_string());
     if (const Json* fields = body.find("fields")) {
       for (const Json& f : fields->items()) options.default_fields.push_back(f.as_string());
     }
     if (const Json* op = body.find("default_operator")) {
-      options.default_and = op->is_string() && (op->as_string() == "AND" || op->as_string() == "and");
+      options.default_and =
+          op->is_string() && (op->as_string() == "AND" || op->as_string() == "and");
     }
     auto parsed = parse_query_string(text->as_string(), options);
     if (!parsed.ok()) return parsing(*text, parsed.status().message());

@@ -20,12 +20,23 @@ namespace caudal::index {
 
 struct Query {
   enum class Kind {
-    kMatchAll, kMatchNone, kMatch, kMatchPhrase, kTerm, kTerms, kRange, kExists, kPrefix,
-    kWildcard, kIds, kBool, kConstantScore,
+    kMatchAll,
+    kMatchNone,
+    kMatch,
+    kMatchPhrase,
+    kTerm,
+    kTerms,
+    kRange,
+    kExists,
+    kPrefix,
+    kWildcard,
+    kIds,
+    kBool,
+    kConstantScore,
   };
   Kind kind = Kind::kMatchAll;
-  std::string field;  // "*": every field (query_string without a field)
-  std::vector<Json> values;  // term(s) / ids / prefix / wildcard pattern / match text
+  std::string field;          // "*": every field (query_string without a field)
+  std::vector<Json> values;   // term(s) / ids / prefix / wildcard pattern / match text
   bool operator_and = false;  // match
   std::optional<std::string> minimum_should_match;
   bool case_insensitive = false;

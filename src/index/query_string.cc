@@ -28,13 +28,16 @@ class QueryStringParser {
   }
 
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n')) ++pos_;
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n'))
+      ++pos_;
   }
 
   bool keyword(std::string_view word) {
     if (text_.substr(pos_, word.size()) != word) return false;
     const size_t end = pos_ + word.size();
-    if (end < text_.size() && text_[end] != ' ' && text_[end] != '(' && text_[end] != '\t') return false;
+    if (end < text_.size() && text_[end] != ' ' && text_[end] != '(' && text_[end] != '\t')
+      return false;
     pos_ = end;
     return true;
   }
@@ -181,8 +184,8 @@ class QueryStringParser {
         q.field = field;
         return q;
       }
-      const bool trailing_only = value.back() == '*' &&
-                                 value.find_first_of("*?") == value.size() - 1;
+      const bool trailing_only =
+          value.back() == '*' && value.find_first_of("*?") == value.size() - 1;
       if (trailing_only) {
         return leaf(Query::Kind::kPrefix, field, Json::string(value.substr(0, value.size() - 1)));
       }
@@ -223,7 +226,8 @@ class QueryStringParser {
       if (pos_ >= text_.size() || text_[pos_] == ')') break;
       if (keyword("AND") || keyword("&&")) {
         pending_and = true;
-        if (!clauses.empty() && clauses.back().first == Occur::kShould) clauses.back().first = Occur::kMust;
+        if (!clauses.empty() && clauses.back().first == Occur::kShould)
+          clauses.back().first = Occur::kMust;
         continue;
       }
       if (keyword("OR") || keyword("||")) {
@@ -255,13 +259,17 @@ class QueryStringParser {
       none.kind = Query::Kind::kMatchNone;
       return none;
     }
-    if (clauses.size() == 1 && clauses[0].first != Occur::kMustNot) return std::move(clauses[0].second);
+    if (clauses.size() == 1 && clauses[0].first != Occur::kMustNot)
+      return std::move(clauses[0].second);
     Query q;
     q.kind = Query::Kind::kBool;
     for (auto& [occur, child] : clauses) {
-      if (occur == Occur::kMust) q.must.push_back(std::move(child));
-      else if (occur == Occur::kMustNot) q.must_not.push_back(std::move(child));
-      else q.should.push_back(std::move(child));
+      if (occur == Occur::kMust)
+        q.must.push_back(std::move(child));
+      else if (occur == Occur::kMustNot)
+        q.must_not.push_back(std::move(child));
+      else
+        q.should.push_back(std::move(child));
     }
     if (q.must.empty() && q.must_not.empty()) q.minimum_should_match = "1";
     if (q.must.empty() && q.should.empty()) {

@@ -1,9 +1,9 @@
 #include "index/search.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
+
+#include <fmt/format.h>
 
 #include "index/aggregations.h"
 #include "index/errc.h"
@@ -27,8 +27,9 @@ Result<int64_t> int_param(const UriParams& params, std::string_view name, int64_
   int64_t value = 0;
   auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
   if (ec != std::errc() || ptr != it->second.data() + it->second.size()) {
-    return Status(Errc::kIllegalArgument,
-                  fmt::format("Failed to parse int parameter [{}] with value [{}]", name, it->second));
+    return Status(
+        Errc::kIllegalArgument,
+        fmt::format("Failed to parse int parameter [{}] with value [{}]", name, it->second));
   }
   return value;
 }
@@ -108,14 +109,16 @@ Result<Request> parse_request(const Json& body, const UriParams& params, const S
   }
   if (auto q = params.find("q"); q != params.end()) {
     QueryStringOptions options;
-    if (auto df = params.find("df"); df != params.end()) options.default_fields.push_back(df->second);
+    if (auto df = params.find("df"); df != params.end())
+      options.default_fields.push_back(df->second);
     if (auto op = params.find("default_operator"); op != params.end()) {
       options.default_and = op->second == "AND" || op->second == "and";
     }
     auto parsed = parse_query_string(q->second, options);
     if (!parsed.ok()) return Status(Errc::kParsing, "[1:1] " + parsed.status().message());
     if (has_query) {
-      return Status(Errc::kIllegalArgument, "request [_search] cannot have both the q parameter and a query in the body");
+      return Status(Errc::kIllegalArgument,
+                    "request [_search] cannot have both the q parameter and a query in the body");
     }
     r.query = std::move(*parsed);
   }
@@ -139,17 +142,22 @@ Result<Request> parse_request(const Json& body, const UriParams& params, const S
     }
   }
   if (auto total = params.find("track_total_hits"); total != params.end()) {
-    if (total->second == "true") r.exact_total = true;
-    else if (total->second == "false") r.track_total_hits.reset();
+    if (total->second == "true")
+      r.exact_total = true;
+    else if (total->second == "false")
+      r.track_total_hits.reset();
     else {
-      CAUDAL_ASSIGN_OR_RETURN(r.track_total_hits, int_param(params, "track_total_hits", kDefaultTrackTotalHits));
+      CAUDAL_ASSIGN_OR_RETURN(r.track_total_hits,
+                              int_param(params, "track_total_hits", kDefaultTrackTotalHits));
     }
   }
   if (auto timeout = params.find("timeout"); timeout != params.end()) {
     CAUDAL_ASSIGN_OR_RETURN(r.timeout, parse_timeout(timeout->second));
   }
   if (r.from < 0) return Status(Errc::kIllegalArgument, "[from] parameter cannot be negative");
-  if (r.size < 0) return Status(Errc::kIllegalArgument, fmt::format("[size] parameter cannot be negative, found [{}]", r.size));
+  if (r.size < 0)
+    return Status(Errc::kIllegalArgument,
+                  fmt::format("[size] parameter cannot be negative, found [{}]", r.size));
   if (static_cast<size_t>(r.from + r.size) > limits.max_result_window) {
     return Status(Errc::kIllegalArgument,
                   fmt::format("Result window is too large, from + size must be less than or "
@@ -159,7 +167,8 @@ Result<Request> parse_request(const Json& body, const UriParams& params, const S
                               limits.max_result_window, r.from + r.size));
   }
   if (r.search_after != nullptr && r.from > 0) {
-    return Status(Errc::kIllegalArgument, "[from] parameter must be set to 0 when [search_after] is used");
+    return Status(Errc::kIllegalArgument,
+                  "[from] parameter must be set to 0 when [search_after] is used");
   }
   if (!r.sorted) r.sort = {SortKey{}};
   if (r.search_after != nullptr && !r.sorted) {
@@ -222,8 +231,9 @@ Result<Json> run_search(const std::vector<std::shared_ptr<const Snapshot>>& snap
     out.set("_shards", shards(snapshots.size()));
     return out;
   }
-  CAUDAL_ASSIGN_OR_RETURN(std::vector<HitRef> picked,
-                          pick_hits(docs, r.sort, static_cast<size_t>(r.from + r.size), r.search_after));
+  CAUDAL_ASSIGN_OR_RETURN(
+      std::vector<HitRef> picked,
+      pick_hits(docs, r.sort, static_cast<size_t>(r.from + r.size), r.search_after));
   Json hits = Json::array();
   for (size_t i = static_cast<size_t>(r.from); i < picked.size(); ++i) {
     CAUDAL_ASSIGN_OR_RETURN(Json hit, render_hit(docs, picked[i], r.source, r.sorted, scoring));

@@ -1,9 +1,9 @@
 #include "index/segment.h"
 
-#include <fmt/format.h>
+#include <algorithm>
 #include <zstd.h>
 
-#include <algorithm>
+#include <fmt/format.h>
 
 #include "common/byte_reader.h"
 #include "index/errc.h"
@@ -31,9 +31,9 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
   const unsigned long long size =
       ZSTD_getFrameContentSize(block.compressed.data(), block.compressed.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 31)) {
-    return Status(Errc::kCorruptSegment,
-                  fmt::format("source block at document {} has no valid zstd frame header",
-                              block.first_doc));
+    return Status(
+        Errc::kCorruptSegment,
+        fmt::format("source block at document {} has no valid zstd frame header", block.first_doc));
   }
   std::string raw(size, '\0');
   const size_t got =
@@ -49,9 +49,9 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
     const uint64_t length = reader.read_uvarint64();
     const ByteView bytes = reader.read_bytes(static_cast<size_t>(length));
     if (reader.failed()) {
-      return Status(Errc::kCorruptSegment,
-                    fmt::format("source block at document {}: document {} is truncated",
-                                block.first_doc, i));
+      return Status(
+          Errc::kCorruptSegment,
+          fmt::format("source block at document {}: document {} is truncated", block.first_doc, i));
     }
     docs.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }

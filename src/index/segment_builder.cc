@@ -1,9 +1,8 @@
 #include "index/segment_builder.h"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <cstdlib>
+#include <zstd.h>
 
 #include "common/byte_writer.h"
 #include "common/check.h"

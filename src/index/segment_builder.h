@@ -34,7 +34,7 @@ class SegmentBuilder {
   struct FieldBuild {
     FieldType type;
     std::unordered_map<std::string, std::vector<uint32_t>> values;  // whole value -> docs
-    std::vector<std::pair<uint32_t, std::string>> doc_values;        // in doc order
+    std::vector<std::pair<uint32_t, std::string>> doc_values;       // in doc order
     std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> tokens;
     std::vector<std::pair<uint32_t, uint32_t>> lengths;  // doc, token count
     std::vector<std::pair<uint32_t, double>> numbers;    // doc, first value

@@ -19,7 +19,9 @@ Status storage(const Status& status, const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string segment_file_name(uint64_t seq) { return fmt::format("{:016x}.seg", seq); }
+std::string segment_file_name(uint64_t seq) {
+  return fmt::format("{:016x}.seg", seq);
+}
 
 Result<uint64_t> write_segment_file(FileSystem& fs, const std::filesystem::path& dir,
                                     const Segment& segment) {

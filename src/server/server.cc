@@ -18,6 +18,7 @@
 #include "pipeline/runtime/pipelines.h"
 #include "server/data_dir.h"
 #include "server/event_loops.h"
+#include "server/search_service.h"
 #include "server/http_settings_mapping.h"
 #include "server/table_options_mapping.h"
 #include "server/pipeline_queries.h"
@@ -77,6 +78,8 @@ struct Server::Parts {
   std::unique_ptr<kafka::KafkaServer> kafka;
   // Read and write the log and the tables: started after them, stopped before them.
   std::unique_ptr<pipeline::Pipelines> pipelines;
+  // Search indexes (fed from the log) and the Elasticsearch listener.
+  std::unique_ptr<SearchService> search;
   // The HTTP pipelines API reads state through it; destroyed before the pipelines.
   std::unique_ptr<RunningPipelineQueries> pipeline_queries;
   std::vector<ListenerInfo> listeners;
@@ -84,12 +87,6 @@ struct Server::Parts {
 
 Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
                                               metrics::Registry& registry) {
-  // Refuse listeners this build cannot serve rather than ignore them: a client configured
-  // against an address that nothing listens on is harder to diagnose than a refusal.
-  if (config.listen.elasticsearch) {
-    return Status(Errc::kInvalidArgument,
-                  "listen.elasticsearch: the Elasticsearch API is not part of this version");
-  }
   auto parts = std::make_unique<Parts>();
   CAUDAL_ASSIGN_OR_RETURN(parts->data_dir, DataDir::open(config.data_dir));
   spdlog::info("data directory {}", config.data_dir.string());
@@ -185,6 +182,17 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
          "Kafka protocol: produce, fetch, metadata, list offsets, topics, consumer groups"});
   }
 
+  if (!config.indexes.empty() || config.listen.elasticsearch) {
+    CAUDAL_ASSIGN_OR_RETURN(parts->search,
+                            SearchService::start(config, *parts->log, parts->loops->loops(),
+                                                 registry, host_name()));
+    if (parts->search->address()) {
+      parts->listeners.push_back(
+          {"elasticsearch", *parts->search->address(),
+           "Elasticsearch API: _search, _count, _bulk, _doc, _cat/indices, _mapping"});
+    }
+  }
+
   parts->loops->start();
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
@@ -201,6 +209,7 @@ void Server::stop() {
   if (parts_->pipelines) parts_->pipelines->stop();
   if (parts_->http) parts_->http->stop();
   if (parts_->kafka) parts_->kafka->stop();
+  if (parts_->search) parts_->search->stop_listener();
   parts_->loops->stop();
   parts_->http.reset();
   parts_->kafka.reset();
@@ -213,6 +222,8 @@ void Server::stop() {
   // After the loops (the tables API reads on them); stops the reloader thread.
   parts_->table_queries.reset();
   parts_->tables.reset();
+  // After the loops (the listener and its searches), before the log (the feeders read it).
+  parts_->search.reset();
   if (parts_->log) parts_->log->close();
 }
 

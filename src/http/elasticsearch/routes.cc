@@ -38,11 +38,10 @@ Handler refreshing(const SearchApi& search, Handler ingest) {
       return;
     }
     ingest(in, Responder([&search, responder](Response response) {
-      auto held = std::make_shared<Response>(std::move(response));
-      search.run(SearchApi::Call::kRefresh, "", "", {}, [held, responder](EsAnswer) {
-        responder.send(std::move(*held));
-      });
-    }));
+             auto held = std::make_shared<Response>(std::move(response));
+             search.run(SearchApi::Call::kRefresh, "", "", {},
+                        [held, responder](EsAnswer) { responder.send(std::move(*held)); });
+           }));
   };
 }
 
@@ -66,7 +65,8 @@ EsParams es_params(std::string_view target) {
     }
     auto decoded_name = percent_decode(name);
     auto decoded_value = percent_decode(value);
-    if (decoded_name && decoded_value) params.emplace(std::move(*decoded_name), std::move(*decoded_value));
+    if (decoded_name && decoded_value)
+      params.emplace(std::move(*decoded_name), std::move(*decoded_value));
   }
   return params;
 }

@@ -7,7 +7,9 @@
 namespace caudal::index::api {
 namespace {
 
-bool pretty(const UriParams& params) { return params.contains("pretty"); }
+bool pretty(const UriParams& params) {
+  return params.contains("pretty");
+}
 
 EsResponse ok(const Json& body, const UriParams& params) {
   return EsResponse{200, body.dump(pretty(params))};
@@ -47,9 +49,9 @@ EsResponse EsApi::search(std::string_view indices, std::string_view body, const 
   }
   auto snapshots = catalog_.resolve(indices);
   if (!snapshots.ok()) return es_error(snapshots.status(), pretty(params));
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          clock_.wall_now().time_since_epoch())
-                          .count();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
+          .count();
   auto result = run_search(*snapshots, request, params, limits_, now, count_only);
   if (!result.ok()) return es_error(result.status(), pretty(params));
   return ok(*result, params);
@@ -59,7 +61,9 @@ EsResponse EsApi::cat_indices(std::string_view indices, const UriParams& params)
   auto snapshots = catalog_.resolve(indices);
   if (!snapshots.ok()) return es_error(snapshots.status(), pretty(params));
   const bool raw_bytes = params.contains("bytes");
-  auto size = [&](uint64_t bytes) { return raw_bytes ? std::to_string(bytes) : human_bytes(bytes); };
+  auto size = [&](uint64_t bytes) {
+    return raw_bytes ? std::to_string(bytes) : human_bytes(bytes);
+  };
   auto format = params.find("format");
   if (format != params.end() && format->second == "json") {
     Json rows = Json::array();
@@ -139,9 +143,9 @@ EsResponse EsApi::get_index(std::string_view indices, const UriParams& params) c
 
 EsResponse EsApi::delete_index(std::string_view indices, const UriParams& params) const {
   if (indices.find('*') != std::string_view::npos || indices == "_all") {
-    return es_error(Status(Errc::kIllegalArgument,
-                           "Wildcard expressions or all indices are not allowed"),
-                    pretty(params));
+    return es_error(
+        Status(Errc::kIllegalArgument, "Wildcard expressions or all indices are not allowed"),
+        pretty(params));
   }
   auto snapshots = catalog_.resolve(indices);
   if (!snapshots.ok()) return es_error(snapshots.status(), pretty(params));

@@ -76,7 +76,8 @@ Json es_error_body(const Status& error) {
   Json root_causes = Json::array();
   root_causes.push(cause());
   Json inner = cause();
-  inner.members().insert(inner.members().begin(), Json::Member("root_cause", std::move(root_causes)));
+  inner.members().insert(inner.members().begin(),
+                         Json::Member("root_cause", std::move(root_causes)));
   Json body = Json::object();
   body.set("error", std::move(inner));
   body.set("status", Json::integer(es_error_status(error)));

@@ -1,8 +1,8 @@
 #include "golden_dataset.h"
 
-#include <fmt/format.h>
-
 #include <cstdint>
+
+#include <fmt/format.h>
 
 #include "index/date.h"
 
@@ -18,7 +18,9 @@ class Lcg {
   }
   uint32_t below(uint32_t n) { return next() % n; }
   template <typename T, size_t N>
-  const T& pick(const T (&items)[N]) { return items[below(N)]; }
+  const T& pick(const T (&items)[N]) {
+    return items[below(N)];
+  }
 
  private:
   uint64_t state_;
@@ -28,8 +30,8 @@ const int64_t kStart = *parse_iso_date("2024-03-01T00:00:00Z");
 
 const char* const kHosts[] = {"web-01", "web-02", "web-03", "web-04", "web-05"};
 const char* const kMethods[] = {"GET", "GET", "GET", "GET", "POST", "POST", "PUT", "DELETE"};
-const char* const kPaths[] = {"/api/orders", "/api/orders/42", "/api/users", "/api/cart",
-                              "/checkout", "/login", "/static/app.js", "/health"};
+const char* const kPaths[] = {"/api/orders", "/api/orders/42", "/api/users",     "/api/cart",
+                              "/checkout",   "/login",         "/static/app.js", "/health"};
 const int kStatuses[] = {200, 200, 200, 200, 200, 200, 201, 301, 404, 404, 500, 503};
 const char* const kAgents[] = {"curl/8.4.0", "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0",
                                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2) Safari/604.1",
@@ -38,8 +40,9 @@ const char* const kCountries[] = {"US", "US", "DE", "FR", "ES", "BR", "JP"};
 const char* const kTags[] = {"api", "static", "slow", "cached", "auth"};
 const char* const kStates[] = {"CA", "TX", "NY", "FL", "WA", "IL", "CO", "OR"};
 const char* const kUsers[] = {"ana", "ben", "carla", "dmitri", "eve", "farid", "gus", "hana"};
-const char* const kWords[] = {"love", "hate", "new", "myProduct", "launch", "today", "great",
-                              "broken", "support", "shipping", "fast", "slow", "price", "deal"};
+const char* const kWords[] = {"love",  "hate",  "new",    "myProduct", "launch",
+                              "today", "great", "broken", "support",   "shipping",
+                              "fast",  "slow",  "price",  "deal"};
 const char* const kTopics[] = {"election", "weather", "sports", "markets", "myProduct"};
 
 std::string message_of(Lcg& rng, size_t words) {
@@ -75,8 +78,8 @@ std::vector<GoldenDoc> web_logs() {
         fmt::format(R"({{"@timestamp":"{}","host":"{}","method":"{}","path":"{}","status":{},)"
                     R"("bytes":{},"response_ms":{},"user_agent":"{}","message":"{}","tags":[{}],)"
                     R"("client":{{"ip":"10.0.{}.{}","country":"{}"}},"secure":{}}})",
-                    format_iso_date(ts), rng.pick(kHosts), method, path, status, bytes,
-                    ms + 0.25, rng.pick(kAgents), message, tags, rng.below(4), rng.below(250),
+                    format_iso_date(ts), rng.pick(kHosts), method, path, status, bytes, ms + 0.25,
+                    rng.pick(kAgents), message, tags, rng.below(4), rng.below(250),
                     rng.pick(kCountries), rng.below(3) != 0 ? "true" : "false")});
   }
   return docs;
@@ -92,12 +95,12 @@ std::vector<GoldenDoc> tweets() {
     // Every 100th document replaces an earlier tweet's _id (an edit).
     if (i % 100 == 55) id = fmt::format("tw-{}", i / 100);
     docs.push_back(GoldenDoc{
-        id, fmt::format(R"({{"@timestamp":"{}","user":"{}","state":"{}","message":"{}",)"
-                        R"("retweets":{},"verified":{},"hashtags":["{}","{}"]}})",
-                        format_iso_date(ts), rng.pick(kUsers), rng.pick(kStates),
-                        message_of(rng, 3 + rng.below(6)), rng.below(1000),
-                        rng.below(5) == 0 ? "true" : "false", rng.pick(kTopics),
-                        rng.pick(kTopics))});
+        id,
+        fmt::format(R"({{"@timestamp":"{}","user":"{}","state":"{}","message":"{}",)"
+                    R"("retweets":{},"verified":{},"hashtags":["{}","{}"]}})",
+                    format_iso_date(ts), rng.pick(kUsers), rng.pick(kStates),
+                    message_of(rng, 3 + rng.below(6)), rng.below(1000),
+                    rng.below(5) == 0 ? "true" : "false", rng.pick(kTopics), rng.pick(kTopics))});
   }
   return docs;
 }
@@ -110,8 +113,8 @@ std::vector<GoldenDoc> news() {
     docs.push_back(GoldenDoc{
         std::nullopt,
         fmt::format(R"({{"@timestamp":"{}","state":"{}","message":"{} {}","section":"{}"}})",
-                    format_iso_date(ts), rng.pick(kStates), rng.pick(kTopics),
-                    message_of(rng, 4), rng.pick(kTopics))});
+                    format_iso_date(ts), rng.pick(kStates), rng.pick(kTopics), message_of(rng, 4),
+                    rng.pick(kTopics))});
   }
   return docs;
 }

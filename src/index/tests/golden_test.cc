@@ -7,14 +7,13 @@
 // After a deliberate change, CAUDAL_UPDATE_GOLDEN=1 rewrites the expected responses; review
 // the diff. CAUDAL_GOLDEN_DUMP=dir writes the dataset there as NDJSON, for checking
 // expectations with other tools.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "common/metrics/registry.h"
 #include "golden_dataset.h"
@@ -76,7 +75,8 @@ class Environment {
       definition.feeder.topic = set.topic;
       definitions.push_back(std::move(definition));
     }
-    catalog_ = std::move(Catalog::open(dir_ / "index", std::move(definitions), *log_, registry_)).value();
+    catalog_ =
+        std::move(Catalog::open(dir_ / "index", std::move(definitions), *log_, registry_)).value();
     CAUDAL_CHECK(catalog_->refresh("*").ok(), "refresh");
     // "now" is fixed so that date math in the cases is reproducible.
     clock_ = std::make_unique<ManualClock>(std::chrono::system_clock::time_point(
@@ -89,7 +89,8 @@ class Environment {
     std::filesystem::remove_all(dir_);
   }
 
-  api::EsResponse call(const std::string& method, const std::string& path, const std::string& body) {
+  api::EsResponse call(const std::string& method, const std::string& path,
+                       const std::string& body) {
     const size_t question = path.find('?');
     std::string route = path.substr(0, question);
     UriParams params;
@@ -171,9 +172,10 @@ TEST_P(GoldenTest, ResponseMatches) {
   const Json* path = spec->find("path");
   ASSERT_TRUE(method && path) << file << ": needs method and path";
   const Json* body = spec->find("body");
-  const api::EsResponse response = environment().call(
-      method->as_string(), path->as_string(),
-      body == nullptr ? std::string() : body->is_string() ? body->as_string() : body->dump());
+  const api::EsResponse response = environment().call(method->as_string(), path->as_string(),
+                                                      body == nullptr     ? std::string()
+                                                      : body->is_string() ? body->as_string()
+                                                                          : body->dump());
   Json actual = Json::object();
   actual.set("status", Json::integer(response.status));
   if (response.content_type.starts_with("application/json")) {
@@ -209,7 +211,9 @@ std::vector<std::string> case_names() {
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(case_names()),
                          [](const auto& param_info) { return param_info.param; });
 
-TEST(GoldenSuiteTest, HasEnoughCases) { EXPECT_GE(case_names().size(), 80u); }
+TEST(GoldenSuiteTest, HasEnoughCases) {
+  EXPECT_GE(case_names().size(), 80u);
+}
 
 }  // namespace
 }  // namespace caudal::index

@@ -1,8 +1,8 @@
 #include "index/index.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "index/search.h"
 
@@ -43,7 +43,8 @@ class IndexTest : public ::testing::Test {
 
 TEST_F(IndexTest, BufferedDocumentsBecomeSearchableAtRefresh) {
   auto index = open();
-  index->add(0, 0, 1000, std::nullopt, R"({"msg":"hello world","@timestamp":"2024-01-01T00:00:00Z"})");
+  index->add(0, 0, 1000, std::nullopt,
+             R"({"msg":"hello world","@timestamp":"2024-01-01T00:00:00Z"})");
   EXPECT_EQ(count(*index, ""), 0);
   ASSERT_TRUE(index->refresh().ok());
   EXPECT_EQ(count(*index, "hello"), 1);

@@ -25,7 +25,8 @@ TEST(JsonTest, RemembersPositions) {
 }
 
 TEST(JsonTest, RefusesMalformedTextWithPosition) {
-  for (const char* text : {"{", "{\"a\" 1}", "[1,]", "\"abc", "01x", "{\"a\":1}}", "[\"\\ud800\"]"}) {
+  for (const char* text :
+       {"{", "{\"a\" 1}", "[1,]", "\"abc", "01x", "{\"a\":1}}", "[\"\\ud800\"]"}) {
     auto json = parse_json(text);
     ASSERT_FALSE(json.ok()) << text;
     EXPECT_EQ(json.status().code(), Errc::kParsing);

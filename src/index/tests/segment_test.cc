@@ -37,9 +37,9 @@ TEST(SegmentTest, InfersMappingsAsElasticsearch) {
 
 TEST(SegmentTest, PostingsColumnsAndSource) {
   Mappings mappings;
-  auto segment = build(mappings, {R"({"msg":"the quick fox","tags":["a","b"],"n":5})",
-                                  R"({"msg":"The lazy dog, the end","tags":"b","n":"7"})",
-                                  R"({"other":1})"});
+  auto segment =
+      build(mappings, {R"({"msg":"the quick fox","tags":["a","b"],"n":5})",
+                       R"({"msg":"The lazy dog, the end","tags":"b","n":"7"})", R"({"other":1})"});
   ASSERT_EQ(segment->doc_count(), 3u);
   const SegmentField* msg = segment->field("msg");
   ASSERT_NE(msg, nullptr);
