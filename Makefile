@@ -23,8 +23,11 @@ configure: bootstrap
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The alarm demo (docs/demo.md): the dashboard's bundle, then Caudal with the example, 50,000
+# customers and the sensor simulator, until Ctrl-C.
 run: build
-	$(CAUDAL) serve -c $(CONFIG)
+	@npm run --silent build:web
+	$(CAUDAL) demo alarms -c $(CONFIG)
 
 # Unit tests under ASan+UBSan first, then the whole suite (unit, integration, slow) in the
 # optimized build; ctest's summary of the whole suite is the last thing printed.

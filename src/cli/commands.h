@@ -21,5 +21,7 @@ void register_produce_command(CLI::App& app, CommandContext& context);
 void register_consume_command(CLI::App& app, CommandContext& context);
 void register_search_command(CLI::App& app, CommandContext& context);
 void register_pipeline_command(CLI::App& app, CommandContext& context);
+void register_simulate_command(CLI::App& app, CommandContext& context);
+void register_demo_command(CLI::App& app, CommandContext& context);
 
 }  // namespace caudal::cli

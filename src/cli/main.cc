@@ -16,6 +16,8 @@ void register_commands(CLI::App& app, caudal::cli::CommandContext& context) {
   caudal::cli::register_consume_command(app, context);
   caudal::cli::register_search_command(app, context);
   caudal::cli::register_pipeline_command(app, context);
+  caudal::cli::register_simulate_command(app, context);
+  caudal::cli::register_demo_command(app, context);
 }
 
 }  // namespace

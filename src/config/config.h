@@ -94,6 +94,8 @@ struct HttpConfig {
   Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
   BulkConfig bulk;
   HecConfig hec;
+  // The built dashboard's folder, served at /ui; relative to the config file's folder.
+  std::optional<std::filesystem::path> dashboard;
   std::set<std::string> secret_keys;
 };
 

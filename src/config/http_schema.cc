@@ -104,6 +104,8 @@ const ObjectSchema<HttpConfig>& http_schema() {
     s.object("bulk", &HttpConfig::bulk, bulk_schema(),
              "the Elasticsearch _bulk and _doc ingest APIs");
     s.object("hec", &HttpConfig::hec, hec_schema(), "the Splunk HTTP Event Collector API");
+    s.optional("dashboard", &HttpConfig::dashboard, path_type(),
+               "folder of the built dashboard (web/dist), served at /ui; unset: no dashboard");
     return s;
   }();
   return schema;

@@ -1,5 +1,6 @@
 #include "http/routes.h"
 
+#include "http/handlers/dashboard.h"
 #include "http/handlers/elasticsearch.h"
 #include "http/handlers/health.h"
 #include "http/handlers/hec.h"
@@ -7,6 +8,7 @@
 #include "http/handlers/metrics.h"
 #include "http/handlers/pipelines.h"
 #include "http/handlers/tables.h"
+#include "http/handlers/topics.h"
 
 namespace caudal::http {
 
@@ -43,10 +45,15 @@ std::vector<Route> build_routes(const RouteContext& context) {
       {Verb::post, "/services/collector/raw", "hec_raw", with_context(handle_hec_raw)},
       {Verb::post, "/services/collector/raw/1.0", "hec_raw", with_context(handle_hec_raw)},
       {Verb::get, "/v1/pipelines/{pipeline}/state", "pipeline_state", with_context(handle_pipeline_state)},
+      {Verb::get, "/ui", "dashboard", now_with_context(handle_dashboard_index)},
+      {Verb::get, "/ui/{file}", "dashboard", now_with_context(handle_dashboard_file)},
       {Verb::get, "/v1/tables", "tables_list", now_with_context(handle_list_tables)},
       {Verb::get, "/v1/tables/{table}", "tables_scan", now_with_context(handle_scan_table)},
       {Verb::get, "/v1/tables/{table}/{key}", "tables_get", now_with_context(handle_get_table_row)},
+      {Verb::get, "/v1/topics", "topics_list", now_with_context(handle_list_topics)},
       {Verb::post, "/v1/topics/{topic}", "ingest", with_context(handle_ingest)},
+      {Verb::get, "/v1/topics/{topic}/records", "topics_records",
+       now_with_context(handle_topic_records)},
       {Verb::post, "/{index}/_bulk", "es_bulk", with_context(handle_bulk)},
       {Verb::put, "/{index}/_bulk", "es_bulk", with_context(handle_bulk)},
       {Verb::put, "/{index}/_create/{id}", "es_doc", with_context(handle_index_document)},

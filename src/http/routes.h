@@ -2,12 +2,17 @@
 // handlers/<group>.cc; adding a route means one line in the table and one handler function.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "common/metrics/registry.h"
 #include "http/router.h"
+
+namespace caudal::log {
+class Log;
+}  // namespace caudal::log
 
 namespace caudal::http {
 
@@ -26,6 +31,10 @@ struct RouteContext {
   Gateway* gateway = nullptr;
   // The tables API's view of every table; without one, the tables routes answer 503.
   const TableQueries* tables = nullptr;
+  // The topics read API's log; without one, those routes answer 503.
+  const log::Log* log = nullptr;
+  // The built dashboard's folder (http.dashboard); empty: the /ui routes answer 503.
+  std::filesystem::path dashboard_dir;
   // The pipelines API's view of the running pipelines; without one, its routes answer 503.
   const PipelineQueries* pipelines = nullptr;
 };

@@ -47,4 +47,10 @@ http::GatewaySettings to_gateway_settings(const config::Config& config, std::str
   return settings;
 }
 
+std::filesystem::path resolve_dashboard_dir(const config::Config& config) {
+  if (!config.http.dashboard) return {};
+  if (config.http.dashboard->is_absolute()) return *config.http.dashboard;
+  return std::filesystem::absolute(config.source_file).parent_path() / *config.http.dashboard;
+}
+
 }  // namespace caudal::server

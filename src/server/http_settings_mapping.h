@@ -3,6 +3,7 @@
 // (http::ServerOptions, http::GatewaySettings).
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "config/config.h"
@@ -15,5 +16,8 @@ http::ServerOptions to_http_server_options(const config::Config& config);
 
 // `host_name` goes into the caudal.host enrichment header.
 http::GatewaySettings to_gateway_settings(const config::Config& config, std::string host_name);
+
+// http.dashboard, relative to the config file's folder; empty when unset.
+std::filesystem::path resolve_dashboard_dir(const config::Config& config);
 
 }  // namespace caudal::server

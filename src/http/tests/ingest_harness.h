@@ -62,6 +62,7 @@ class IngestHarness {
     RouteContext context;
     context.registry = &registry_;
     context.gateway = gateway_.get();
+    context.log = log_.get();
     context.readiness_problems = [] { return std::vector<std::string>(); };
     router_ = std::make_unique<Router>(build_routes(context));
   }

@@ -1,0 +1,79 @@
+// The dashboard in headless Chromium (Debian's, driven by playwright-core): waits for live
+// data, checks one map mark per sensor in view (world and a zone), that the per-minute chart's
+// total equals the alarms Caudal's API reports, selects a sensor, and saves screenshots.
+// Usage: node dashboard_test.mjs http://HOST:PORT CUSTOMERS_CSV ARTIFACT_DIR
+import { chromium } from "playwright-core";
+import { readFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [base, customersCsv, artifacts] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok" : "FAIL"}: ${what}`);
+  if (!ok) failures++;
+}
+
+const lines = readFileSync(customersCsv, "utf8").trim().split("\n").slice(1);
+const zones = {};
+for (const line of lines) {
+  const zone = line.slice(line.lastIndexOf(",") + 1);
+  zones[zone] = (zones[zone] ?? 0) + 1;
+}
+
+async function countAlarms() {
+  const topics = await (await fetch(`${base}/v1/topics`)).json();
+  return topics.topics.find((t) => t.name === "COUNT")?.records ?? 0;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+  page.on("pageerror", (e) => check(false, `no script error in the page: ${e.message}`));
+  await page.goto(`${base}/ui`);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 20000 });
+  // Wait for the feed to catch up with everything Caudal holds.
+  const alarms = await countAlarms();
+  await page.waitForFunction((n) => Number(document.getElementById("per-minute").dataset.allTotal) >= n, alarms, { timeout: 20000 });
+  check(alarms > 0, `the run raised alarms (${alarms})`);
+
+  const inView = Number(await page.getAttribute("#map", "data-sensors-in-view"));
+  check(inView === lines.length, `the world map shows one mark per sensor: ${inView} of ${lines.length}`);
+  const chartTotal = Number(await page.getAttribute("#per-minute", "data-all-total"));
+  check(chartTotal === alarms, `the per-minute chart totals ${chartTotal}, the API ${alarms}`);
+  const active = Number((await page.textContent("#c-active")).replace(/[^0-9]/g, ""));
+  check(active > 0, `active alarms shown (${active})`);
+  const activated = Number((await page.textContent("#c-activated")).replace(/[^0-9]/g, ""));
+  check(activated === alarms, `the activated counter (${activated}) equals the API's (${alarms})`);
+  await page.screenshot({ path: join(artifacts, "overview.png"), fullPage: true });
+
+  // A zone view: only that zone's sensors.
+  await page.click("#zones button[data-zone='Mediterranean']");
+  await page.waitForTimeout(300);
+  const zoneView = Number(await page.getAttribute("#map", "data-sensors-in-view"));
+  check(zoneView === zones.Mediterranean, `the Mediterranean view shows its ${zones.Mediterranean} sensors (${zoneView})`);
+  check((await page.textContent("#map-title")) === "Mediterranean", "the map says which zone it shows");
+
+  // A sensor: from the recent alarms, and from hovering the map.
+  await page.click("#alarms tr");
+  const sensorId = await page.getAttribute("#sensor", "data-sensor-id");
+  check(sensorId !== null, `clicking an alarm opens its sensor (${sensorId})`);
+  const card = await page.textContent("#sensor");
+  check(/Address/.test(card) && /E-mail/.test(card), "the sensor card has the customer's address and e-mail");
+  const box = await page.locator("#map").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.screenshot({ path: join(artifacts, "zone-mediterranean.png"), fullPage: true });
+
+  await page.click("nav button[data-page='health']");
+  await page.waitForTimeout(2500);
+  const topicRows = await page.locator("#h-topic-table tr").count();
+  check(topicRows >= 3, `the health page lists the topics (${topicRows})`);
+  await page.screenshot({ path: join(artifacts, "health.png"), fullPage: true });
+} finally {
+  await browser.close();
+}
+console.log(`${failures === 0 ? "passed" : `${failures} failed`}`);
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the dashboard, runs the alarms example with 3,000 customers and a burst of simulated
+# sensors, and drives the dashboard in headless Chromium (dashboard_test.mjs). Screenshots go to
+# $CAUDAL_ARTIFACTS (default: the test's build folder, tests/browser/artifacts).
+source "$CAUDAL_SOURCE_DIR/tests/integration/lib.sh"
+
+artifacts="${CAUDAL_ARTIFACTS:-$PWD/artifacts}"
+(cd "$CAUDAL_SOURCE_DIR" && npm run --silent build:web >/dev/null)
+
+"$CAUDAL_BINARY" simulate customers -n 3000 --seed 3 -o "$TEST_DIR/customers.csv" >/dev/null
+sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
+  -e "s|../../web/dist|$CAUDAL_SOURCE_DIR/web/dist|" \
+  "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
+start_caudal "$TEST_DIR/caudal.yaml"
+"$CAUDAL_BINARY" simulate alarms --http "$HTTP_ADDR" -n 40000 --sensors 3000 --seed 3 \
+  --connections 2 --rate 20000 --anomaly-probability 0.01 >/dev/null 2>&1
+
+if node "$CAUDAL_SOURCE_DIR/tests/browser/dashboard_test.mjs" "http://$HTTP_ADDR" \
+  "$TEST_DIR/customers.csv" "$artifacts"; then
+  pass "the dashboard in Chromium"
+else
+  fail "the dashboard in Chromium (screenshots in $artifacts)"
+fi
+stop_caudal INT
+expect_eq "$CAUDAL_EXIT" "0" "caudal stops cleanly"
+finish

@@ -1,0 +1,71 @@
+// Caudal's HTTP read APIs, as the dashboard uses them (docs/http-api.md).
+
+export interface PartitionInfo { partition: number; start_offset: number; end_offset: number; size_bytes: number }
+export interface TopicInfo { name: string; partitions: PartitionInfo[]; records: number; size_bytes: number }
+export interface StoredRecord<T> { offset: number; timestamp: number; key: string | null; value: T }
+export interface RecordsPage<T> { topic: string; partition: number; start_offset: number; end_offset: number; records: StoredRecord<T>[]; next_offset: number }
+export interface TableRow<T> { key: string; version?: number; value: T }
+export interface TablePage<T> { table: string; rows: TableRow<T>[]; next: string | null }
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { cache: "no-store" });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<T>;
+}
+
+export async function topics(): Promise<TopicInfo[]> {
+  return (await getJson<{ topics: TopicInfo[] }>("/v1/topics")).topics;
+}
+
+export function records<T>(topic: string, partition: number, offset: number, limit = 1000): Promise<RecordsPage<T>> {
+  return getJson(`/v1/topics/${encodeURIComponent(topic)}/records?partition=${partition}&offset=${offset}&limit=${limit}`);
+}
+
+// Every row of a table, page by page.
+export async function tableRows<T>(table: string, onPage: (rows: TableRow<T>[]) => void): Promise<void> {
+  let after = "";
+  for (;;) {
+    const page = await getJson<TablePage<T>>(`/v1/tables/${encodeURIComponent(table)}?limit=10000&after=${encodeURIComponent(after)}`);
+    onPage(page.rows);
+    if (page.next === null || page.next === undefined) return;
+    after = page.next;
+  }
+}
+
+export async function metricsText(): Promise<string> {
+  const response = await fetch("/metrics", { cache: "no-store" });
+  return response.text();
+}
+
+export interface Sample { name: string; labels: Record<string, string>; value: number }
+
+// The Prometheus text format, enough of it for the health page: one sample per line.
+export function parseMetrics(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    if (match[3]) {
+      for (const pair of match[3].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2];
+    }
+    samples.push({ name: match[1], labels, value: Number(match[4]) });
+  }
+  return samples;
+}
+
+export function sum(samples: Sample[], name: string, filter: (labels: Record<string, string>) => boolean = () => true): number {
+  let total = 0;
+  for (const s of samples) if (s.name === name && filter(s.labels)) total += s.value;
+  return total;
+}
+
+export async function search(index: string, body: unknown): Promise<any> {
+  const response = await fetch(`/${encodeURIComponent(index)}/_search`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(json?.error?.reason ?? `search answered ${response.status}`);
+  return json;
+}
