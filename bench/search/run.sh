@@ -7,6 +7,7 @@
 #      full-text match, top 10 by time; terms top 10 under a range filter) against the same SQL
 #      in PostgreSQL and against a brute-force scan of the NDJSON (rg, or grep without it);
 #   3. index size against the NDJSON and its zstd.
+# The topic is loaded with kcat over the Kafka listener before the index exists.
 # Usage: bench/search/run.sh [DOCS] (default 1000000) with CAUDAL_BINARY set or build/ built.
 set -euo pipefail
 DOCS="${1:-1000000}"
@@ -35,7 +36,7 @@ echo "raw NDJSON $RAW bytes, zstd -3 $ZST bytes"
 # --- Caudal: load the topic first (no index), then index it from scratch on one feeder thread.
 cat >"$WORK/load.yaml" <<YAML
 data_dir: $WORK/data
-listen: {elasticsearch: 127.0.0.1:0}
+listen: {elasticsearch: 127.0.0.1:0, kafka: 127.0.0.1:0}
 topics: {weblogs: {}}
 YAML
 start() {
@@ -49,11 +50,8 @@ start() {
   cat "$WORK/caudal.log" >&2; exit 1
 }
 start "$WORK/load.yaml"
-split -l 20000 "$WORK/weblogs.ndjson" "$WORK/chunk."
-for chunk in "$WORK"/chunk.*; do
-  sed 's/^/{"index":{"_index":"weblogs"}}\n/' "$chunk" >"$chunk.bulk"
-  curl -s -o /dev/null -H 'Content-Type: application/x-ndjson' -XPOST "http://$ES/_bulk" --data-binary @"$chunk.bulk"
-done
+KAFKA=$(sed -n 's/.*listening kafka on \([^ ]*\).*/\1/p' "$WORK/caudal.log" | tail -n1)
+kcat -P -l -b "$KAFKA" -t weblogs -X linger.ms=20 -X batch.size=1000000 "$WORK/weblogs.ndjson"
 kill "$CAUDAL_PID"; wait "$CAUDAL_PID" || true; CAUDAL_PID=""
 cat >"$WORK/index.yaml" <<YAML
 data_dir: $WORK/data
