@@ -37,8 +37,12 @@ class Projection {
   // Whether `top_level_key` is decoded (always true for everything()).
   bool contains(std::string_view top_level_key) const {
     if (everything_) return true;
+    // Called for every member of every event decoded: length and first byte before memcmp.
     for (const std::string& key : keys_) {
-      if (key.size() == top_level_key.size() && key == top_level_key) return true;
+      if (key.size() == top_level_key.size() &&
+          (key.empty() || (key[0] == top_level_key[0] && key == top_level_key))) {
+        return true;
+      }
     }
     return false;
   }
