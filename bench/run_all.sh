@@ -29,4 +29,6 @@ echo "== pipeline: event model and expressions beside simdjson parsing the same 
 
 echo "== pipeline: issue 6's pipeline beside simdjson parsing the same events"
 "$build/bench/pipeline_bench"
+
+echo "== pipeline: issue 7's threshold and window beside a stateless pipeline, checkpoints every second"
 "$build/bench/stateful_bench"

@@ -51,7 +51,7 @@ std::vector<std::string> make_events() {
 
 double seconds_since(Steady::time_point start) { return std::chrono::duration<double>(Steady::now() - start).count(); }
 
-struct Result {
+struct RunResult {
   double rate = 0;
   size_t out = 0;
   size_t checkpoints = 0;
@@ -62,13 +62,13 @@ struct Result {
   size_t state_bytes = 0;
 };
 
-Result run(pipeline::PipelineDefinition& pipeline, const std::vector<std::string>& events, size_t total,
+RunResult run(pipeline::PipelineDefinition& pipeline, const std::vector<std::string>& events, size_t total,
            pipeline::CheckpointStore& store) {
   pipeline::EventBatch batch;
   pipeline::BatchOutcome outcome;
   pipeline::BatchOutput output(pipeline);
   std::vector<pipeline::StepCounts> counts(pipeline.steps.size());
-  Result result;
+  RunResult result;
   const auto start = Steady::now();
   auto next_checkpoint = start + std::chrono::seconds(1);
   auto checkpoint = [&](size_t offset) {
@@ -165,7 +165,7 @@ pipelines:
       fmt::print(stderr, "{}\n", definition.status().message());
       return 1;
     }
-    const Result r = run(**definition, events, total, **store);
+    const RunResult r = run(**definition, events, total, **store);
     if (stateless_rate == 0) stateless_rate = r.rate;
     fmt::print("{:<10} {:>12.0f} events/s ({:5.1f}% of stateless)  {:>9} records out", name, r.rate,
                100.0 * r.rate / stateless_rate, r.out);

@@ -31,12 +31,12 @@ struct RouteContext {
   Gateway* gateway = nullptr;
   // The tables API's view of every table; without one, the tables routes answer 503.
   const TableQueries* tables = nullptr;
+  // The pipelines API's view of the running pipelines; without one, its routes answer 503.
+  const PipelineQueries* pipelines = nullptr;
   // The topics read API's log; without one, those routes answer 503.
   const log::Log* log = nullptr;
   // The built dashboard's folder (http.dashboard); empty: the /ui routes answer 503.
   std::filesystem::path dashboard_dir;
-  // The pipelines API's view of the running pipelines; without one, its routes answer 503.
-  const PipelineQueries* pipelines = nullptr;
 };
 
 std::vector<Route> build_routes(const RouteContext& context);

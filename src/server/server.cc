@@ -127,9 +127,9 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     context.registry = &registry;
     context.gateway = parts->gateway.get();
     context.tables = parts->table_queries.get();
+    context.pipelines = parts->pipeline_queries.get();
     context.log = parts->log.get();
     context.dashboard_dir = resolve_dashboard_dir(config);
-    context.pipelines = parts->pipeline_queries.get();
     const DataDir* data_dir = parts->data_dir.get();
     const std::atomic<bool>* log_open = &parts->log_open;
     context.readiness_problems = [data_dir, log_open] {

@@ -88,7 +88,7 @@ stop_caudal TERM
 pass "$((EVENTS + 1)) events written"
 
 lag() {
-  curl -s "http://$HTTP_ADDR/metrics" |
+  { curl -s "http://$HTTP_ADDR/metrics" || true; } |
     sed -n "s/^caudal_pipeline_lag_offsets{pipeline=\"$1\",topic=\"IN\",partition=\"0\"} //p"
 }
 
@@ -113,12 +113,19 @@ expect_eq "$(lag per_minute)/$(lag alarms)" "0/0" "both pipelines caught up"
 
 # table_rows TABLE: every row's value, one JSON per line (paged).
 table_rows() {
-  local after="" page
+  local after=""
   : >"$TEST_DIR/$1.rows"
   while :; do
-    page=$(curl -sfG "http://$HTTP_ADDR/v1/tables/$1" --data-urlencode "limit=10000" --data-urlencode "after=$after")
-    python3 -c 'import json,sys; p=json.loads(sys.argv[1]); [print(json.dumps(r["value"])) for r in p["rows"]]' "$page" >>"$TEST_DIR/$1.rows"
-    after=$(python3 -c 'import json,sys; n=json.loads(sys.argv[1])["next"]; print(n if n is not None else "")' "$page")
+    curl -sfG "http://$HTTP_ADDR/v1/tables/$1" --data-urlencode "limit=10000" --data-urlencode "after=$after" \
+      -o "$TEST_DIR/page.json"
+    after=$(python3 - "$TEST_DIR/page.json" "$TEST_DIR/$1.rows" <<'PY'
+import json, sys
+page = json.load(open(sys.argv[1]))
+with open(sys.argv[2], "a") as out:
+    for r in page["rows"]: out.write(json.dumps(r["value"]) + "\n")
+print(page["next"] if page["next"] is not None else "")
+PY
+)
     [ -z "$after" ] && break
   done
 }
