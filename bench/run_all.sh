@@ -32,3 +32,6 @@ echo "== pipeline: issue 6's pipeline beside simdjson parsing the same events"
 
 echo "== pipeline: issue 7's threshold and window beside a stateless pipeline, checkpoints every second"
 "$build/bench/stateful_bench"
+
+echo "== connectors: InfluxDB, PostgreSQL and file sinks beside curl, psql \\copy and zstd"
+"$here/connectors/run.sh" "$build"

@@ -125,8 +125,12 @@ class Transport {
   virtual ~Transport() = default;
   virtual DeliveryReport deliver(std::span<const RecordRef> records) = 0;
   // Called about once a second while events are held and none arrives: time-based work (the
-  // file sink completes a file that is old enough). Returns the events still held.
-  virtual size_t poll() { return 0; }
+  // file sink completes a file that is old enough). With `complete_now` (the sink's queue is
+  // full of held events) it makes them durable now. Returns the events still held.
+  virtual size_t poll(bool complete_now) {
+    (void)complete_now;
+    return 0;
+  }
   // Called when the sink closes, after the last deliver(): make what is held durable (ok: the
   // held events are acknowledged) or drop it (they are read again after a restart).
   virtual Status close() { return Status(); }
@@ -149,6 +153,8 @@ struct ConnectorDescriptor {
   uint64_t default_batch_records = 1;
   std::string_view default_linger = "0ms";
   std::function<Result<std::unique_ptr<Transport>>(const TransportArgs& args)> open;
+  // The default of `queue_records`; events a transport holds count in it.
+  uint64_t default_queue_records = 10000;
 };
 
 // The options every connector takes, applied by delivery_sink.h.

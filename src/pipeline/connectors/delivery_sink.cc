@@ -75,10 +75,14 @@ void DeliverySink::write(std::shared_ptr<const SinkBatch> batch, SinkDone done) 
   }
   {
     std::unique_lock lock(mutex_);
-    // Room for the batch, or an empty queue (a batch larger than the bound still goes).
+    // Room for the batch, or an empty queue (a batch larger than the bound still goes). While
+    // waiting, a transport holding events is told to make them durable (gather()).
+    writer_waiting_ = true;
+    changed_.notify_all();
     changed_.wait(lock, [&] {
       return stopping_ || queued_records_ == 0 || queued_records_ + batch->size() <= settings_.queue_records;
     });
+    writer_waiting_ = false;
     if (stopping_) {
       lock.unlock();
       done(Status(ConnectorErrc::kClosed, fmt::format("sink {} is closing", label_)));
@@ -100,7 +104,12 @@ void DeliverySink::run() {
       if (stopping_) return;
     }
     if (records.empty()) {
-      taken(0, transport_->poll());
+      bool complete_now;
+      {
+        std::lock_guard lock(mutex_);
+        complete_now = writer_waiting_;
+      }
+      taken(0, transport_->poll(complete_now));
       continue;
     }
     if (!deliver(records)) return;
@@ -109,13 +118,13 @@ void DeliverySink::run() {
 
 void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<RecordRef>& records) {
   records.clear();
-  const auto has_new = [&] { return stopping_ || queued_records_ > taken_; };
+  const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && writer_waiting_); };
   if (taken_ > 0) {
     if (!changed_.wait_for(lock, std::chrono::seconds(1), has_new)) return;
   } else {
     changed_.wait(lock, has_new);
   }
-  if (stopping_) return;
+  if (stopping_ || queued_records_ == taken_) return;
   if (settings_.linger > Duration(0) && queued_records_ - taken_ < settings_.batch_records) {
     const auto deadline = std::chrono::steady_clock::now() + settings_.linger;
     changed_.wait_until(lock, deadline,
@@ -138,9 +147,13 @@ void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<Record
 }
 
 void DeliverySink::taken(size_t finished, size_t held) {
-  taken_ += finished;
-  const size_t durable = taken_ - std::min(held, taken_);
-  taken_ -= durable;
+  size_t durable;
+  {
+    std::lock_guard lock(mutex_);
+    taken_ += finished;
+    durable = taken_ - std::min(held, taken_);
+    taken_ -= durable;
+  }
   if (durable > 0) finish(durable);
 }
 
@@ -153,7 +166,10 @@ bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
     DeliveryReport report = transport_->deliver(rest);
     report.done = std::min(report.done, rest.size());
     if (report.dropped_held) {
-      taken_ = 0;  // gathered again (they come before `rest`), so deliver() starts over
+      {
+        std::lock_guard lock(mutex_);
+        taken_ = 0;  // gathered again (they come before `rest`), so deliver() starts over
+      }
       report.status = report.status.ok() ? Status(ConnectorErrc::kIo, "the transport dropped the events it held")
                                          : report.status;
       retries_.inc();

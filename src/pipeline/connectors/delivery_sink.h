@@ -103,7 +103,8 @@ class DeliverySink final : public Sink {
   std::condition_variable changed_;
   std::deque<Entry> pending_;  // written, not acknowledged; the front is being delivered
   size_t queued_records_ = 0;  // unfinished events in pending_
-  size_t taken_ = 0;  // events at the front of pending_ the transport holds; delivery thread only
+  size_t taken_ = 0;            // events at the front of pending_ the transport holds
+  bool writer_waiting_ = false;  // write() waits for room
   bool stopping_ = false;
   std::mt19937_64 random_;  // delivery thread only
   std::thread thread_;

@@ -155,6 +155,7 @@ std::shared_ptr<const ConnectorOptions> parse_connector_options(const ConnectorD
     std::string default_text = spec->default_text;
     if (spec->name == "batch_records") default_text = std::to_string(descriptor.default_batch_records);
     if (spec->name == "linger") default_text = std::string(descriptor.default_linger);
+    if (spec->name == "queue_records") default_text = std::to_string(descriptor.default_queue_records);
     if (default_text.empty()) {
       if (!spec->optional) {
         diags.error(node.position, config::child_path(path, spec->name),

@@ -93,8 +93,8 @@ class FileTransport final : public Transport {
     return report;
   }
 
-  size_t poll() override {
-    if (fd_ >= 0 && rotation_due()) {
+  size_t poll(bool complete_now) override {
+    if (fd_ >= 0 && (complete_now || rotation_due())) {
       if (Status done = complete(); !done.ok()) {
         spdlog::warn("sink {}: {}", label_, done.message());
         discard();
@@ -240,6 +240,9 @@ const ConnectorDescriptor& file_connector() {
         CAUDAL_RETURN_IF_ERROR(transport->prepare());
         return std::unique_ptr<Transport>(std::move(transport));
       },
+      // Its events are acknowledged only once their file is complete: a file also completes
+      // when it holds this many, below a pipeline's default max_in_flight (65536).
+      50000,
   };
   return descriptor;
 }

@@ -149,6 +149,7 @@ class PostgresTransport final : public Transport {
     if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return Status();
     if (conn_ != nullptr) PQfinish(conn_);
     conn_ = PQconnectdb(conninfo_.c_str());
+    staged_ = false;
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn_);
       while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
@@ -156,6 +157,8 @@ class PostgresTransport final : public Transport {
       conn_ = nullptr;
       return Status(ConnectorErrc::kUnavailable, fmt::format("connecting to PostgreSQL: {}", message));
     }
+    // Notices ("relation already exists, skipping") are not errors: not printed.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     return Status();
   }
 
@@ -183,7 +186,8 @@ class PostgresTransport final : public Transport {
     sqlstate.clear();
     CAUDAL_RETURN_IF_ERROR(connect());
     Status status = exec("BEGIN", PGRES_COMMAND_OK, sqlstate);
-    if (status.ok()) status = exec(stage_sql_, PGRES_COMMAND_OK, sqlstate);
+    // The staging table lives as long as the connection (its rows only to the commit).
+    if (status.ok() && !staged_) status = exec(stage_sql_, PGRES_COMMAND_OK, sqlstate);
     if (status.ok()) status = exec(copy_sql_, PGRES_COPY_IN, sqlstate);
     if (status.ok()) {
       const bool sent = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1 &&
@@ -196,6 +200,7 @@ class PostgresTransport final : public Transport {
     }
     if (status.ok()) status = exec(insert_sql_, PGRES_COMMAND_OK, sqlstate);
     if (status.ok()) status = exec("COMMIT", PGRES_COMMAND_OK, sqlstate);
+    if (status.ok()) staged_ = true;
     if (!status.ok() && PQstatus(conn_) == CONNECTION_OK) {
       // The transaction failed already; a failed rollback only means the connection broke too.
       PQclear(PQexec(conn_, "ROLLBACK"));
@@ -209,6 +214,7 @@ class PostgresTransport final : public Transport {
   const std::vector<std::pair<std::string, Expression>>& columns_;
   std::string stage_sql_, copy_sql_, insert_sql_;
   PGconn* conn_ = nullptr;
+  bool staged_ = false;  // the staging table exists on conn_
   ParsedRecords parsed_;
   std::string rows_;
 };

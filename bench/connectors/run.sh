@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Connector sinks beside their servers' own direct rates, in one run, on the same events:
+#   InfluxDB sink      vs curl posting the same line protocol (5,000 points per request)
+#   PostgreSQL sink    vs psql \copy of the same rows (the sink also dedupes on the id)
+#   file sink          vs zstd -3 compressing the same NDJSON
+# Each server is started here on free ports in a temp dir (PostgreSQL as the postgres user
+# when run as root). Usage: bench/connectors/run.sh [BUILD_DIR] [EVENTS]
+set -euo pipefail
+build=${1:-build}
+events=${2:-200000}
+bench="$build/bench/connector_bench"
+work=$(mktemp -d /tmp/caudal_connector_bench_XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+rate() { python3 -c "import sys; n,a,b=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print('%d events in %.3f s: %.0f events/s' % (n, b-a, n/(b-a)))" "$@"; }
+
+python3 - "$work" "$events" <<'PY'
+import json, sys
+work, n = sys.argv[1], int(sys.argv[2])
+with open(f"{work}/events.ndjson", "w") as ev, open(f"{work}/rows.tsv", "w") as rows:
+    lines = []
+    for i in range(n):
+        e = {"id": f"e{i}", "device": f"d{i % 100}", "site": f"s{i % 7}", "value": i * 0.5, "state": "ok",
+             "ts": 1700000000000 + i}
+        ev.write(json.dumps(e, separators=(",", ":")) + "\n")
+        rows.write(f"e{i}\td{i % 100}\t{i * 0.5}\n")
+        lines.append(f"temperature,device=d{i % 100},site=s{i % 7} value={i * 0.5},state=\"ok\" {(1700000000000 + i) * 1000000}\n")
+    for c in range(0, n, 5000):
+        open(f"{work}/lines.{c // 5000:05d}", "w").write("".join(lines[c:c + 5000]))
+PY
+echo "$events events, $(du -h "$work/events.ndjson" | cut -f1) of NDJSON; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- InfluxDB 1.x ----------------------------------------------------------------------------
+if command -v influxd >/dev/null; then
+  http_port=$(free_port); rpc_port=$(free_port)
+  cat >"$work/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$rpc_port"
+[meta]
+  dir = "$work/influx/meta"
+[data]
+  dir = "$work/influx/data"
+  wal-dir = "$work/influx/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:$http_port"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+CONF
+  influxd -config "$work/influxdb.conf" >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$http_port/ping" >/dev/null && break; sleep 0.1; done
+  curl -sf -XPOST "http://127.0.0.1:$http_port/query" --data-urlencode "q=CREATE DATABASE direct" >/dev/null
+  curl -sf -XPOST "http://127.0.0.1:$http_port/query" --data-urlencode "q=CREATE DATABASE sink" >/dev/null
+  : >"$work/curl.conf"
+  for f in "$work"/lines.*; do
+    [ -s "$work/curl.conf" ] && echo next >>"$work/curl.conf"
+    printf 'url = "http://127.0.0.1:%s/write?db=direct&precision=ns"\ndata-binary = "@%s"\n' "$http_port" "$f" >>"$work/curl.conf"
+  done
+  start=$(now); curl -sf -K "$work/curl.conf" >/dev/null; end=$(now)
+  echo "influxdb  curl, line protocol:  $(rate "$events" "$start" "$end")"
+  cat >"$work/influx.yaml" <<YAML
+influxdb:
+  url: "http://127.0.0.1:$http_port"
+  database: sink
+  measurement: "'temperature'"
+  tags: { device: device, site: site }
+  fields: { value: value, state: state }
+  time: ts
+  batch_records: 5000
+  linger: 100ms
+YAML
+  echo "influxdb  connector sink:       $("$bench" "$work/influx.yaml" "$work/events.ndjson")"
+fi
+
+# --- PostgreSQL 15 ---------------------------------------------------------------------------
+pg_bin=/usr/lib/postgresql/15/bin
+if [ -x "$pg_bin/postgres" ]; then
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$work"; chmod 755 "$work"; fi
+  pg_port=$(free_port)
+  "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -U caudal --auth=trust -E UTF8 --no-sync >/dev/null
+  "${as_pg[@]}" "$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -h 127.0.0.1 -k "$work" >/dev/null 2>&1 &
+  pids+=($!)
+  conn="host=127.0.0.1 port=$pg_port dbname=postgres user=caudal"
+  for _ in $(seq 1 200); do psql "$conn" -qAtc 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
+  psql "$conn" -qc "CREATE TABLE direct (id text PRIMARY KEY, device text, value double precision);
+                    CREATE TABLE sink (id text PRIMARY KEY, device text, value double precision)"
+  start=$(now); psql "$conn" -qc "\\copy direct (id, device, value) from '$work/rows.tsv'"; end=$(now)
+  echo "postgres  psql \\copy:           $(rate "$events" "$start" "$end")"
+  cat >"$work/pg.yaml" <<YAML
+postgres:
+  conninfo: "$conn"
+  table: sink
+  id_column: id
+  columns: { id: id, device: device, value: value }
+  batch_records: 5000
+  linger: 100ms
+YAML
+  echo "postgres  connector sink:       $("$bench" "$work/pg.yaml" "$work/events.ndjson")"
+  echo "postgres  rows: direct $(psql "$conn" -qAtc 'SELECT count(*) FROM direct'), sink $(psql "$conn" -qAtc 'SELECT count(*) FROM sink')"
+fi
+
+# --- files -----------------------------------------------------------------------------------
+start=$(now); zstd -3 -q -c "$work/events.ndjson" >"$work/direct.ndjson.zst"; end=$(now)
+echo "file      zstd -3:              $(rate "$events" "$start" "$end")"
+# One file of the whole input: it is complete (renamed) exactly when the last event is in.
+cat >"$work/file.yaml" <<YAML
+file: { dir: "$work/files", max_bytes: $(stat -c %s "$work/events.ndjson"), level: 3, queue_records: $events }
+YAML
+echo "file      connector sink:       $("$bench" "$work/file.yaml" "$work/events.ndjson")"
