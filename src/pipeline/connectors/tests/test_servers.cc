@@ -27,6 +27,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, bool quiet) {
   if (pipe(fds) != 0) return;
   pid_ = fork();
   if (pid_ == 0) {
+    // Its own process group, so kill() also reaches what it starts (runuser's postgres).
+    setpgid(0, 0);
     dup2(fds[1], STDOUT_FILENO);
     if (quiet) {
       const int null = ::open("/dev/null", O_WRONLY);
@@ -59,7 +61,7 @@ std::string ChildProcess::first_line() {
 
 void ChildProcess::kill() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

@@ -29,7 +29,7 @@ class ChildProcess {
   // Runs argv[0]; stderr goes to the test's stderr. `quiet`: stdout and stderr go to
   // /dev/null (servers that log a lot), and first_line() is empty.
   explicit ChildProcess(std::vector<std::string> argv, bool quiet = false);
-  ~ChildProcess();  // SIGKILL and wait, if still running
+  ~ChildProcess();  // SIGKILL to its process group and wait, if still running
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
