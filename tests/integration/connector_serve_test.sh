@@ -67,8 +67,8 @@ curl -sf -X POST -H 'Content-Type: application/x-ndjson' \
   "http://$HTTP_ADDR/v1/topics/ENTRY" >/dev/null
 dead=""
 for _ in $(seq 1 200); do
-  dead=$(find "$TEST_DIR/data/topics/deliver.dead_letter" -name '*.log' -exec cat {} + 2>/dev/null | tr -d '\0' |
-    grep -ao '"reason":"POST http://127.0.0.1:[0-9]*/events/bad answered HTTP 400[^"]*","sink":"webhook"' || true)
+  dead=$(curl -s "http://$HTTP_ADDR/v1/topics/deliver.dead_letter/records?limit=10" |
+    grep -o '"reason":"POST http://127.0.0.1:[0-9]*/events/bad answered HTTP 400[^"]*"' || true)
   [ -n "$dead" ] && break
   sleep 0.05
 done

@@ -46,10 +46,14 @@ void append_copy_value(Value value, std::string& out) {
   }
 }
 
-// Whether an SQLSTATE is worth retrying as it is (the server or the connection, not the data).
+// Whether an SQLSTATE is worth retrying as it is: the server or the connection, not the data.
+// A missing table (42P01) or database (3D000) and refused credentials (class 28) fail every row
+// alike, usually while the database is still being set up: the events wait (the sink retries
+// and logs why) instead of all going to the dead-letter topic.
 bool is_transient(std::string_view sqlstate) {
   const std::string_view cls = sqlstate.substr(0, 2);
-  return sqlstate.empty() || cls == "08" || cls == "40" || cls == "53" || cls == "57" || cls == "58";
+  return sqlstate.empty() || cls == "08" || cls == "40" || cls == "53" || cls == "57" ||
+         cls == "58" || cls == "28" || sqlstate == "42P01" || sqlstate == "3D000";
 }
 
 class PostgresTransport final : public Transport {

@@ -133,6 +133,23 @@ TEST_F(PostgresTest, ServerDownAtStartRowsWaitThenArriveOnce) {
   EXPECT_EQ(sql("SELECT count(*) FROM readings"), "2");
 }
 
+TEST_F(PostgresTest, RowsWaitForATableCreatedAfterTheSinkStarted) {
+  start_postgres();
+  ASSERT_EQ(sql("DROP TABLE readings"), "");
+  auto sink = open();
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({reading(1), reading(2)}), acks_.callback());
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(acks_.ok(), 0u);
+  ASSERT_EQ(sql("CREATE TABLE readings (id text PRIMARY KEY, device text NOT NULL, value double precision, "
+                "at timestamptz, doc jsonb)"),
+            "");
+  ASSERT_TRUE(acks_.wait(1, 20s));
+  EXPECT_EQ(sql("SELECT count(*) FROM readings"), "2");
+  std::lock_guard lock(dead_letters_->mutex);
+  EXPECT_TRUE(dead_letters_->records.empty());
+}
+
 TEST_F(PostgresTest, ARowTheTableRefusesIsDeadLetteredAlone) {
   start_postgres();
   auto sink = open();
