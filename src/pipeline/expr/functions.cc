@@ -8,7 +8,8 @@ namespace {
 const std::vector<const FunctionSpec*>& all_functions() {
   static const std::vector<const FunctionSpec*> functions = [] {
     std::vector<const FunctionSpec*> all;
-    for (auto family : {string_functions(), time_functions(), value_functions()}) {
+    for (auto family :
+         {string_functions(), time_functions(), value_functions(), source_functions()}) {
       for (const FunctionSpec& spec : family) all.push_back(&spec);
     }
     return all;

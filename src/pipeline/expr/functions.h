@@ -63,6 +63,7 @@ std::string function_names();
 std::span<const FunctionSpec> string_functions();
 std::span<const FunctionSpec> time_functions();
 std::span<const FunctionSpec> value_functions();
+std::span<const FunctionSpec> source_functions();
 
 // `value` as text: strings as they are, numbers and bools as in JSON, timestamps in ISO-8601,
 // arrays and objects as JSON, null as "null" (to_string() and concat()).
