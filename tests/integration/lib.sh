@@ -34,6 +34,10 @@ expect_contains() {
 # listens, and sets HTTP_ADDR (host:port of the HTTP listener).
 start_caudal() {
   local config="$1"
+  # Emptied here, not only by the redirection below: the background job may open the file
+  # after the loop first reads it, and a restart would then find the previous run's
+  # "running" line and go on before this one has started.
+  : >"$TEST_DIR/caudal.log"
   "$CAUDAL_BINARY" serve -c "$config" >"$TEST_DIR/caudal.out" 2>"$TEST_DIR/caudal.log" &
   CAUDAL_PID=$!
   for _ in $(seq 1 200); do
