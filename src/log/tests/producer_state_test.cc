@@ -220,9 +220,12 @@ TEST_F(PartitionIdempotenceTest, TheRebuildReadsOnlyTheTailAcrossSegments) {
     auto p = open_partition(settings_with(FlushPolicy::none(), 300));  // two per segment
     for (const Bytes& b : batches) ASSERT_TRUE(p->append(b).ok());
     ASSERT_EQ(p->stats().segment_count, 6u);
+    // Closed here, not by the destructor: the flusher may hold the last reference and would
+    // then write the recovery point on its thread while recover_partition below writes its own.
+    p->close();
   }
   auto recovered = recover_partition(fs_, partition_dir(), 512, clock_.wall_now());
-  ASSERT_TRUE(recovered.ok());
+  ASSERT_TRUE(recovered.ok()) << recovered.status().to_string();
   // The last 400 bytes reach into the fifth segment (250 bytes each); the scan starts at the
   // index point before that mark, the segment's start: producers 108..111 are known.
   ProducerStateTable table = rebuild_producer_state(recovered->segments, 400, nullptr);
