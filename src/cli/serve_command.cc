@@ -15,13 +15,14 @@
 namespace caudal::cli {
 namespace {
 
-// Blocks SIGINT and SIGTERM in this thread before any other thread starts, so every thread
-// inherits the mask and the signals are only ever taken by the sigwait below.
-sigset_t block_stop_signals() {
+// Blocks SIGINT, SIGTERM and SIGHUP in this thread before any other thread starts, so every
+// thread inherits the mask and the signals are only ever taken by the sigwait below.
+sigset_t block_handled_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -36,7 +37,7 @@ int run_serve(const std::string& file, const LogOptions& log) {
     fmt::print(stderr, "{}\n", loaded.status().message());
     return kExitInvalidConfig;
   }
-  sigset_t stop_signals = block_stop_signals();
+  sigset_t handled_signals = block_handled_signals();
 
   metrics::Registry& registry = metrics::Registry::global();
   server::register_process_metrics(registry);
@@ -54,10 +55,15 @@ int run_serve(const std::string& file, const LogOptions& log) {
     spdlog::info("listening {} on {} ({})", listener.protocol, listener.address,
                  listener.serves);
   }
-  spdlog::info("caudal {} running with {}; Ctrl-C stops it", CAUDAL_VERSION, file);
+  spdlog::info("caudal {} running with {}; Ctrl-C stops it, SIGHUP reloads the file", CAUDAL_VERSION,
+               file);
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  while (sigwait(&handled_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    // The reloader logs the result; SIGHUP only asks for it.
+    spdlog::info("received SIGHUP, reloading {}", file);
+    (*server)->request_reload(nullptr);
+  }
   spdlog::info("received {}, stopping", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   (*server)->stop();
   spdlog::info("stopped cleanly");

@@ -30,6 +30,8 @@ namespace caudal::config {
 struct ListenConfig {
   std::optional<Endpoint> http, kafka, elasticsearch;  // unset: that listener is off
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const ListenConfig&, const ListenConfig&) = default;
 };
 
 // When a partition's appends are fsynced. `flush: always` (before acknowledging),
@@ -49,6 +51,8 @@ struct EnrichConfig {
   bool client_address = false;  // caudal.client_address: the sender's IP address
   bool host = false;            // caudal.host: the name of the host Caudal runs on
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const EnrichConfig&, const EnrichConfig&) = default;
 };
 
 struct TopicConfig {
@@ -61,6 +65,8 @@ struct TopicConfig {
   FlushPolicy flush;
   EnrichConfig enrich;  // used by the HTTP gateway only
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const TopicConfig&, const TopicConfig&) = default;
 };
 
 // One Splunk HEC token: what a sender puts in `Authorization: Splunk <token>`.
@@ -68,6 +74,8 @@ struct HecTokenConfig {
   std::string token;  // put it in the environment (${HEC_TOKEN}) so it is never shown
   std::string topic;  // where events that name no index go
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const HecTokenConfig&, const HecTokenConfig&) = default;
 };
 
 // Index names (or patterns with `*`) mapped to topics, for `_bulk` and HEC.
@@ -77,6 +85,8 @@ struct BulkConfig {
   // An index not listed here goes to the topic of the same name.
   IndexTopics indexes;
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const BulkConfig&, const BulkConfig&) = default;
 };
 
 struct HecConfig {
@@ -84,6 +94,8 @@ struct HecConfig {
   // An event naming an index not listed here is refused (HEC code 7, "Incorrect index").
   IndexTopics indexes;
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const HecConfig&, const HecConfig&) = default;
 };
 
 // The HTTP listener's limits and its ingest APIs (docs/http-api.md).
@@ -97,6 +109,8 @@ struct HttpConfig {
   // The built dashboard's folder, served at /ui; relative to the config file's folder.
   std::optional<std::filesystem::path> dashboard;
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 
 // One stream pipeline (docs/pipelines.md). The config module checks the keys below; what
@@ -117,6 +131,10 @@ struct PipelineConfig {
   // are checkpointed together.
   Duration checkpoint_interval = std::chrono::seconds(1);
   std::set<std::string> secret_keys;
+
+  // Equal when defined alike, wherever in the file: a reload restarts only the pipelines whose
+  // configuration is not equal to the running one (Node compares content, not positions).
+  friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
 };
 
 // One table (docs/tables.md): a lookup table loaded from a CSV file or an SQLite database, or
@@ -131,6 +149,8 @@ struct TableConfig {
   std::optional<Duration> reload_interval;      // lookup tables: check the file this often
   bool materialized = false;
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const TableConfig&, const TableConfig&) = default;
 };
 
 // One search index (docs/search.md): fed by a topic, searchable over the Elasticsearch API.
@@ -142,6 +162,8 @@ struct IndexConfig {
   std::optional<uint64_t> retention_bytes;   // the oldest segments go beyond this size
   Duration refresh_interval = std::chrono::seconds(1);  // how soon documents are searchable
   std::set<std::string> secret_keys;
+
+  friend bool operator==(const IndexConfig&, const IndexConfig&) = default;
 };
 
 struct Config {

@@ -28,4 +28,8 @@ std::string Node::describe() const {
   return "an unknown value";
 }
 
+bool operator==(const Node& a, const Node& b) {
+  return a.kind == b.kind && a.text == b.text && a.entries == b.entries && a.items == b.items;
+}
+
 }  // namespace caudal::config

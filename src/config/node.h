@@ -34,12 +34,19 @@ struct Node {
   // What was found, for "expected X, found Y": "'30s'", "a map", "a list", "an empty value".
   // A secret shows as "'***' (written as '${NAME}')".
   std::string describe() const;
+
+  // Same kind and values, keys in the same order; positions, the text as written (before
+  // substitution) and the quoting do not count, so a value that moved in its file or came
+  // from an equal ${VAR} is still equal.
+  friend bool operator==(const Node& a, const Node& b);
 };
 
 struct Node::Entry {
   std::string key;
   Position key_position;
   Node value;
+
+  friend bool operator==(const Entry& a, const Entry& b) { return a.key == b.key && a.value == b.value; }
 };
 
 // What render_redacted prints in place of a secret value.

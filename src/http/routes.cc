@@ -1,5 +1,6 @@
 #include "http/routes.h"
 
+#include "http/handlers/admin.h"
 #include "http/handlers/dashboard.h"
 #include "http/handlers/elasticsearch.h"
 #include "http/handlers/health.h"
@@ -46,6 +47,8 @@ std::vector<Route> build_routes(const RouteContext& context) {
       {Verb::post, "/services/collector/raw/1.0", "hec_raw", with_context(handle_hec_raw)},
       {Verb::get, "/ui", "dashboard", now_with_context(handle_dashboard_index)},
       {Verb::get, "/ui/{file}", "dashboard", now_with_context(handle_dashboard_file)},
+      {Verb::get, "/v1/admin/reload", "admin_reload", now_with_context(handle_last_reload)},
+      {Verb::post, "/v1/admin/reload", "admin_reload", with_context(handle_reload)},
       {Verb::get, "/v1/pipelines/{pipeline}/state", "pipeline_state", with_context(handle_pipeline_state)},
       {Verb::get, "/v1/tables", "tables_list", now_with_context(handle_list_tables)},
       {Verb::get, "/v1/tables/{table}", "tables_scan", now_with_context(handle_scan_table)},

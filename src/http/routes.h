@@ -16,6 +16,7 @@ class Log;
 
 namespace caudal::http {
 
+class AdminActions;
 class Gateway;
 class PipelineQueries;
 class TableQueries;
@@ -33,6 +34,8 @@ struct RouteContext {
   const TableQueries* tables = nullptr;
   // The pipelines API's view of the running pipelines; without one, its routes answer 503.
   const PipelineQueries* pipelines = nullptr;
+  // The admin API's actions (reload); without them, its routes answer 503.
+  const AdminActions* admin = nullptr;
   // The topics read API's log; without one, those routes answer 503.
   const log::Log* log = nullptr;
   // The built dashboard's folder (http.dashboard); empty: the /ui routes answer 503.

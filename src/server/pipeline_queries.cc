@@ -8,7 +8,7 @@ namespace caudal::server {
 
 void RunningPipelineQueries::state(std::string_view pipeline, std::string key_json,
                                    std::function<void(Result<std::string>)> done) const {
-  pipeline::PipelineTask* task = pipelines_.find(pipeline);
+  std::shared_ptr<pipeline::PipelineTask> task = pipelines_.find(pipeline);
   if (task == nullptr) {
     done(Status(caudal::Errc::kNotFound, fmt::format("no pipeline named '{}' is running", pipeline)));
     return;

@@ -16,7 +16,10 @@
 #include "log/log.h"
 #include "log/offset_store.h"
 #include "pipeline/runtime/pipelines.h"
+#include "server/config_reload.h"
+#include "server/config_reloader.h"
 #include "server/data_dir.h"
+#include "server/declare_topics.h"
 #include "server/event_loops.h"
 #include "server/search_service.h"
 #include "server/http_settings_mapping.h"
@@ -31,29 +34,6 @@ namespace {
 // elsewhere before appends start failing.
 constexpr uint64_t kMinFreeBytes = 64ull << 20;
 
-// Creates the topics the configuration names that the log does not have yet. A topic that
-// exists with other settings keeps its stored ones (the log has no alter operation yet); the
-// difference is logged so it is never silent.
-Status declare_topics(const config::Config& config, log::Log& log) {
-  for (const auto& [name, topic] : config.topics) {
-    log::TopicSettings wanted = to_log_settings(topic);
-    auto existing = log.describe_topic(name);
-    if (existing.ok()) {
-      if (!(existing->settings == wanted)) {
-        spdlog::warn("topic {} exists with other settings than the configuration's; the stored "
-                     "settings apply (stored: {} partitions, flush {}; configured: {} "
-                     "partitions, flush {})",
-                     name, existing->settings.partitions, existing->settings.flush.to_string(),
-                     wanted.partitions, wanted.flush.to_string());
-      }
-      continue;
-    }
-    CAUDAL_RETURN_IF_ERROR(log.create_topic(name, wanted).with_context("creating topic " + name));
-    spdlog::info("created topic {} with {} partition(s)", name, wanted.partitions);
-  }
-  return Status();
-}
-
 std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
@@ -63,6 +43,8 @@ std::string host_name() {
 }  // namespace
 
 struct Server::Parts {
+  // What runs; a reload changes it on the reloader's thread only.
+  config::Config config;
   std::unique_ptr<DataDir> data_dir;
   std::unique_ptr<log::Log> log;
   std::atomic<bool> log_open{false};  // for /readyz
@@ -82,12 +64,15 @@ struct Server::Parts {
   std::unique_ptr<SearchService> search;
   // The HTTP pipelines API reads state through it; destroyed before the pipelines.
   std::unique_ptr<RunningPipelineQueries> pipeline_queries;
+  // Reloads (SIGHUP, POST /v1/admin/reload); stopped first, so none runs during stop().
+  std::unique_ptr<ConfigReloader> reloader;
   std::vector<ListenerInfo> listeners;
 };
 
 Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
                                               metrics::Registry& registry) {
   auto parts = std::make_unique<Parts>();
+  parts->config = config;
   CAUDAL_ASSIGN_OR_RETURN(parts->data_dir, DataDir::open(config.data_dir));
   spdlog::info("data directory {}", config.data_dir.string());
 
@@ -96,7 +81,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
   log_options.metrics = &registry;
   CAUDAL_ASSIGN_OR_RETURN(parts->log, log::Log::open(log_options));
   for (const auto& note : parts->log->recovery_notes()) spdlog::warn("recovery: {}", note);
-  CAUDAL_RETURN_IF_ERROR(declare_topics(config, *parts->log));
+  CAUDAL_RETURN_IF_ERROR(declare_topics(config, *parts->log).status());
   parts->log_open = true;
 
   auto tables = table::Catalog::open(to_catalog_options(config), registry);
@@ -117,6 +102,13 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
   CAUDAL_ASSIGN_OR_RETURN(parts->pipelines,
                           pipeline::Pipelines::start(config, std::move(pipeline_options)));
   parts->pipeline_queries = std::make_unique<RunningPipelineQueries>(*parts->pipelines);
+  Parts* running = parts.get();
+  parts->reloader = std::make_unique<ConfigReloader>(
+      [running] {
+        return reload_configuration(running->config,
+                                    ReloadTargets{*running->log, *running->tables, *running->pipelines});
+      },
+      registry);
 
   parts->loops = std::make_unique<EventLoops>(0);
 
@@ -128,6 +120,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     context.gateway = parts->gateway.get();
     context.tables = parts->table_queries.get();
     context.pipelines = parts->pipeline_queries.get();
+    context.admin = parts->reloader.get();
     context.log = parts->log.get();
     context.dashboard_dir = resolve_dashboard_dir(config);
     const DataDir* data_dir = parts->data_dir.get();
@@ -205,8 +198,16 @@ Server::~Server() { stop(); }
 
 const std::vector<ListenerInfo>& Server::listeners() const { return parts_->listeners; }
 
+void Server::request_reload(std::function<void(const std::string& result_json)> done) {
+  parts_->reloader->reload([done = std::move(done)](http::ReloadAnswer answer) {
+    if (done) done(answer.json);
+  });
+}
+
 void Server::stop() {
   parts_->log_open = false;
+  // A reload under way finishes first; later ones are refused (the HTTP route still holds it).
+  if (parts_->reloader) parts_->reloader->stop();
   // First: each commits what its sinks acknowledged while the log and tables are still open.
   if (parts_->pipelines) parts_->pipelines->stop();
   if (parts_->http) parts_->http->stop();

@@ -6,6 +6,7 @@
 // the data directory. Not thread-safe: one thread calls start() and stop().
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ class Server {
   ~Server();
 
   const std::vector<ListenerInfo>& listeners() const;
+  // Re-reads the configuration file and applies it (server/config_reload.h) on the reloader's
+  // thread; `done` (may be empty) gets the result there. For SIGHUP; POST /v1/admin/reload
+  // does the same.
+  void request_reload(std::function<void(const std::string& result_json)> done);
   void stop();
 
   struct Parts;

@@ -9,6 +9,11 @@
 // logged as a warning and counted; the table keeps its data). stop() (or the destructor) joins
 // the thread. Tables live as long as the catalog.
 //
+// A configuration reload adds lookup tables with add_lookups() and, when the new configuration
+// is refused after all, takes them back with retire_lookups(): a retired table is no longer
+// found or listed but lives on until the catalog goes, so a reader that found it just before
+// keeps a valid pointer.
+//
 // Thread-safety: every method from any thread.
 #pragma once
 
@@ -73,16 +78,26 @@ class Catalog {
   // Every table, sorted by name.
   std::vector<TableInfo> list() const;
 
+  // Loads every table of `tables` and adds them all, or none: the error names the table that
+  // failed to load or whose name is taken.
+  Status add_lookups(std::vector<LookupTableOptions> tables);
+  // Undoes add_lookups() for `names` (see the class comment).
+  void retire_lookups(const std::vector<std::string>& names);
+
   // Stops the reloader thread; idempotent.
   void stop();
 
  private:
-  Catalog() = default;
+  explicit Catalog(metrics::Registry& registry) : registry_(registry) {}
   void reload_loop();
+  void start_reloader_if_needed();  // mutex_ held
+  bool name_taken(std::string_view name) const;  // mutex_ held
 
-  std::map<std::string, std::unique_ptr<LookupTable>, std::less<>> lookups_;
+  metrics::Registry& registry_;
   std::unique_ptr<MaterializedStore> store_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<LookupTable>, std::less<>> lookups_;  // guarded by mutex_
+  std::vector<std::unique_ptr<LookupTable>> retired_;                         // guarded by mutex_
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mutex_
   std::thread reloader_;

@@ -291,5 +291,56 @@ TEST_F(LookupTableTest, CatalogRefusesANameUsedTwice) {
   EXPECT_EQ(catalog.status().message(), "table 'sites' is declared twice");
 }
 
+TEST_F(LookupTableTest, CatalogAddsTablesWhileRunningAndRetiresThemOnRequest) {
+  CatalogOptions options;
+  options.store_path = dir_.path() / "state" / "tables";
+  options.materialized_tables = {"sensor_state"};
+  auto catalog = Catalog::open(std::move(options), registry_);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().to_string();
+
+  // All or nothing: one table that cannot load adds none.
+  std::vector<LookupTableOptions> bad;
+  bad.push_back(LookupTableOptions{.name = "zones", .source = CsvSource{dir_.write("zones.csv", "id\n1\n")},
+                                   .key_column = "id"});
+  bad.push_back(LookupTableOptions{.name = "gone", .source = CsvSource{dir_.path() / "missing.csv"},
+                                   .key_column = "id"});
+  Status refused = (*catalog)->add_lookups(std::move(bad));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("missing.csv"), std::string::npos) << refused.message();
+  EXPECT_EQ((*catalog)->lookup("zones"), nullptr);
+
+  // A name a materialized table has is refused too.
+  std::vector<LookupTableOptions> clash;
+  clash.push_back(LookupTableOptions{.name = "sensor_state",
+                                     .source = CsvSource{dir_.write("s.csv", "id\n1\n")},
+                                     .key_column = "id"});
+  EXPECT_FALSE((*catalog)->add_lookups(std::move(clash)).ok());
+
+  // Added tables are found, listed and reloaded on their interval like the first ones.
+  std::vector<LookupTableOptions> good;
+  good.push_back(LookupTableOptions{.name = "zones",
+                                    .source = CsvSource{dir_.write("zones.csv", "id,v\n1,a\n")},
+                                    .key_column = "id",
+                                    .reload_interval = std::chrono::milliseconds(10)});
+  ASSERT_TRUE((*catalog)->add_lookups(std::move(good)).ok());
+  LookupTable* zones = (*catalog)->lookup("zones");
+  ASSERT_NE(zones, nullptr);
+  EXPECT_EQ((*catalog)->list().size(), 2u);
+  const auto path = dir_.path() / "zones.csv";
+  dir_.write("zones.csv", "id,v\n1,a\n2,b\n");
+  std::filesystem::last_write_time(path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
+  for (int i = 0; i < 500 && zones->snapshot()->size() != 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(zones->snapshot()->size(), 2u);
+
+  // Retired: gone from the catalog, still valid for whoever holds it.
+  (*catalog)->retire_lookups({"zones"});
+  EXPECT_EQ((*catalog)->lookup("zones"), nullptr);
+  EXPECT_EQ((*catalog)->list().size(), 1u);
+  EXPECT_EQ(zones->snapshot()->size(), 2u);
+  (*catalog)->stop();
+}
+
 }  // namespace
 }  // namespace caudal::table
