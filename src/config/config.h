@@ -119,6 +119,9 @@ struct HttpConfig {
 struct PipelineConfig {
   Node from;   // a topic name or a list of them
   std::string start = "earliest";  // where a pipeline with no committed offsets begins
+  // The order of the records of its source partitions: "arrival" (as read, partition by
+  // partition) or "time" (by record timestamp across them all).
+  std::string order = "arrival";
   std::optional<std::string> dead_letter;  // unset: "<pipeline>.dead_letter"
   Node steps;  // a list of one-key maps: `- filter: EXPR`, `- set: {...}`
   Node to;     // a sink or a list of sinks

@@ -1,15 +1,18 @@
+#include <fmt/format.h>
+
 #include "config/errc.h"
 #include "config/schemas.h"
 
 namespace caudal::config {
 namespace {
 
-ValueType<std::string> start_type() {
+// One of two words, as written: `start` and `order`.
+ValueType<std::string> either_type(std::string_view first, std::string_view second) {
   ValueType<std::string> type;
-  type.expected = "expected earliest or latest";
-  type.parse = [](std::string_view text) -> Result<std::string> {
-    if (text == "earliest" || text == "latest") return std::string(text);
-    return Status(Errc::kInvalid, "expected earliest or latest");
+  type.expected = fmt::format("expected {} or {}", first, second);
+  type.parse = [first, second, expected = type.expected](std::string_view text) -> Result<std::string> {
+    if (text == first || text == second) return std::string(text);
+    return Status(Errc::kInvalid, expected);
   };
   type.format = [](const std::string& value) { return value; };
   return type;
@@ -22,7 +25,7 @@ const ObjectSchema<PipelineConfig>& pipeline_schema() {
     ObjectSchema<PipelineConfig> s;
     s.tree("from", &PipelineConfig::from, "the topic, or list of topics, the pipeline reads",
            Presence::kRequired);
-    s.scalar("start", &PipelineConfig::start, start_type(),
+    s.scalar("start", &PipelineConfig::start, either_type("earliest", "latest"),
              "where a pipeline with no committed offsets begins: earliest or latest");
     s.optional("dead_letter", &PipelineConfig::dead_letter, topic_name_type(),
                "the topic for events a step cannot process, with the reason");
@@ -39,6 +42,9 @@ const ObjectSchema<PipelineConfig>& pipeline_schema() {
     s.scalar("checkpoint_interval", &PipelineConfig::checkpoint_interval,
              duration_type(std::chrono::milliseconds(10)),
              "how often a stateful pipeline checkpoints its keyed state with its source offsets");
+    s.scalar("order", &PipelineConfig::order, either_type("arrival", "time"),
+             "the order of the records of the source partitions: arrival (as read) or time (by record "
+             "timestamp across all of them)");
     return s;
   }();
   return schema;

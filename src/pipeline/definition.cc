@@ -200,6 +200,7 @@ std::unique_ptr<PipelineDefinition> compile_one(const std::string& name,
   const std::string path = config::child_path(config::child_path("", "pipelines"), name);
   out->name = name;
   out->start_latest = pipeline.start == "latest";
+  out->order = pipeline.order == "time" ? SourceOrder::kTime : SourceOrder::kArrival;
   out->dead_letter_topic = pipeline.dead_letter.value_or(name + ".dead_letter");
   out->max_in_flight = static_cast<uint32_t>(pipeline.max_in_flight);
   // A batch never holds more than a sink may have in flight, so the bound can always be kept.

@@ -39,10 +39,15 @@ struct StepCounts {
   uint64_t routed = 0;
 };
 
+// The order in which the records of a pipeline's source partitions are processed
+// (runtime/source_reader.h): as read, partition by partition, or by record timestamp.
+enum class SourceOrder { kArrival, kTime };
+
 struct PipelineDefinition {
   std::string name;
   std::vector<std::string> sources;  // topic names, in the order given
   bool start_latest = false;
+  SourceOrder order = SourceOrder::kArrival;
   std::string dead_letter_topic;
   std::vector<std::string> step_names;  // by step index
   std::vector<std::unique_ptr<Step>> steps;

@@ -12,6 +12,10 @@ PipelineMetrics::PipelineMetrics(metrics::Registry& registry, const PipelineDefi
       dead_lettered(registry.counter("caudal_pipeline_dead_lettered_total", "events sent to the dead-letter topic", {"pipeline"}).with({definition.name})),
       errors(registry.counter("caudal_pipeline_errors_total", "failed sink writes, written again", {"pipeline"}).with({definition.name})),
       commits(registry.counter("caudal_pipeline_commits_total", "source offset commits", {"pipeline"}).with({definition.name})),
+      out_of_order(registry.counter("caudal_pipeline_out_of_order_total",
+                                    "order: time: records processed after a newer one (stamped out of order)",
+                                    {"pipeline"})
+                       .with({definition.name})),
       processing_seconds(registry.histogram("caudal_pipeline_processing_seconds",
                                             "time to run the steps over a batch and serialize it",
                                             {"pipeline"},

@@ -66,6 +66,8 @@ struct PipelineMetrics {
   metrics::Counter& dead_lettered;
   metrics::Counter& errors;
   metrics::Counter& commits;
+  // `order: time`: records older than one processed before them (runtime/source_reader.h).
+  metrics::Counter& out_of_order;
   metrics::Histogram& processing_seconds;
   std::vector<StepMetrics> steps;    // by step index
   std::vector<SinkMetrics> sinks;    // by sink id, then the dead-letter sink last

@@ -6,8 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include "common/bytes.h"
-#include "log/errc.h"
-#include "log/record_batch_header.h"
 #include "pipeline/errc.h"
 #include "pipeline/event/json.h"
 #include "pipeline/sinks/topic_sink.h"
@@ -15,7 +13,6 @@
 namespace caudal::pipeline {
 namespace {
 
-constexpr size_t kReadBytes = size_t{1} << 20;
 constexpr Duration kFirstBackoff = std::chrono::milliseconds(100);
 constexpr Duration kMaxBackoff = std::chrono::seconds(5);
 
@@ -37,6 +34,7 @@ Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
   std::unique_ptr<PipelineTask> task(new PipelineTask(std::move(definition), std::move(options)));
   const PipelineDefinition& def = *task->definition_;
   const std::string context = fmt::format("pipeline {}", def.name);
+  task->reader_ = std::make_unique<SourceReader>(def.name, def.order, task->options_.clock);
   CAUDAL_ASSIGN_OR_RETURN(auto committed, task->options_.checkpoints->load_offsets(def.name));
   std::vector<log::TopicPartition> ids;
   for (const std::string& topic : def.sources) {
@@ -52,7 +50,7 @@ Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
         source.next = def.start_latest ? partition->high_watermark() : partition->log_start_offset();
       }
       ids.push_back(source.id);
-      task->sources_.push_back(std::move(source));
+      task->reader_->add(std::move(source));
     }
   }
   for (const SinkSpec& spec : def.sinks) {
@@ -70,7 +68,7 @@ Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
   if (!dead.ok()) return dead.status().with_context(context);
   task->sinks_.push_back(std::make_unique<TopicSink>(def.dead_letter_topic, std::move(dead).value()));
   task->in_flight_.assign(task->sinks_.size(), 0);
-  task->tracker_ = OffsetTracker(task->sources_.size());
+  task->tracker_ = OffsetTracker(task->sources().size());
   task->metrics_ = std::make_unique<PipelineMetrics>(*task->options_.metrics, def, ids);
   task->counts_.resize(def.steps.size());
   task->stateful_ = def.stateful();
@@ -85,7 +83,7 @@ Status PipelineTask::restore_state() {
   // Co-partitioned sources (the same partition count) keep state per partition number
   // (state/state_key.h); otherwise the pipeline is one state group.
   std::map<std::string_view, size_t> partitions;
-  for (const Source& source : sources_) ++partitions[source.id.topic];
+  for (const Source& source : sources()) ++partitions[source.id.topic];
   bool same = true;
   for (const auto& [topic, count] : partitions) same = same && count == partitions.begin()->second;
   definition_->state_scope.by_partition = same;
@@ -191,74 +189,9 @@ bool PipelineTask::sinks_full() const {
 bool PipelineTask::read_batch(std::vector<std::pair<size_t, log::Offset>>& read_to) {
   batch_.clear();
   output_.reset();
-  read_to.clear();
-  const size_t limit = definition_->batch_size;
-  size_t records = 0;
-  for (size_t k = 0; k < sources_.size() && records < limit; ++k) {
-    const size_t s = (next_source_ + k) % sources_.size();
-    Source& source = sources_[s];
-    Result<log::BatchRead> read = source.partition->read(source.next, kReadBytes);
-    if (!read.ok()) {
-      if (read.status().code() == log::Errc::kOffsetOutOfRange &&
-          source.next < source.partition->log_start_offset()) {
-        spdlog::warn("pipeline {}: {}/{} offset {} was deleted by retention; going on from {}",
-                     definition_->name, source.id.topic, source.id.partition.value(),
-                     source.next.value(), source.partition->log_start_offset().value());
-        source.next = source.partition->log_start_offset();
-      } else {
-        spdlog::error("pipeline {}: {}", definition_->name, read.status().message());
-      }
-      continue;
-    }
-    const log::Offset before = source.next;
-    ByteView bytes(read->bytes);
-    while (bytes.size() >= log::kBatchLengthPrefix && records < limit) {
-      const size_t size = log::kBatchLengthPrefix + load_be32(bytes.data() + log::batch_offsets::kBatchLength);
-      if (size > bytes.size()) break;
-      const ByteView stored = bytes.subspan(0, size);
-      bytes = bytes.subspan(size);
-      Status reset = reader_.reset(stored);
-      if (!reset.ok()) {
-        spdlog::error("pipeline {}: {}/{}: {}", definition_->name, source.id.topic,
-                      source.id.partition.value(), reset.message());
-        break;
-      }
-      if (reader_.header().control()) {
-        source.next = log::Offset(reader_.header().base_offset + reader_.header().last_offset_delta + 1);
-        continue;
-      }
-      while (records < limit) {
-        Result<const log::Record*> next = reader_.next();
-        if (!next.ok() || *next == nullptr) break;
-        const log::Record& record = **next;
-        if (record.offset < source.next) continue;
-        SourcePosition position;
-        position.topic = source.id.topic;
-        position.partition = source.id.partition;
-        position.offset = record.offset;
-        position.timestamp_ms = record.timestamp_ms;
-        if (record.key.has_value()) {
-          position.key = std::string_view(reinterpret_cast<const char*>(record.key->data()), record.key->size());
-        }
-        const std::string_view value =
-            record.value.has_value()
-                ? std::string_view(reinterpret_cast<const char*>(record.value->data()), record.value->size())
-                : std::string_view();
-        Result<uint32_t> added = batch_.append_json(value, position);
-        if (!added.ok()) {
-          output_.add_undecodable(position, value,
-                                  record.value.has_value() ? added.status().message()
-                                                           : std::string("the record has no value"));
-        }
-        source.next = log::Offset(record.offset.value() + 1);
-        source.last_timestamp_ms = record.timestamp_ms;
-        ++records;
-      }
-    }
-    if (source.next != before) read_to.emplace_back(s, source.next);
-  }
-  next_source_ = sources_.empty() ? 0 : (next_source_ + 1) % sources_.size();
+  const size_t records = reader_->read(batch_, output_, definition_->batch_size, read_to);
   metrics_->events_in.inc(records);
+  metrics_->out_of_order.inc(reader_->take_out_of_order());
   return !read_to.empty();
 }
 
@@ -363,8 +296,9 @@ void PipelineTask::wait_for_data() {
   }
   if (!sinks_full()) {
     std::weak_ptr<Inbox> weak = inbox_;
-    for (Source& source : sources_) {
-      std::optional<uint64_t> id = source.partition->watch(source.next, [weak] {
+    for (size_t s = 0; s < sources().size(); ++s) {
+      Source& source = sources()[s];
+      std::optional<uint64_t> id = source.partition->watch(reader_->cursor(s), [weak] {
         std::shared_ptr<Inbox> inbox = weak.lock();
         if (inbox == nullptr) return;
         std::lock_guard lock(inbox->mutex);
@@ -379,8 +313,10 @@ void PipelineTask::wait_for_data() {
     }
   }
   if (!ready) {
+    // A record held for the clock (time order) is due within about a millisecond.
+    const Duration wait = reader_->holding() ? Duration(std::chrono::milliseconds(1)) : options_.idle_wait;
     std::unique_lock lock(inbox_->mutex);
-    inbox_->wake.wait_for(lock, options_.idle_wait, [this] {
+    inbox_->wake.wait_for(lock, wait, [this] {
       return inbox_->data_arrived || !inbox_->acks.empty() || !inbox_->queries.empty() || stopping_.load();
     });
   }
@@ -391,8 +327,8 @@ void PipelineTask::wait_for_data() {
 void PipelineTask::commit() {
   Checkpoint checkpoint;
   checkpoint.pipeline = definition_->name;
-  for (Source& source : sources_) {
-    const std::optional<log::Offset> next = tracker_.committable(static_cast<size_t>(&source - sources_.data()));
+  for (Source& source : sources()) {
+    const std::optional<log::Offset> next = tracker_.committable(static_cast<size_t>(&source - sources().data()));
     if (next.has_value() && next != source.committed) {
       checkpoint.offsets.push_back(SourceOffset{source.id, *next});
     }
@@ -408,7 +344,7 @@ void PipelineTask::commit() {
     return;
   }
   for (const SourceOffset& entry : checkpoint.offsets) {
-    for (Source& source : sources_) {
+    for (Source& source : sources()) {
       if (source.id == entry.source) source.committed = entry.next;
     }
   }
@@ -417,8 +353,8 @@ void PipelineTask::commit() {
 
 void PipelineTask::update_lag() {
   const int64_t now_ms = options_.clock->wall_millis();
-  for (size_t s = 0; s < sources_.size(); ++s) {
-    const Source& source = sources_[s];
+  for (size_t s = 0; s < sources().size(); ++s) {
+    const Source& source = sources()[s];
     const int64_t lag = source.partition->high_watermark().value() - source.next.value();
     metrics_->sources[s].lag_offsets->set(static_cast<double>(std::max<int64_t>(0, lag)));
     const double seconds = lag > 0 && source.last_timestamp_ms >= 0
@@ -451,7 +387,7 @@ void PipelineTask::take_checkpoint() {
   PendingCheckpoint pending;
   pending.checkpoint.pipeline = definition_->name;
   pending.barrier = next_sequence_ - 1;
-  for (const Source& source : sources_) {
+  for (const Source& source : sources()) {
     if (source.committed != source.next) pending.checkpoint.offsets.push_back(SourceOffset{source.id, source.next});
   }
   bool changed = !pending.checkpoint.offsets.empty();
@@ -484,7 +420,7 @@ bool PipelineTask::write_checkpoint() {
   metrics_->checkpoint_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   metrics_->checkpoints.inc();
   for (const SourceOffset& entry : pending_->checkpoint.offsets) {
-    for (Source& source : sources_) {
+    for (Source& source : sources()) {
       if (source.id == entry.source) source.committed = entry.next;
     }
   }

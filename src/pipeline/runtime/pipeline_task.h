@@ -53,12 +53,12 @@
 #include "common/metrics/registry.h"
 #include "common/result.h"
 #include "log/log.h"
-#include "log/record_batch_reader.h"
 #include "pipeline/batch_output.h"
 #include "pipeline/definition.h"
 #include "pipeline/runtime/checkpoint_store.h"
 #include "pipeline/runtime/offset_tracker.h"
 #include "pipeline/runtime/pipeline_metrics.h"
+#include "pipeline/runtime/source_reader.h"
 #include "pipeline/sinks/sink.h"
 
 namespace caudal::pipeline {
@@ -106,13 +106,6 @@ class PipelineTask {
   void query_state(std::string key, std::function<void(std::string json)> done);
 
  private:
-  struct Source {
-    log::TopicPartition id;
-    std::shared_ptr<log::Partition> partition;
-    log::Offset next;  // next offset to read
-    std::optional<log::Offset> committed;  // as last written to the checkpoint store
-    int64_t last_timestamp_ms = -1;
-  };
   // One batch's sink writes; touched by the task thread only.
   struct Delivery {
     uint64_t sequence = 0;  // dispatch order, for checkpoints
@@ -148,6 +141,7 @@ class PipelineTask {
   void run();
   // Reads up to batch_size records into batch_; false when there were none.
   bool read_batch(std::vector<std::pair<size_t, log::Offset>>& read_to);
+  std::vector<Source>& sources() { return reader_->sources(); }
   void process_and_dispatch(const std::vector<std::pair<size_t, log::Offset>>& read_to);
   void write(size_t sink, std::shared_ptr<const SinkBatch> batch, std::shared_ptr<Delivery> delivery,
              Duration backoff);
@@ -171,7 +165,7 @@ class PipelineTask {
 
   std::unique_ptr<PipelineDefinition> definition_;
   PipelineTaskOptions options_;
-  std::vector<Source> sources_;
+  std::unique_ptr<SourceReader> reader_;
   std::vector<std::unique_ptr<Sink>> sinks_;  // by sink id, then the dead-letter sink
   std::vector<size_t> in_flight_;             // records per sink, task thread only
   std::unique_ptr<PipelineMetrics> metrics_;
@@ -189,13 +183,11 @@ class PipelineTask {
   std::optional<PendingCheckpoint> pending_;
   std::chrono::steady_clock::time_point next_checkpoint_;
   std::chrono::steady_clock::time_point next_tick_;
-  size_t next_source_ = 0;
 
   EventBatch batch_;
   BatchOutcome outcome_;
   BatchOutput output_;
   std::vector<StepCounts> counts_;
-  log::RecordBatchReader reader_;
 
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -1,6 +1,7 @@
 // The runtime's delivery contract, against a real log: offsets are committed only after every
 // sink acknowledged, a restart resumes from the committed offsets, and a sink that does not
-// acknowledge holds the pipeline at max_in_flight records.
+// acknowledge holds the pipeline at max_in_flight records. And the order of the sources:
+// `order: time` merges them by record timestamp, the same again after a checkpoint restore.
 #include "pipeline/runtime/pipeline_task.h"
 
 #include <chrono>
@@ -115,8 +116,19 @@ class PipelineTaskTest : public testing::Test {
     }
   }
 
+  // Appends one record stamped `timestamp_ms`.
+  void produce_at(std::string_view topic, int partition, int64_t timestamp_ms, const std::string& value) {
+    log::RecordBatchBuilder builder;
+    builder.append(timestamp_ms, std::nullopt, as_bytes(value));
+    auto batch = builder.build();
+    ASSERT_TRUE(batch.ok());
+    auto target = log_->partition(topic, log::PartitionId(partition));
+    ASSERT_TRUE(target.ok());
+    ASSERT_TRUE((*target)->append(*batch).ok());
+  }
+
   void start(std::shared_ptr<HoldingSink::State> state, std::string_view extra = "") {
-    const std::string yaml = fmt::format(R"(data_dir: d
+    start_pipeline(state, fmt::format(R"(data_dir: d
 pipelines:
   p:
     from: ENTRY
@@ -125,7 +137,11 @@ pipelines:
     max_in_flight: 8
     commit_interval: 10ms
 {})",
-                                         extra);
+                                      extra));
+  }
+
+  // Runs pipeline `p` of `yaml` into a HoldingSink over `state`.
+  void start_pipeline(std::shared_ptr<HoldingSink::State> state, const std::string& yaml) {
     auto config = config::parse_config(yaml, "caudal.yaml", config::MapEnvironment());
     ASSERT_TRUE(config.ok()) << config.status().message();
     auto definition = compile_pipeline(*config, "p", nullptr);
@@ -222,6 +238,115 @@ TEST_F(PipelineTaskTest, AnUnacknowledgingSinkHoldsThePipelineAtMaxInFlight) {
   std::lock_guard lock(state->mutex);
   EXPECT_EQ(state->received.size(), 40u);
   EXPECT_LE(state->max_held_records, 8u);
+}
+
+std::vector<std::string> received(HoldingSink::State& state) {
+  std::lock_guard lock(state.mutex);
+  return state.received;
+}
+
+// ENTRY/0, ENTRY/1 and OK/0 hold interleaved timestamps, appended topic by topic; three
+// records tie at 2000, one in each partition.
+class SourceOrderTest : public PipelineTaskTest {
+ protected:
+  void SetUp() override {
+    PipelineTaskTest::SetUp();
+    ASSERT_TRUE(log_->create_topic("OK", log::TopicSettings{}).ok());
+    for (int i = 0; i < 6; ++i) {
+      produce_at("ENTRY", 0, 1000 + 3 * i, fmt::format(R"({{"t":{}}})", 1000 + 3 * i));
+      produce_at("ENTRY", 1, 1001 + 3 * i, fmt::format(R"({{"t":{}}})", 1001 + 3 * i));
+      produce_at("OK", 0, 1002 + 3 * i, fmt::format(R"({{"t":{}}})", 1002 + 3 * i));
+    }
+    produce_at("OK", 0, 2000, R"({"t":2000,"from":"OK/0"})");
+    produce_at("ENTRY", 1, 2000, R"({"t":2000,"from":"ENTRY/1"})");
+    produce_at("ENTRY", 0, 2000, R"({"t":2000,"from":"ENTRY/0"})");
+  }
+
+  std::vector<std::string> run(std::string_view order) {
+    auto state = std::make_shared<HoldingSink::State>();
+    state->auto_ack = true;
+    start_pipeline(state, fmt::format(R"(data_dir: d
+pipelines:
+  p:
+    from: [ENTRY, OK]
+    order: {}
+    to: stdout
+    batch_size: 4
+)",
+                                      order));
+    EXPECT_TRUE(eventually([&] { return received(*state).size() == 21; }));
+    return received(*state);
+  }
+
+  static std::vector<std::string> in_time_order() {
+    std::vector<std::string> out;
+    for (int t = 1000; t < 1018; ++t) out.push_back(fmt::format(R"({{"t":{}}})", t));
+    // Ties go by the topic's place in `from`, then the partition.
+    out.emplace_back(R"({"t":2000,"from":"ENTRY/0"})");
+    out.emplace_back(R"({"t":2000,"from":"ENTRY/1"})");
+    out.emplace_back(R"({"t":2000,"from":"OK/0"})");
+    return out;
+  }
+};
+
+TEST_F(SourceOrderTest, TimeOrderProcessesTheRecordsOfAllSourcesByTimestamp) {
+  EXPECT_EQ(run("time"), in_time_order());
+}
+
+TEST_F(SourceOrderTest, ArrivalOrderReadsPartitionByPartition) {
+  const std::vector<std::string> arrival = run("arrival");
+  std::vector<std::string> sorted = arrival;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> expected = in_time_order();
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(sorted, expected);          // the same records,
+  EXPECT_NE(arrival, in_time_order());  // in another order
+}
+
+// A threshold cleared from a second topic: the activations depend on the order of ENTRY and
+// OK (in arrival order this test fails), and the count of s1 crosses a restart from the
+// checkpoint.
+TEST_F(PipelineTaskTest, TimeOrderGoesOnInTheSameOrderAfterACheckpointRestore) {
+  ASSERT_TRUE(log_->create_topic("OK", log::TopicSettings{}).ok());
+  const std::string yaml = R"yaml(data_dir: d
+pipelines:
+  p:
+    from: [ENTRY, OK]
+    order: time
+    steps:
+      - key_by: id
+      - threshold: {count: 3, clear_from: OK}
+      - set: {out: "concat(threshold.state, '@', t)"}
+      - remove: [threshold, id, t]
+    to: stdout
+    batch_size: 2
+    checkpoint_interval: 10ms
+)yaml";
+  // ENTRY stamped 1..N (partitions alternating), OK at 3, 7, then 13 and 16 after the restart.
+  auto entry = [&](int t) { produce_at("ENTRY", t % 2, t, fmt::format(R"({{"id":"s1","t":{}}})", t)); };
+  auto ok = [&](int t) { produce_at("OK", 0, t, fmt::format(R"({{"id":"s1","t":{}}})", t)); };
+  for (int t : {1, 2, 4, 5, 6, 8, 9}) entry(t);
+  ok(3);
+  ok(7);
+  auto first = std::make_shared<HoldingSink::State>();
+  first->auto_ack = true;
+  start_pipeline(first, yaml);
+  ASSERT_TRUE(eventually([&] { return received(*first).size() == 2; }));
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(received(*first), (std::vector<std::string>{R"({"out":"active@6"})", R"({"out":"cleared@7"})"}));
+  task_->stop();
+  task_.reset();
+
+  // s1 has counted 8 and 9: 10 fires it, from the restored state.
+  for (int t : {10, 11, 12, 14, 15}) entry(t);
+  ok(13);
+  ok(16);
+  auto second = std::make_shared<HoldingSink::State>();
+  second->auto_ack = true;
+  start_pipeline(second, yaml);
+  ASSERT_TRUE(eventually([&] { return received(*second).size() == 2; }));
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(received(*second), (std::vector<std::string>{R"({"out":"active@10"})", R"({"out":"cleared@13"})"}));
 }
 
 }  // namespace

@@ -1,0 +1,231 @@
+#include "pipeline/runtime/source_reader.h"
+
+#include <spdlog/spdlog.h>
+
+#include "log/errc.h"
+#include "log/record_batch_header.h"
+
+namespace caudal::pipeline {
+namespace {
+
+constexpr size_t kReadBytes = size_t{1} << 20;
+
+std::string_view text_of(const std::optional<ByteView>& bytes) {
+  return bytes.has_value() ? std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size())
+                           : std::string_view();
+}
+
+// The first whole stored batch of `bytes`, taken off its front; nullopt when none is whole.
+std::optional<ByteView> take_batch(ByteView& bytes) {
+  if (bytes.size() < log::kBatchLengthPrefix) return std::nullopt;
+  const size_t size = log::kBatchLengthPrefix + load_be32(bytes.data() + log::batch_offsets::kBatchLength);
+  if (size > bytes.size()) return std::nullopt;
+  const ByteView stored = bytes.subspan(0, size);
+  bytes = bytes.subspan(size);
+  return stored;
+}
+
+log::Offset after(const log::RecordBatchHeader& header) {
+  return log::Offset(header.base_offset + header.last_offset_delta + 1);
+}
+
+}  // namespace
+
+// Time order: what one source has read from its partition and not yet processed.
+struct SourceReader::Buffer {
+  Bytes bytes;         // the batches of the last read
+  ByteView rest;       // of `bytes`, the batches not started yet
+  bool in_batch = false;  // `reader` is inside a batch of `bytes`
+  log::RecordBatchReader reader;
+  log::Offset skip_below;  // records of the first batch read below the requested offset
+  log::Offset cursor;      // where the next read from the partition starts
+  log::Record head;
+  bool has_head = false;
+};
+
+SourceReader::SourceReader(const std::string& pipeline, SourceOrder order, Clock* clock)
+    : pipeline_(pipeline), order_(order), clock_(clock) {}
+
+SourceReader::~SourceReader() = default;
+
+void SourceReader::add(Source source) {
+  auto buffer = std::make_unique<Buffer>();
+  buffer->cursor = source.next;
+  buffer->skip_below = source.next;
+  buffers_.push_back(std::move(buffer));
+  sources_.push_back(std::move(source));
+}
+
+log::Offset SourceReader::cursor(size_t s) const {
+  return order_ == SourceOrder::kTime ? buffers_[s]->cursor : sources_[s].next;
+}
+
+size_t SourceReader::read(EventBatch& batch, BatchOutput& output, size_t limit,
+                          std::vector<std::pair<size_t, log::Offset>>& read_to) {
+  read_to.clear();
+  holding_ = false;
+  return order_ == SourceOrder::kTime ? read_time(batch, output, limit, read_to)
+                                      : read_arrival(batch, output, limit, read_to);
+}
+
+std::optional<log::BatchRead> SourceReader::read_partition(Source& source, log::Offset& offset) {
+  Result<log::BatchRead> read = source.partition->read(offset, kReadBytes);
+  if (read.ok()) return std::move(read).value();
+  if (read.status().code() == log::Errc::kOffsetOutOfRange && offset < source.partition->log_start_offset()) {
+    spdlog::warn("pipeline {}: {}/{} offset {} was deleted by retention; going on from {}", pipeline_,
+                 source.id.topic, source.id.partition.value(), offset.value(),
+                 source.partition->log_start_offset().value());
+    offset = source.partition->log_start_offset();
+  } else {
+    spdlog::error("pipeline {}: {}", pipeline_, read.status().message());
+  }
+  return std::nullopt;
+}
+
+void SourceReader::append(Source& source, const log::Record& record, EventBatch& batch, BatchOutput& output) {
+  SourcePosition position;
+  position.topic = source.id.topic;
+  position.partition = source.id.partition;
+  position.offset = record.offset;
+  position.timestamp_ms = record.timestamp_ms;
+  if (record.key.has_value()) position.key = text_of(record.key);
+  const std::string_view value = text_of(record.value);
+  Result<uint32_t> added = batch.append_json(value, position);
+  if (!added.ok()) {
+    output.add_undecodable(position, value,
+                           record.value.has_value() ? added.status().message()
+                                                    : std::string("the record has no value"));
+  }
+  source.next = log::Offset(record.offset.value() + 1);
+  source.last_timestamp_ms = record.timestamp_ms;
+}
+
+size_t SourceReader::read_arrival(EventBatch& batch, BatchOutput& output, size_t limit,
+                                  std::vector<std::pair<size_t, log::Offset>>& read_to) {
+  size_t records = 0;
+  for (size_t k = 0; k < sources_.size() && records < limit; ++k) {
+    const size_t s = (next_source_ + k) % sources_.size();
+    Source& source = sources_[s];
+    std::optional<log::BatchRead> read = read_partition(source, source.next);
+    if (!read.has_value()) continue;
+    const log::Offset before = source.next;
+    ByteView bytes(read->bytes);
+    while (records < limit) {
+      const std::optional<ByteView> stored = take_batch(bytes);
+      if (!stored.has_value()) break;
+      Status reset = reader_.reset(*stored);
+      if (!reset.ok()) {
+        spdlog::error("pipeline {}: {}/{}: {}", pipeline_, source.id.topic, source.id.partition.value(),
+                      reset.message());
+        break;
+      }
+      if (reader_.header().control()) {
+        source.next = after(reader_.header());
+        continue;
+      }
+      while (records < limit) {
+        Result<const log::Record*> next = reader_.next();
+        if (!next.ok() || *next == nullptr) break;
+        if ((*next)->offset < source.next) continue;
+        append(source, **next, batch, output);
+        ++records;
+      }
+    }
+    if (source.next != before) read_to.emplace_back(s, source.next);
+  }
+  next_source_ = sources_.empty() ? 0 : (next_source_ + 1) % sources_.size();
+  return records;
+}
+
+bool SourceReader::advance(size_t s) {
+  Buffer& b = *buffers_[s];
+  Source& source = sources_[s];
+  b.has_head = false;
+  bool read_once = false;
+  for (;;) {
+    if (b.in_batch) {
+      Result<const log::Record*> next = b.reader.next();
+      if (next.ok() && *next != nullptr) {
+        if ((*next)->offset < b.skip_below) continue;
+        b.head = **next;
+        b.has_head = true;
+        return true;
+      }
+      b.in_batch = false;
+      if (!next.ok()) {
+        spdlog::error("pipeline {}: {}/{}: {}", pipeline_, source.id.topic, source.id.partition.value(),
+                      next.status().message());
+      }
+    }
+    if (const std::optional<ByteView> stored = take_batch(b.rest)) {
+      Status reset = b.reader.reset(*stored);
+      if (!reset.ok()) {
+        // As in arrival order: the batch is read again by the next read, which logs it again.
+        spdlog::error("pipeline {}: {}/{}: {}", pipeline_, source.id.topic, source.id.partition.value(),
+                      reset.message());
+        b.rest = ByteView();
+        return false;
+      }
+      b.cursor = after(b.reader.header());
+      b.in_batch = !b.reader.header().control();
+      continue;
+    }
+    // Everything read was processed (or was control records): the source's position catches
+    // up with the cursor, so a restart does not read those control records again.
+    if (source.next < b.cursor) source.next = b.cursor;
+    if (read_once || b.cursor >= source.partition->high_watermark()) return false;
+    read_once = true;
+    log::Offset from = b.cursor;
+    std::optional<log::BatchRead> read = read_partition(source, from);
+    if (from != b.cursor) {
+      b.cursor = from;  // retention deleted what was next
+      source.next = from;
+    }
+    if (!read.has_value() || read->bytes.empty()) return false;
+    b.bytes = std::move(read->bytes);
+    b.rest = ByteView(b.bytes);
+    b.skip_below = b.cursor;
+  }
+}
+
+size_t SourceReader::read_time(EventBatch& batch, BatchOutput& output, size_t limit,
+                               std::vector<std::pair<size_t, log::Offset>>& read_to) {
+  std::vector<log::Offset> before;
+  before.reserve(sources_.size());
+  for (const Source& source : sources_) before.push_back(source.next);
+  const int64_t now_ms = clock_->wall_millis();
+  size_t records = 0;
+  while (records < limit) {
+    size_t best = sources_.size();
+    bool caught_up = false;  // some source has no head: it is at its high watermark
+    for (size_t s = 0; s < sources_.size(); ++s) {
+      Buffer& b = *buffers_[s];
+      if (!b.has_head && !advance(s)) {
+        caught_up = true;
+        continue;
+      }
+      // Strictly older wins; on equal timestamps the earlier source (topic in `from`, then
+      // partition) does, and within a source the offset order holds.
+      if (best == sources_.size() || b.head.timestamp_ms < buffers_[best]->head.timestamp_ms) best = s;
+    }
+    if (best == sources_.size()) break;
+    Buffer& b = *buffers_[best];
+    if (caught_up && b.head.timestamp_ms >= now_ms && b.head.timestamp_ms <= now_ms + 1) {
+      // A caught-up partition may still receive a record stamped in this millisecond that
+      // sorts first. Records stamped further ahead broke the contract; they are not held.
+      holding_ = true;
+      break;
+    }
+    if (b.head.timestamp_ms < last_emitted_ms_) ++out_of_order_;
+    last_emitted_ms_ = std::max(last_emitted_ms_, b.head.timestamp_ms);
+    append(sources_[best], b.head, batch, output);
+    ++records;
+    b.has_head = false;
+  }
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    if (sources_[s].next != before[s]) read_to.emplace_back(s, sources_[s].next);
+  }
+  return records;
+}
+
+}  // namespace caudal::pipeline
