@@ -8,6 +8,7 @@
 #include "http/handlers/ingest.h"
 #include "http/handlers/metrics.h"
 #include "http/handlers/pipelines.h"
+#include "http/handlers/search.h"
 #include "http/handlers/tables.h"
 #include "http/handlers/topics.h"
 
@@ -50,6 +51,26 @@ std::vector<Route> build_routes(const RouteContext& context) {
       {Verb::get, "/v1/admin/reload", "admin_reload", now_with_context(handle_last_reload)},
       {Verb::post, "/v1/admin/reload", "admin_reload", with_context(handle_reload)},
       {Verb::get, "/v1/pipelines/{pipeline}/state", "pipeline_state", with_context(handle_pipeline_state)},
+      {Verb::get, "/v1/search/_cat/indices", "search_cat_indices",
+       search_handler(context.search, SearchApi::Call::kCatIndices)},
+      {Verb::get, "/v1/search/_cat/indices/{index}", "search_cat_indices",
+       search_handler(context.search, SearchApi::Call::kCatIndices)},
+      {Verb::get, "/v1/search/_mapping", "search_mapping",
+       search_handler(context.search, SearchApi::Call::kMapping)},
+      {Verb::get, "/v1/search/_search", "search",
+       search_handler(context.search, SearchApi::Call::kSearch)},
+      {Verb::post, "/v1/search/_search", "search",
+       search_handler(context.search, SearchApi::Call::kSearch)},
+      {Verb::get, "/v1/search/{index}/_count", "search_count",
+       search_handler(context.search, SearchApi::Call::kCount)},
+      {Verb::post, "/v1/search/{index}/_count", "search_count",
+       search_handler(context.search, SearchApi::Call::kCount)},
+      {Verb::get, "/v1/search/{index}/_mapping", "search_mapping",
+       search_handler(context.search, SearchApi::Call::kMapping)},
+      {Verb::get, "/v1/search/{index}/_search", "search",
+       search_handler(context.search, SearchApi::Call::kSearch)},
+      {Verb::post, "/v1/search/{index}/_search", "search",
+       search_handler(context.search, SearchApi::Call::kSearch)},
       {Verb::get, "/v1/tables", "tables_list", now_with_context(handle_list_tables)},
       {Verb::get, "/v1/tables/{table}", "tables_scan", now_with_context(handle_scan_table)},
       {Verb::get, "/v1/tables/{table}/{key}", "tables_get", now_with_context(handle_get_table_row)},

@@ -19,6 +19,7 @@ namespace caudal::http {
 class AdminActions;
 class Gateway;
 class PipelineQueries;
+class SearchApi;
 class TableQueries;
 
 // What the handlers need from the running system, passed in by the composition root. Every
@@ -36,6 +37,8 @@ struct RouteContext {
   const PipelineQueries* pipelines = nullptr;
   // The admin API's actions (reload); without them, its routes answer 503.
   const AdminActions* admin = nullptr;
+  // The search routes' indexes (/v1/search); without them, those routes answer 503.
+  const SearchApi* search = nullptr;
   // The topics read API's log; without one, those routes answer 503.
   const log::Log* log = nullptr;
   // The built dashboard's folder (http.dashboard); empty: the /ui routes answer 503.

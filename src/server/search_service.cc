@@ -115,6 +115,8 @@ Result<std::unique_ptr<SearchService>> SearchService::start(
 
 SearchService::SearchService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+const http::SearchApi& SearchService::api() const { return *impl_->adapter; }
+
 void SearchService::stop_listener() {
   if (impl_->http) impl_->http->stop();
 }

@@ -112,6 +112,13 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
 
   parts->loops = std::make_unique<EventLoops>(0);
 
+  // Before the HTTP listener, which serves /v1/search from it.
+  if (!config.indexes.empty() || config.listen.elasticsearch || config.listen.http) {
+    CAUDAL_ASSIGN_OR_RETURN(parts->search,
+                            SearchService::start(config, *parts->log, parts->loops->loops(),
+                                                 registry, host_name()));
+  }
+
   if (config.listen.http) {
     parts->gateway = std::make_unique<http::Gateway>(
         *parts->log, to_gateway_settings(config, host_name()), registry);
@@ -122,6 +129,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     context.pipelines = parts->pipeline_queries.get();
     context.admin = parts->reloader.get();
     context.log = parts->log.get();
+    if (parts->search) context.search = &parts->search->api();
     context.dashboard_dir = resolve_dashboard_dir(config);
     const DataDir* data_dir = parts->data_dir.get();
     const std::atomic<bool>* log_open = &parts->log_open;
@@ -146,7 +154,7 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
     parts->listeners.push_back(
         {"http", address,
          "ingest /v1/topics/{topic}, Elasticsearch /_bulk, Splunk HEC /services/collector, "
-         "health /healthz /readyz, metrics /metrics, tables /v1/tables"});
+         "health /healthz /readyz, metrics /metrics, tables /v1/tables, search /v1/search"});
   }
 
   if (config.listen.kafka) {
@@ -177,15 +185,10 @@ Result<std::unique_ptr<Server>> Server::start(const config::Config& config,
          "Kafka protocol: produce, fetch, metadata, list offsets, topics, consumer groups"});
   }
 
-  if (!config.indexes.empty() || config.listen.elasticsearch) {
-    CAUDAL_ASSIGN_OR_RETURN(parts->search,
-                            SearchService::start(config, *parts->log, parts->loops->loops(),
-                                                 registry, host_name()));
-    if (parts->search->address()) {
-      parts->listeners.push_back(
-          {"elasticsearch", *parts->search->address(),
-           "Elasticsearch API: _search, _count, _bulk, _doc, _cat/indices, _mapping"});
-    }
+  if (parts->search && parts->search->address()) {
+    parts->listeners.push_back(
+        {"elasticsearch", *parts->search->address(),
+         "Elasticsearch API: _search, _count, _bulk, _doc, _cat/indices, _mapping"});
   }
 
   parts->loops->start();

@@ -1,31 +1,14 @@
 #include "http/elasticsearch/routes.h"
 
 #include "http/handlers/elasticsearch.h"
+#include "http/handlers/search.h"
 #include "http/query.h"
 
 namespace caudal::http {
 namespace {
 
-Response to_response(const Request& request, const EsAnswer& answer) {
-  Response response = make_response(request, static_cast<StatusCode>(answer.status),
-                                    request.method() == Verb::head ? std::string() : answer.body,
-                                    answer.content_type);
-  response.set("X-Elastic-Product", "Elasticsearch");
-  return response;
-}
-
 Handler call(const SearchApi& search, SearchApi::Call what) {
-  return [&search, what](const Incoming& in, Responder responder) {
-    auto index = in.params.find("index");
-    std::string indices = index == in.params.end() ? std::string() : index->second;
-    const Request* request = &in.request;
-    search.run(what, std::move(indices), std::string(in.request.body()),
-               es_params(std::string_view(in.request.target())),
-               [request, responder](EsAnswer answer) {
-                 // The request stays valid until the responder has sent (router.h).
-                 responder.send(to_response(*request, answer));
-               });
-  };
+  return search_handler(&search, what);
 }
 
 // _bulk and _doc with ?refresh=true|wait_for: answer once the documents are searchable.
