@@ -81,7 +81,7 @@ void BatchOutput::build(EventBatch& batch, const BatchOutcome& outcome) {
       std::string& bytes = out.buffer();
       const size_t begin = bytes.size();
       event.write_json(bytes);
-      out.finish_record(begin, key, event.source().timestamp_ms);
+      out.finish_record(begin, key, event.source());
     }
   }
 }

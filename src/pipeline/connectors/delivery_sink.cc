@@ -95,6 +95,14 @@ void DeliverySink::write(std::shared_ptr<const SinkBatch> batch, SinkDone done) 
   changed_.notify_all();
 }
 
+void DeliverySink::flush() {
+  {
+    std::lock_guard lock(mutex_);
+    flushing_ = true;
+  }
+  changed_.notify_all();
+}
+
 void DeliverySink::run() {
   std::vector<RecordRef> records;
   while (true) {
@@ -107,7 +115,7 @@ void DeliverySink::run() {
       bool complete_now;
       {
         std::lock_guard lock(mutex_);
-        complete_now = writer_waiting_;
+        complete_now = writer_waiting_ || flushing_;
       }
       taken(0, transport_->poll(complete_now));
       continue;
@@ -118,7 +126,7 @@ void DeliverySink::run() {
 
 void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<RecordRef>& records) {
   records.clear();
-  const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && writer_waiting_); };
+  const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && (writer_waiting_ || flushing_)); };
   if (taken_ > 0) {
     if (!changed_.wait_for(lock, std::chrono::seconds(1), has_new)) return;
   } else {
@@ -220,13 +228,11 @@ bool DeliverySink::dead_letter(const std::vector<std::pair<RecordRef, std::strin
     envelope.pipeline = pipeline_;
     envelope.reason = reason;
     envelope.sink = label_;
-    envelope.source.partition = log::PartitionId(-1);
-    envelope.source.timestamp_ms = record.timestamp_ms();
-    envelope.source.key = record.key();
+    envelope.source = record.batch->source(record.index);
     envelope.event_json = record.value();
     const size_t begin = batch->buffer().size();
     write_dead_letter(envelope, batch->buffer());
-    batch->finish_record(begin, record.key(), record.timestamp_ms());
+    batch->finish_record(begin, envelope.source.key, envelope.source.timestamp_ms);
   }
   for (uint64_t attempt = 1;; ++attempt) {
     auto promise = std::make_shared<std::promise<Status>>();

@@ -63,6 +63,9 @@ class DeliverySink final : public Sink {
   ~DeliverySink() override;
 
   void write(std::shared_ptr<const SinkBatch> batch, SinkDone done) override;
+  // From now on the transport makes held events durable as soon as it has taken the queue
+  // (Transport::poll with complete_now), instead of at its size or age limit.
+  void flush() override;
 
  private:
   struct Entry {
@@ -105,6 +108,7 @@ class DeliverySink final : public Sink {
   size_t queued_records_ = 0;  // unfinished events in pending_
   size_t taken_ = 0;            // events at the front of pending_ the transport holds
   bool writer_waiting_ = false;  // write() waits for room
+  bool flushing_ = false;        // flush() was called: hold nothing back
   bool stopping_ = false;
   std::mt19937_64 random_;  // delivery thread only
   std::thread thread_;

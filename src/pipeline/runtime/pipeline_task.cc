@@ -150,7 +150,9 @@ void PipelineTask::run() {
     }
     process_and_dispatch(read_to);
   }
-  // Let the sinks finish what they were given, then commit what they acknowledged.
+  // Let the sinks finish what they were given (flushed: a file sink completes its open file),
+  // then commit what they acknowledged, so a restart reads none of it again.
+  for (std::unique_ptr<Sink>& sink : sinks_) sink->flush();
   const auto deadline = std::chrono::steady_clock::now() + options_.stop_grace;
   while (!unacknowledged_.empty() && std::chrono::steady_clock::now() < deadline) {
     std::unique_lock lock(inbox_->mutex);

@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "log/types.h"
+#include "pipeline/event/event.h"
 
 namespace caudal::pipeline {
 
@@ -36,12 +38,23 @@ class SinkBatch {
     bool has_key = false;
     int64_t timestamp_ms = 0;  // the source record's time: topic records keep it, tables
                                // use it as the row's version
+    // The source record the event came from (source()); partition -1 when not given.
+    uint32_t source_topic = 0;  // into topics_
+    log::PartitionId source_partition{-1};
+    log::Offset source_offset{-1};
+    uint32_t source_key_begin = 0;
+    uint32_t source_key_size = 0;
+    bool has_source_key = false;
   };
 
   // Starts a record: its value is whatever is appended to buffer() until finish_record().
   std::string& buffer() { return bytes_; }
   void finish_record(size_t value_begin, std::optional<std::string_view> key,
                      int64_t timestamp_ms);
+  // The same, remembering the source record (its topic, partition, offset, key and time) so a
+  // sink that gives the event up can name it in its dead letter.
+  void finish_record(size_t value_begin, std::optional<std::string_view> key,
+                     const SourcePosition& source);
 
   size_t size() const { return records_.size(); }
   bool empty() const { return records_.empty(); }
@@ -54,9 +67,13 @@ class SinkBatch {
     return std::string_view(bytes_).substr(records_[i].key_begin, records_[i].key_size);
   }
   const Record& record(size_t i) const { return records_[i]; }
+  // Where record `i` came from; views into this batch. Partition -1 and an empty topic when
+  // the record was finished without its source.
+  SourcePosition source(size_t i) const;
 
  private:
   std::string bytes_;
+  std::vector<std::string> topics_;  // the source topics of the records, each once
   std::vector<Record> records_;
 };
 
@@ -68,6 +85,12 @@ class Sink {
   // See the file comment. `batch` is shared so that a sink may keep it past the call (the
   // runtime keeps it too, to write it again after a failure).
   virtual void write(std::shared_ptr<const SinkBatch> batch, SinkDone done) = 0;
+  // The owning task stops: make what the sink holds before it is durable (the file sink's
+  // open file) durable now, so every `done` of the batches written so far comes without
+  // waiting for a size or age limit and the task's last commit covers them. Called by the
+  // task's thread after its last write(); the acknowledgements still come through each
+  // write's `done`. Sinks that hold nothing keep this default.
+  virtual void flush() {}
 };
 
 }  // namespace caudal::pipeline

@@ -87,17 +87,53 @@ TEST_F(DeliverySinkTest, RetriesFromTheFirstUndeliveredEventSoEachArrivesOnceInO
   EXPECT_NE(registry_.render().find("caudal_connector_delivered_total{pipeline=\"p\",sink=\"test\"} 5"), std::string::npos);
 }
 
-TEST_F(DeliverySinkTest, RefusedEventsAreDeadLetteredBeforeTheBatchIsAcknowledged) {
+TEST_F(DeliverySinkTest, RefusedEventsAreDeadLetteredWithTheirSourceBeforeTheBatchIsAcknowledged) {
   transport_->reject = {R"({"bad":true})"};
   auto sink = open(DeliverySettings{});
-  sink->write(json_batch({R"({"ok":1})", R"({"bad":true})", R"({"ok":2})"}), acks_.callback());
+  // The events as the runtime hands them over: each with the record it came from.
+  auto batch = std::make_shared<SinkBatch>();
+  const std::vector<std::string> values = {R"({"ok":1})", R"({"bad":true})", R"({"ok":2})"};
+  for (size_t i = 0; i < values.size(); ++i) {
+    SourcePosition source;
+    source.topic = i == 1 ? "ENTRY" : "OTHER";
+    source.partition = log::PartitionId(3);
+    source.offset = log::Offset(40 + static_cast<int64_t>(i));
+    source.timestamp_ms = 1700000000123;
+    source.key = "device-7";
+    const size_t begin = batch->buffer().size();
+    batch->buffer().append(values[i]);
+    batch->finish_record(begin, std::string_view("sink-key"), source);
+  }
+  sink->write(batch, acks_.callback());
   ASSERT_TRUE(acks_.wait(1, 5s));
   std::lock_guard lock(dead_letters_->mutex);
   ASSERT_EQ(dead_letters_->records.size(), 1u);
   EXPECT_EQ(dead_letters_->records[0],
-            R"({"pipeline":"p","reason":"refused: {\"bad\":true}","sink":"test","source":{"topic":"","partition":-1,)"
-            R"("offset":-1,"timestamp":1700000000000},"event":{"bad":true}})");
+            R"({"pipeline":"p","reason":"refused: {\"bad\":true}","sink":"test","source":{"topic":"ENTRY","partition":3,)"
+            R"("offset":41,"timestamp":1700000000123,"key":"device-7"},"event":{"bad":true}})");
   EXPECT_EQ(transport_->delivered, (std::vector<std::string>{R"({"ok":1})", R"({"ok":2})"}));
+}
+
+TEST_F(DeliverySinkTest, EventsGivenUpAfterMaxAttemptsNameTheirSourceToo) {
+  transport_->script = {{0, true}, {0, true}};
+  DeliverySettings settings;
+  settings.max_attempts = 2;
+  auto sink = open(settings);
+  auto batch = std::make_shared<SinkBatch>();
+  SourcePosition source;
+  source.topic = "ENTRY";
+  source.partition = log::PartitionId(0);
+  source.offset = log::Offset(9);
+  source.timestamp_ms = 1700000000000;
+  batch->buffer().append(R"({"n":1})");
+  batch->finish_record(0, std::nullopt, source);
+  sink->write(batch, acks_.callback());
+  ASSERT_TRUE(acks_.wait(1, 5s));
+  std::lock_guard lock(dead_letters_->mutex);
+  ASSERT_EQ(dead_letters_->records.size(), 1u);
+  EXPECT_EQ(dead_letters_->records[0],
+            R"({"pipeline":"p","reason":"gave up after 2 attempts: scripted failure","sink":"test",)"
+            R"("source":{"topic":"ENTRY","partition":0,"offset":9,"timestamp":1700000000000},"event":{"n":1}})");
 }
 
 TEST_F(DeliverySinkTest, AFullQueueHoldsTheWriterUntilThereIsRoom) {

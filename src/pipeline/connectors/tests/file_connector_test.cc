@@ -92,6 +92,20 @@ TEST_F(FileConnectorTest, ClosingCompletesTheOpenFileAndAcknowledgesIt) {
   EXPECT_EQ(decompress(files()[0]), "{\"a\":1}\n");
 }
 
+TEST_F(FileConnectorTest, FlushCompletesTheOpenFileAndAcknowledgesItWithoutWaitingForItsLimits) {
+  auto sink = open("max_age: 10m, linger: 0ms");
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"a":1})"}), acks_.callback());
+  sink->write(json_batch({R"({"a":2})"}), acks_.callback());
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(acks_.ok(), 0u) << "acknowledged before the file was complete";
+  sink->flush();
+  ASSERT_TRUE(acks_.wait(2, 3s)) << "flush() must complete the file while the sink stays open";
+  ASSERT_EQ(files().size(), 1u);
+  EXPECT_FALSE(files()[0].filename().string().starts_with("."));
+  EXPECT_EQ(decompress(files()[0]), "{\"a\":1}\n{\"a\":2}\n");
+}
+
 TEST_F(FileConnectorTest, TempFilesLeftByACrashAreRemovedAtOpen) {
   fs::create_directories(dir_.path() / "2026/01/01/00");
   write_file(dir_.path() / "2026/01/01/00/.events-x.ndjson.zst.tmp", "half");
