@@ -145,11 +145,13 @@ struct PipelineConfig {
 struct TableConfig {
   std::optional<std::filesystem::path> csv;     // relative: against the config file's folder
   std::optional<std::filesystem::path> sqlite;  // relative: against the config file's folder
-  std::optional<std::string> table;             // sqlite: the table to load, or
-  std::optional<std::string> query;             // sqlite: the SELECT to load
+  std::optional<std::string> postgres;          // a libpq connection string
+  std::optional<std::string> table;             // sqlite, postgres: the table to load, or
+  std::optional<std::string> query;             // sqlite, postgres: the SELECT to load
   std::optional<std::string> key;               // lookup tables: the key column
   std::map<std::string, std::string> columns;   // column -> int, float, bool or string
-  std::optional<Duration> reload_interval;      // lookup tables: check the file this often
+  std::optional<Duration> reload_interval;      // lookup tables: check the file (read the
+                                                // server) this often
   bool materialized = false;
   std::set<std::string> secret_keys;
 

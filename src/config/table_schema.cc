@@ -37,18 +37,19 @@ void misplaced(const Node& object, const std::string& path, std::string_view key
 // The kind of table decides which keys it takes.
 void check_table_kind(const Node& object, const std::string& path, const TableConfig& table,
                       Diagnostics& diags) {
-  const int kinds = (table.csv ? 1 : 0) + (table.sqlite ? 1 : 0) + (table.materialized ? 1 : 0);
+  const int kinds = (table.csv ? 1 : 0) + (table.sqlite ? 1 : 0) + (table.postgres ? 1 : 0) +
+                    (table.materialized ? 1 : 0);
   if (kinds != 1) {
     diags.error(object.position, path,
-                fmt::format("expected exactly one of csv: FILE, sqlite: FILE or materialized: "
-                            "true, found {}",
+                fmt::format("expected exactly one of csv: FILE, sqlite: FILE, postgres: "
+                            "CONNINFO or materialized: true, found {}",
                             kinds == 0 ? "none" : "several"));
     return;
   }
   if (table.materialized) {
     constexpr std::string_view kWhy =
-        "only for csv and sqlite tables (a materialized table takes its keys and documents from "
-        "the pipeline that writes it)";
+        "only for csv, sqlite and postgres tables (a materialized table takes its keys and "
+        "documents from the pipeline that writes it)";
     for (std::string_view key : {"key", "columns", "reload_interval", "table", "query"}) {
       misplaced(object, path, key, std::string(kWhy), diags);
     }
@@ -59,13 +60,14 @@ void check_table_kind(const Node& object, const std::string& path, const TableCo
                 "required key is missing (the column whose value finds a row)");
   }
   if (table.csv) {
-    misplaced(object, path, "table", "only for sqlite tables", diags);
-    misplaced(object, path, "query", "only for sqlite tables", diags);
+    misplaced(object, path, "table", "only for sqlite and postgres tables", diags);
+    misplaced(object, path, "query", "only for sqlite and postgres tables", diags);
     return;
   }
   if (table.table.has_value() == table.query.has_value()) {
     diags.error(table.table ? position_of(object, "query") : object.position, path,
-                "expected exactly one of table: NAME or query: SELECT ... for an sqlite table");
+                fmt::format("expected exactly one of table: NAME or query: SELECT ... for {} table",
+                            table.sqlite ? "an sqlite" : "a postgres"));
   }
 }
 
@@ -80,17 +82,21 @@ const ObjectSchema<TableConfig>& table_schema() {
     s.optional("sqlite", &TableConfig::sqlite, path_type(),
                "a lookup table read from this SQLite database (read-only); relative to the "
                "config file's folder");
+    s.optional("postgres", &TableConfig::postgres, text_type("a libpq connection string"),
+               "a lookup table read from PostgreSQL with this libpq connection string "
+               "(\"host=db port=5432 dbname=crm user=caudal password=${PGPASSWORD}\")");
     s.optional("table", &TableConfig::table, text_type("a table name"),
-               "sqlite: the table whose rows to load");
+               "sqlite, postgres: the table whose rows to load");
     s.optional("query", &TableConfig::query, text_type("an SQL SELECT statement"),
-               "sqlite: the SELECT whose rows to load, instead of a table");
+               "sqlite, postgres: the SELECT whose rows to load, instead of a table");
     s.optional("key", &TableConfig::key, text_type("a column name"),
                "lookup tables: the column whose value finds a row");
     s.scalar_map("columns", &TableConfig::columns, column_keys(), column_type_type(),
                  "lookup tables: column -> int, float, bool or string; other columns' types are "
                  "inferred from their values");
     s.optional("reload_interval", &TableConfig::reload_interval, duration_type(kMinReloadInterval),
-               "lookup tables: check the source file this often and reload it when it changed");
+               "lookup tables: check the source file this often and reload it when it changed "
+               "(postgres: read the table again this often)");
     s.scalar("materialized", &TableConfig::materialized, boolean_type(),
              "true: the latest document per key, written by pipelines (a table sink)");
     s.check(check_table_kind);

@@ -24,6 +24,8 @@ table::CatalogOptions to_catalog_options(const config::Config& config) {
     lookup.name = name;
     if (table.csv) {
       lookup.source = table::CsvSource{resolve(config, *table.csv)};
+    } else if (table.postgres) {
+      lookup.source = table::PostgresSource{*table.postgres, table.table.value_or(""), table.query.value_or("")};
     } else {
       CAUDAL_CHECK(table.sqlite.has_value(), "the config schema lets no table lack a source");
       lookup.source = table::SqliteSource{resolve(config, *table.sqlite), table.table.value_or(""),

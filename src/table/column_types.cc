@@ -54,9 +54,9 @@ ColumnType infer(const SourceRows& rows, size_t c) {
     any = true;
     if (all_int && !convert(cell, ColumnType::kInt)) all_int = false;
     if (all_float && !convert(cell, ColumnType::kFloat)) all_float = false;
-    // SQLite integers 0 and 1 are not booleans unless declared so.
-    if (all_bool &&
-        (!std::holds_alternative<std::string>(cell) || !convert(cell, ColumnType::kBool))) {
+    // SQLite integers 0 and 1 are not booleans unless declared so; PostgreSQL booleans are.
+    const bool text_or_bool = std::holds_alternative<std::string>(cell) || std::holds_alternative<bool>(cell);
+    if (all_bool && (!text_or_bool || !convert(cell, ColumnType::kBool))) {
       all_bool = false;
     }
     if (!all_int && !all_float && !all_bool) break;
@@ -98,6 +98,17 @@ Status settle_column_types(SourceRows& rows, const DeclaredTypes& declared) {
       cell = std::move(*converted);
     }
   }
+  return Status();
+}
+
+Status add_result_column(SourceRows& rows, std::string name, std::string_view where) {
+  for (const Column& earlier : rows.columns) {
+    if (earlier.name == name) {
+      return Status(Errc::kMalformedSource,
+                    fmt::format("{}: names column '{}' twice (use AS to rename one)", where, name));
+    }
+  }
+  rows.columns.push_back(Column{std::move(name), ColumnType::kString});
   return Status();
 }
 

@@ -78,6 +78,12 @@ Status LookupTable::reload() {
 
 Result<bool> LookupTable::reload_if_changed() {
   FileTimes times = file_times();
+  // A server (no watched files) cannot tell whether it changed: it is read again each time,
+  // also after a failed reload (the server may be back).
+  if (watched_files(options_.source).empty()) {
+    CAUDAL_RETURN_IF_ERROR(reload());
+    return true;
+  }
   if (times == loaded_times_) return false;
   Status status = reload();
   // A failed load is not retried until the files change again, so a broken file is reported

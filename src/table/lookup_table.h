@@ -1,5 +1,5 @@
-// LookupTable: a named, reloadable lookup table (a CSV file or an SQLite table or query),
-// read whole into memory and indexed by its key column. The pipeline's `lookup` step reads it.
+// LookupTable: a named, reloadable lookup table (a CSV file, an SQLite or PostgreSQL table or
+// query), read whole into memory and indexed by its key column. The `lookup` step reads it.
 //
 // Reading: take snapshot() once per batch of events, then call find() on it for each event:
 // a hash probe with no allocation and no lock. The snapshot stays valid (and unchanged) for as
@@ -60,8 +60,9 @@ class LookupTable {
   // calls. On failure the old data stays and the error is returned (and kept).
   Status reload();
   // reload() when a watched file's modification time changed since the last successful
-  // load (or a file appeared or vanished). True when it reloaded; the error of a failed
-  // reload. A source left unchanged after a failed reload is not retried until it changes.
+  // load (or a file appeared or vanished); always for a source without files (PostgreSQL).
+  // True when it reloaded; the error of a failed reload. A file source left unchanged after a
+  // failed reload is not retried until it changes.
   Result<bool> reload_if_changed();
 
   // Counts lookups done by a reader, in bulk (once per batch, not per event).

@@ -6,6 +6,7 @@
 
 #include "table/errc.h"
 #include "table/source.h"
+#include "table/sql_identifier.h"
 
 namespace caudal::table {
 namespace {
@@ -16,18 +17,6 @@ struct CloseDb {
 struct FinalizeStatement {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 };
-
-// `name` as an SQL identifier: in double quotes, inner quotes doubled, so any table name is
-// safe to splice into the statement.
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
 
 }  // namespace
 
@@ -63,15 +52,8 @@ Result<SourceRows> load_sqlite(const SqliteSource& source, const DeclaredTypes& 
   }
   for (int i = 0; i < column_count; ++i) {
     const char* name = sqlite3_column_name(statement.get(), i);
-    std::string column_name = name != nullptr ? name : "";
-    for (const Column& earlier : rows.columns) {
-      if (earlier.name == column_name) {
-        return Status(Errc::kMalformedSource,
-                      fmt::format("{} {}: names column '{}' twice (use AS to rename one)", path,
-                                  what, column_name));
-      }
-    }
-    rows.columns.push_back(Column{std::move(column_name), ColumnType::kString});
+    CAUDAL_RETURN_IF_ERROR(
+        add_result_column(rows, name != nullptr ? name : "", fmt::format("{} {}", path, what)));
   }
   while (true) {
     const int rc = sqlite3_step(statement.get());

@@ -1,26 +1,23 @@
 #include "pipeline/connectors/postgres/postgres.h"
 
-#include <libpq-fe.h>
-
 #include <fmt/format.h>
 
 #include "pipeline/connectors/errc.h"
 #include "pipeline/connectors/parsed_records.h"
 #include "pipeline/event/json.h"
 #include "pipeline/event/timestamp.h"
+#include "table/postgres_connection.h"
+#include "table/sql_identifier.h"
 
 namespace caudal::pipeline::connectors {
 namespace {
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+using table::is_transient_sqlstate;
+using table::PostgresFailure;
+using table::quote_identifier;
+using table::quote_table_name;
+
+constexpr std::string_view kUniqueViolation = "23505";
 
 // A value in COPY's text format: \N for null, backslash escapes for the separators.
 void append_copy_value(Value value, std::string& out) {
@@ -46,20 +43,10 @@ void append_copy_value(Value value, std::string& out) {
   }
 }
 
-// Whether an SQLSTATE is worth retrying as it is: the server or the connection, not the data.
-// A missing table (42P01) or database (3D000) and refused credentials (class 28) fail every row
-// alike, usually while the database is still being set up: the events wait (the sink retries
-// and logs why) instead of all going to the dead-letter topic.
-bool is_transient(std::string_view sqlstate) {
-  const std::string_view cls = sqlstate.substr(0, 2);
-  return sqlstate.empty() || cls == "08" || cls == "40" || cls == "53" || cls == "57" ||
-         cls == "58" || cls == "28" || sqlstate == "42P01" || sqlstate == "3D000";
-}
-
 class PostgresTransport final : public Transport {
  public:
   explicit PostgresTransport(const ConnectorOptions& options)
-      : conninfo_(options.text("conninfo")), table_(options.text("table")), columns_(options.expression_map("columns")) {
+      : connection_(options.text("conninfo")), table_(options.text("table")), columns_(options.expression_map("columns")) {
     std::string names;
     for (const auto& [name, expression] : columns_) {
       if (!names.empty()) names.append(", ");
@@ -67,14 +54,11 @@ class PostgresTransport final : public Transport {
     }
     const std::string id = quote_identifier(options.text("id_column"));
     stage_sql_ = fmt::format("CREATE TEMP TABLE IF NOT EXISTS caudal_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
-                             quote_table(table_));
+                             quote_table_name(table_));
     copy_sql_ = fmt::format("COPY caudal_stage ({}) FROM STDIN", names);
+    direct_copy_sql_ = fmt::format("COPY {} ({}) FROM STDIN", quote_table_name(table_), names);
     insert_sql_ = fmt::format("INSERT INTO {} ({}) SELECT {} FROM caudal_stage ON CONFLICT ({}) DO NOTHING",
-                              quote_table(table_), names, names, id);
-  }
-
-  ~PostgresTransport() override {
-    if (conn_ != nullptr) PQfinish(conn_);
+                              quote_table_name(table_), names, names, id);
   }
 
   DeliveryReport deliver(std::span<const RecordRef> records) override {
@@ -101,7 +85,7 @@ class PostgresTransport final : public Transport {
     if (!in_rows.empty()) {
       std::string sqlstate;
       Status loaded = load(rows_, sqlstate);
-      if (!loaded.ok() && is_transient(sqlstate)) {
+      if (!loaded.ok() && is_transient_sqlstate(sqlstate)) {
         report.rejected.clear();
         report.status = std::move(loaded);
         return report;
@@ -112,7 +96,7 @@ class PostgresTransport final : public Transport {
           const std::string row = rows_.substr(row_begin[r], row_begin[r + 1] - row_begin[r]);
           Status one = load(row, sqlstate);
           if (one.ok()) continue;
-          if (is_transient(sqlstate)) {
+          if (is_transient_sqlstate(sqlstate)) {
             report.rejected.clear();
             report.status = std::move(one);
             return report;
@@ -126,13 +110,6 @@ class PostgresTransport final : public Transport {
   }
 
  private:
-  static std::string quote_table(std::string_view name) {
-    // schema.table stays two identifiers
-    const size_t dot = name.find('.');
-    if (dot == std::string_view::npos) return quote_identifier(name);
-    return quote_identifier(name.substr(0, dot)) + "." + quote_identifier(name.substr(dot + 1));
-  }
-
   Status append_row(size_t i) {
     bool first = true;
     for (const auto& [name, expression] : columns_) {
@@ -149,76 +126,53 @@ class PostgresTransport final : public Transport {
     return Status();
   }
 
-  Status connect() {
-    if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return Status();
-    if (conn_ != nullptr) PQfinish(conn_);
-    conn_ = PQconnectdb(conninfo_.c_str());
-    staged_ = false;
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string message = PQerrorMessage(conn_);
-      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-      PQfinish(conn_);
-      conn_ = nullptr;
-      return Status(ConnectorErrc::kUnavailable, fmt::format("connecting to PostgreSQL: {}", message));
+  // `failure` as the sink's status, its SQLSTATE in `sqlstate`: transient ones are retried.
+  Status failed(const PostgresFailure& failure, std::string& sqlstate) const {
+    sqlstate = failure.sqlstate;
+    return Status(is_transient_sqlstate(sqlstate) ? ConnectorErrc::kUnavailable : ConnectorErrc::kRejected,
+                  fmt::format("PostgreSQL table {}: {}", table_, failure.message));
+  }
+
+  // Loads `rows`, skipping ids already in the table. Most deliveries carry only new ids: they
+  // are copied straight into the table, one statement, as fast as `psql \copy`. A delivery
+  // with an id already there (a replay after a restart) fails that COPY as a whole with a
+  // unique violation and is loaded again through the staging table, which skips those rows.
+  Status load(const std::string& rows, std::string& sqlstate) {
+    sqlstate.clear();
+    bool fresh = false;
+    if (std::optional<PostgresFailure> failure = connection_.connect(&fresh)) {
+      return Status(ConnectorErrc::kUnavailable, failure->message);
     }
-    // Notices ("relation already exists, skipping") are not errors: not printed.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-    return Status();
-  }
-
-  // Runs `sql`; on failure the message and SQLSTATE ("" when the connection broke).
-  Status exec(const std::string& sql, ExecStatusType expected, std::string& sqlstate) {
-    PGresult* result = PQexec(conn_, sql.c_str());
-    Status status = check(result, expected, sqlstate);
-    PQclear(result);
-    return status;
-  }
-
-  Status check(PGresult* result, ExecStatusType expected, std::string& sqlstate) {
-    if (result != nullptr && PQresultStatus(result) == expected) return Status();
-    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    sqlstate = state != nullptr ? state : "";
-    std::string message = result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
-    if (message.empty()) message = PQerrorMessage(conn_);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return Status(is_transient(sqlstate) ? ConnectorErrc::kUnavailable : ConnectorErrc::kRejected,
-                  fmt::format("PostgreSQL table {}: {}", table_, message));
+    if (fresh) staged_ = false;
+    std::optional<PostgresFailure> failure = connection_.exec(direct_copy_sql_, PGRES_COPY_IN);
+    if (!failure) failure = connection_.copy(rows);
+    if (!failure) return Status();
+    if (failure->sqlstate != kUniqueViolation) return failed(*failure, sqlstate);
+    return load_staged(rows, sqlstate);
   }
 
   // One transaction: COPY `rows` into the staging table, insert what is new.
-  Status load(const std::string& rows, std::string& sqlstate) {
-    sqlstate.clear();
-    CAUDAL_RETURN_IF_ERROR(connect());
-    Status status = exec("BEGIN", PGRES_COMMAND_OK, sqlstate);
+  Status load_staged(const std::string& rows, std::string& sqlstate) {
+    std::optional<PostgresFailure> failure = connection_.exec("BEGIN", PGRES_COMMAND_OK);
     // The staging table lives as long as the connection (its rows only to the commit).
-    if (status.ok() && !staged_) status = exec(stage_sql_, PGRES_COMMAND_OK, sqlstate);
-    if (status.ok()) status = exec(copy_sql_, PGRES_COPY_IN, sqlstate);
-    if (status.ok()) {
-      const bool sent = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1 &&
-                        PQputCopyEnd(conn_, nullptr) == 1;
-      PGresult* result = PQgetResult(conn_);
-      status = sent ? check(result, PGRES_COMMAND_OK, sqlstate)
-                    : Status(ConnectorErrc::kUnavailable, fmt::format("PostgreSQL COPY: {}", PQerrorMessage(conn_)));
-      PQclear(result);
-      while ((result = PQgetResult(conn_)) != nullptr) PQclear(result);
+    if (!failure && !staged_) failure = connection_.exec(stage_sql_, PGRES_COMMAND_OK);
+    if (!failure) failure = connection_.exec(copy_sql_, PGRES_COPY_IN);
+    if (!failure) failure = connection_.copy(rows);
+    if (!failure) failure = connection_.exec(insert_sql_, PGRES_COMMAND_OK);
+    if (!failure) failure = connection_.exec("COMMIT", PGRES_COMMAND_OK);
+    if (!failure) {
+      staged_ = true;
+      return Status();
     }
-    if (status.ok()) status = exec(insert_sql_, PGRES_COMMAND_OK, sqlstate);
-    if (status.ok()) status = exec("COMMIT", PGRES_COMMAND_OK, sqlstate);
-    if (status.ok()) staged_ = true;
-    if (!status.ok() && PQstatus(conn_) == CONNECTION_OK) {
-      // The transaction failed already; a failed rollback only means the connection broke too.
-      PQclear(PQexec(conn_, "ROLLBACK"));
-    }
-    if (PQstatus(conn_) != CONNECTION_OK) sqlstate.clear();  // the connection broke: retried
-    return status;
+    connection_.rollback();
+    return failed(*failure, sqlstate);
   }
 
-  std::string conninfo_;
+  table::PostgresConnection connection_;
   std::string table_;
   const std::vector<std::pair<std::string, Expression>>& columns_;
-  std::string stage_sql_, copy_sql_, insert_sql_;
-  PGconn* conn_ = nullptr;
-  bool staged_ = false;  // the staging table exists on conn_
+  std::string stage_sql_, copy_sql_, insert_sql_, direct_copy_sql_;
+  bool staged_ = false;  // the staging table exists on the connection
   ParsedRecords parsed_;
   std::string rows_;
 };

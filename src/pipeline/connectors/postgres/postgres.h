@@ -1,8 +1,10 @@
 // The PostgreSQL connector: events loaded into a table in batches with COPY, idempotent on an
-// id column (docs/pipelines.md §Sinks: postgres). Each delivery runs one transaction: COPY
-// the rows into a temporary staging table shaped like the target, then
-// `INSERT ... SELECT ... ON CONFLICT (id) DO NOTHING`, so events delivered again after a
-// restart (at-least-once) leave one row each. The id column needs a unique index.
+// id column (docs/pipelines.md §Sinks: postgres). Each delivery is one COPY straight into
+// the table; when it fails on a unique violation (an id already there: events delivered
+// again after a restart), one transaction COPYs the rows into a temporary staging table shaped
+// like the target, then `INSERT ... SELECT ... ON CONFLICT (id) DO NOTHING`, so every event
+// leaves one row. The id column needs a unique index. The connection and its error handling
+// are table/postgres_connection.h, shared with PostgreSQL lookup tables.
 //
 // Columns are expressions over the event. Connection failures, and errors of SQLSTATE
 // classes 08 (connection), 40 (rollback), 53 (resources), 57 (operator intervention) and 58

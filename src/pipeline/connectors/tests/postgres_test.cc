@@ -1,8 +1,10 @@
 // The PostgreSQL connector against a real PostgreSQL 15 (initdb + postgres on a free port in a
 // temp dir; as root, both run as the `postgres` user through runuser, since PostgreSQL refuses
 // to run as root): COPY in batches, idempotent on the id, the server down at start, a row the
-// table refuses dead-lettered alone.
+// table refuses dead-lettered alone; and lookup tables loaded from it (table/postgres_source.cc),
+// whose refused connections at open and reload are reported while the old rows keep serving.
 #include <libpq-fe.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <thread>
@@ -12,6 +14,8 @@
 
 #include "pipeline/connectors/registry.h"
 #include "pipeline/connectors/tests/test_servers.h"
+#include "table/errc.h"
+#include "table/lookup_table.h"
 
 namespace caudal::pipeline::connectors::testing {
 namespace {
@@ -163,6 +167,95 @@ TEST_F(PostgresTest, ARowTheTableRefusesIsDeadLetteredAlone) {
   EXPECT_NE(dead_letters_->records[0].find(R"("reason":"PostgreSQL table readings: ERROR:  null value in column \"device\")"),
             std::string::npos) << dead_letters_->records[0];
   EXPECT_NE(dead_letters_->records[0].find(R"("event":{"id":"e2","value":1,"at":"2026-11-21T18:00:00Z"})"), std::string::npos);
+}
+
+class PostgresTableTest : public PostgresTest {
+ protected:
+  void create_customers() {
+    ASSERT_EQ(sql("CREATE TABLE customers (id integer PRIMARY KEY, name text, zone text, vip boolean, "
+                  "credit numeric(10,2), seen timestamptz)"),
+              "");
+    ASSERT_EQ(sql("INSERT INTO customers VALUES (1, 'Ada', 'u09', true, 12.50, '2026-11-21 18:00:00+00'), "
+                  "(2, 'Bob \"B\"', NULL, false, NULL, NULL)"),
+              "");
+  }
+
+  Result<std::unique_ptr<table::LookupTable>> open_table(table::PostgresSource source) {
+    table::LookupTableOptions options;
+    options.name = "customers";
+    options.source = std::move(source);
+    options.key_column = "id";
+    options.reload_interval = std::chrono::milliseconds(100);
+    return table::LookupTable::open(std::move(options), registry_);
+  }
+
+  static std::string row_json(const table::LookupTable& table, int64_t key) {
+    const table::LookupRow* row = table.snapshot()->find(key);
+    return row == nullptr ? "<missing>" : std::string(row->json());
+  }
+};
+
+TEST_F(PostgresTableTest, ATableOrAQueryIsLoadedWithItsColumnTypes) {
+  start_postgres();
+  create_customers();
+  auto whole = open_table(table::PostgresSource{conninfo(), "customers", ""});
+  ASSERT_TRUE(whole.ok()) << whole.status().to_string();
+  EXPECT_EQ((*whole)->snapshot()->size(), 2u);
+  EXPECT_EQ(row_json(**whole, 1),
+            R"({"id":1,"name":"Ada","zone":"u09","vip":true,"credit":12.5,"seen":"2026-11-21 18:00:00+00"})");
+  EXPECT_EQ(row_json(**whole, 2), R"({"id":2,"name":"Bob \"B\"","zone":null,"vip":false,"credit":null,"seen":null})");
+  auto query = open_table(table::PostgresSource{conninfo(), "", "SELECT id, upper(name) AS shout FROM customers WHERE vip"});
+  ASSERT_TRUE(query.ok()) << query.status().to_string();
+  EXPECT_EQ(row_json(**query, 1), R"({"id":1,"shout":"ADA"})");
+  EXPECT_EQ(row_json(**query, 2), "<missing>");
+  EXPECT_EQ(table::describe(table::Source(table::PostgresSource{conninfo() + " password=hunter2", "customers", ""})),
+            fmt::format("postgres postgres on 127.0.0.1:{} table customers", port_))
+      << "the description names the database, never the password";
+}
+
+TEST_F(PostgresTableTest, AWrongQueryIsReportedWithTheServersMessage) {
+  start_postgres();
+  create_customers();
+  auto bad = open_table(table::PostgresSource{conninfo(), "", "SELECT nope FROM customers"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), table::Errc::kMalformedSource);
+  EXPECT_NE(bad.status().message().find(fmt::format("postgres postgres on 127.0.0.1:{} query: ERROR:  column \"nope\" does not exist", port_)),
+            std::string::npos) << bad.status().message();
+  auto missing = open_table(table::PostgresSource{conninfo(), "absent", ""});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("relation \"absent\" does not exist"), std::string::npos)
+      << missing.status().message();
+}
+
+TEST_F(PostgresTableTest, ARefusedConnectionFailsTheOpenAndAReloadWhileTheOldRowsKeepServing) {
+  auto refused = open_table(table::PostgresSource{conninfo(), "customers", ""});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), table::Errc::kSourceUnavailable);
+  EXPECT_NE(refused.status().message().find(
+                fmt::format("postgres postgres on 127.0.0.1:{} table customers: connecting to PostgreSQL: ", port_)),
+            std::string::npos) << refused.status().message();
+
+  start_postgres();
+  create_customers();
+  auto table = open_table(table::PostgresSource{conninfo(), "customers", ""});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  server_->stop(SIGINT);  // the server goes away (a fast shutdown, so it starts again at once)
+  server_.reset();
+  ASSERT_EQ(sql("SELECT 1"), "<unavailable>");
+  Result<bool> failed = (*table)->reload_if_changed();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("connecting to PostgreSQL"), std::string::npos) << failed.status().message();
+  EXPECT_EQ(row_json(**table, 1).substr(0, 20), R"({"id":1,"name":"Ada")") << "the previous snapshot keeps serving";
+  EXPECT_FALSE((*table)->last_reload_error().ok());
+  EXPECT_NE(registry_.render().find("caudal_table_reload_errors_total{table=\"customers\"} 1"), std::string::npos);
+
+  start_postgres();
+  ASSERT_EQ(sql("INSERT INTO customers (id, name) VALUES (3, 'Cy')"), "");
+  Result<bool> reloaded = (*table)->reload_if_changed();
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status().to_string();
+  EXPECT_TRUE(*reloaded) << "a server is read again at every check: it cannot say whether it changed";
+  EXPECT_EQ(row_json(**table, 3), R"({"id":3,"name":"Cy","zone":null,"vip":null,"credit":null,"seen":null})");
+  EXPECT_TRUE((*table)->last_reload_error().ok());
 }
 
 }  // namespace
