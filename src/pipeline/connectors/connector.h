@@ -44,6 +44,7 @@ enum class OptionType {
   kTemplateMap,    // a map of names to templates (HTTP headers)
   kExpression,     // an expression (expr/expression.h)
   kExpressionMap,  // a map of names to expressions (InfluxDB tags and fields)
+  kTextMap,        // a map of names to texts, taken as they are (librdkafka properties)
 };
 
 struct OptionSpec {
@@ -59,7 +60,8 @@ struct OptionSpec {
 // One option's value after parsing.
 using OptionValue = std::variant<std::string, uint64_t, Duration, bool, FieldTemplate,
                                  std::map<std::string, FieldTemplate>, Expression,
-                                 std::vector<std::pair<std::string, Expression>>>;
+                                 std::vector<std::pair<std::string, Expression>>,
+                                 std::map<std::string, std::string>>;
 
 // The options of one connector entry, parsed and checked against its descriptor (defaults
 // filled in). Immutable once parsed; shared by the spec and the transport it opens.
@@ -75,6 +77,7 @@ class ConnectorOptions {
   const std::map<std::string, FieldTemplate>& template_map(std::string_view name) const;
   const Expression& expression(std::string_view name) const;
   const std::vector<std::pair<std::string, Expression>>& expression_map(std::string_view name) const;
+  const std::map<std::string, std::string>& text_map(std::string_view name) const;
 
   void set(std::string name, OptionValue value) { values_.insert_or_assign(std::move(name), std::move(value)); }
 

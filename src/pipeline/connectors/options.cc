@@ -66,6 +66,7 @@ std::optional<OptionValue> parse_scalar_option(const OptionSpec& spec, const Nod
       return std::nullopt;
     case OptionType::kTemplateMap:
     case OptionType::kExpressionMap:
+    case OptionType::kTextMap:
       break;
   }
   return std::nullopt;
@@ -75,18 +76,24 @@ std::optional<OptionValue> parse_map_option(const OptionSpec& spec, const Node& 
                                             const std::string& path, config::Diagnostics& diags) {
   if (node.invalid) return std::nullopt;
   if (node.kind != Node::Kind::kMap) {
-    diags.error(node.position, path, fmt::format("expected a map of names to {}, found {}",
-                                                 spec.type == OptionType::kTemplateMap ? "templates" : "expressions",
-                                                 node.describe()));
+    diags.error(node.position, path,
+                fmt::format("expected a map of names to {}, found {}",
+                            spec.type == OptionType::kTemplateMap ? "templates"
+                            : spec.type == OptionType::kTextMap   ? "texts"
+                                                                  : "expressions",
+                            node.describe()));
     return std::nullopt;
   }
   std::map<std::string, FieldTemplate> templates;
   std::vector<std::pair<std::string, Expression>> expressions;
+  std::map<std::string, std::string> texts;
   bool ok = true;
   for (const Node::Entry& entry : node.entries) {
     const std::string entry_path = config::child_path(path, entry.key);
     OptionSpec inner = spec;
-    inner.type = spec.type == OptionType::kTemplateMap ? OptionType::kTemplate : OptionType::kExpression;
+    inner.type = spec.type == OptionType::kTemplateMap ? OptionType::kTemplate
+                 : spec.type == OptionType::kTextMap   ? OptionType::kText
+                                                       : OptionType::kExpression;
     std::optional<OptionValue> value = parse_scalar_option(inner, entry.value, entry_path, diags);
     if (!value.has_value()) {
       ok = false;
@@ -94,18 +101,22 @@ std::optional<OptionValue> parse_map_option(const OptionSpec& spec, const Node& 
     }
     if (spec.type == OptionType::kTemplateMap) {
       templates.insert_or_assign(entry.key, std::get<FieldTemplate>(std::move(*value)));
+    } else if (spec.type == OptionType::kTextMap) {
+      texts.insert_or_assign(entry.key, std::get<std::string>(std::move(*value)));
     } else {
       expressions.emplace_back(entry.key, std::get<Expression>(std::move(*value)));
     }
   }
   if (!ok) return std::nullopt;
   if (spec.type == OptionType::kTemplateMap) return OptionValue(std::move(templates));
+  if (spec.type == OptionType::kTextMap) return OptionValue(std::move(texts));
   return OptionValue(std::move(expressions));
 }
 
 std::optional<OptionValue> parse_option(const OptionSpec& spec, const Node& node, const std::string& path,
                                         config::Diagnostics& diags) {
-  if (spec.type == OptionType::kTemplateMap || spec.type == OptionType::kExpressionMap) {
+  if (spec.type == OptionType::kTemplateMap || spec.type == OptionType::kExpressionMap ||
+      spec.type == OptionType::kTextMap) {
     return parse_map_option(spec, node, path, diags);
   }
   return parse_scalar_option(spec, node, path, diags);
@@ -203,6 +214,10 @@ const Expression& ConnectorOptions::expression(std::string_view name) const {
 }
 const std::vector<std::pair<std::string, Expression>>& ConnectorOptions::expression_map(std::string_view name) const {
   return std::get<std::vector<std::pair<std::string, Expression>>>(get(name));
+}
+
+const std::map<std::string, std::string>& ConnectorOptions::text_map(std::string_view name) const {
+  return std::get<std::map<std::string, std::string>>(get(name));
 }
 
 const std::vector<OptionSpec>& delivery_options() {

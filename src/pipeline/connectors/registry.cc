@@ -5,6 +5,7 @@
 #include "pipeline/connectors/email/email.h"
 #include "pipeline/connectors/file/file_connector.h"
 #include "pipeline/connectors/influxdb/influxdb.h"
+#include "pipeline/connectors/kafka/kafka_sink.h"
 #include "pipeline/connectors/postgres/postgres.h"
 #include "pipeline/connectors/webhook/webhook.h"
 
@@ -15,6 +16,7 @@ const std::vector<const ConnectorDescriptor*>& connector_registry() {
       &email_connector(),
       &file_connector(),
       &influxdb_connector(),
+      &kafka_connector(),
       &postgres_connector(),
       &webhook_connector(),
   };

@@ -59,12 +59,15 @@ std::string ChildProcess::first_line() {
   return line;
 }
 
-void ChildProcess::kill() {
-  if (pid_ <= 0) return;
-  ::kill(-pid_, SIGKILL);
+void ChildProcess::kill() { stop(SIGKILL); }
+
+int ChildProcess::stop(int signal) {
+  if (pid_ <= 0) return -1;
+  ::kill(-pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int free_port() {
@@ -80,9 +83,13 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-HttpAnswer http_request(const std::string& method, const std::string& url, const std::string& body) {
+HttpAnswer http_request(const std::string& method, const std::string& url, const std::string& body,
+                        const std::string& content_type) {
   CurlEasy easy;
   CURL* curl = easy.reset();
+  const std::string header = "Content-Type: " + content_type;
+  curl_slist* headers = content_type.empty() ? nullptr : curl_slist_append(nullptr, header.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
@@ -95,6 +102,7 @@ HttpAnswer http_request(const std::string& method, const std::string& url, const
     answer.status = easy.response_code();
     answer.body = easy.body();
   }
+  curl_slist_free_all(headers);
   return answer;
 }
 

@@ -36,6 +36,8 @@ class ChildProcess {
   // The first line of its stdout (without the newline); empty if it exited first.
   std::string first_line();
   void kill();
+  // Sends `signal` to its process group and waits: its exit code (128 + signal when killed).
+  int stop(int signal);
 
  private:
   pid_t pid_ = -1;
@@ -50,7 +52,8 @@ struct HttpAnswer {
   long status = 0;
   std::string body;
 };
-HttpAnswer http_request(const std::string& method, const std::string& url, const std::string& body = "");
+HttpAnswer http_request(const std::string& method, const std::string& url, const std::string& body = "",
+                        const std::string& content_type = "");
 
 // A fresh temp directory, removed with everything in it at the end.
 class TempDir {
