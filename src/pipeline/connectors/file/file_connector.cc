@@ -33,6 +33,8 @@ Status fsync_path(const fs::path& path) {
   return Status();
 }
 
+constexpr size_t kCompressChunk = size_t{1} << 20;
+
 class FileTransport final : public Transport {
  public:
   FileTransport(const ConnectorOptions& options, std::string label)
@@ -69,7 +71,8 @@ class FileTransport final : public Transport {
   DeliveryReport deliver(std::span<const RecordRef> records) override {
     DeliveryReport report;
     for (size_t i = 0; i < records.size(); ++i) {
-      if (fd_ >= 0 && rotation_due()) {
+      // Size per event; the clocks once per delivery (they cost more than an event's copy).
+      if (fd_ >= 0 && (raw_bytes_ >= max_bytes_ || (i == 0 && rotation_due()))) {
         if (Status done = complete(); !done.ok()) return lost(std::move(done));
       }
       if (fd_ < 0) {
@@ -79,12 +82,16 @@ class FileTransport final : public Transport {
           return report;
         }
       }
-      line_.assign(records[i].value());
-      line_.push_back('\n');
-      if (Status written = compress(line_, ZSTD_e_continue); !written.ok()) return lost(std::move(written));
-      raw_bytes_ += line_.size();
+      const std::string_view value = records[i].value();
+      pending_.append(value);
+      pending_.push_back('\n');
+      raw_bytes_ += value.size() + 1;
       ++held_;
       report.done = i + 1;
+      // Lines go to zstd in chunks: one call per line costs more than compressing it.
+      if (pending_.size() >= kCompressChunk) {
+        if (Status written = compress_pending(ZSTD_e_continue); !written.ok()) return lost(std::move(written));
+      }
     }
     if (fd_ >= 0 && raw_bytes_ >= max_bytes_) {
       if (Status done = complete(); !done.ok()) return lost(std::move(done));
@@ -117,13 +124,13 @@ class FileTransport final : public Transport {
 
   bool rotation_due() const {
     return raw_bytes_ >= max_bytes_ || std::chrono::steady_clock::now() - opened_at_ >= max_age_ ||
-           hour_of(std::chrono::system_clock::now()) != hour_;
+           std::chrono::system_clock::now() >= hour_end_;
   }
 
   Status open_file() {
     const auto now = std::chrono::system_clock::now();
-    hour_ = hour_of(now);
-    const fs::path hour_dir = dir_ / hour_;
+    hour_end_ = std::chrono::floor<std::chrono::hours>(now) + std::chrono::hours(1);
+    const fs::path hour_dir = dir_ / hour_of(now);
     std::error_code error;
     fs::create_directories(hour_dir, error);
     if (error) return Status(ConnectorErrc::kIo, fmt::format("creating {}: {}", hour_dir.string(), error.message()));
@@ -136,9 +143,20 @@ class FileTransport final : public Transport {
     if (fd_ < 0) return io_error("creating", temp_path_);
     ZSTD_CCtx_reset(cctx_, ZSTD_reset_session_only);
     ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level_);
+    // Compression runs on zstd's own worker thread, beside this delivery thread, which keeps
+    // gathering and copying events meanwhile. A libzstd built without threads refuses it and
+    // compresses here instead: the same frames either way.
+    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, 1);
     opened_at_ = std::chrono::steady_clock::now();
     raw_bytes_ = 0;
     return Status();
+  }
+
+  // Compresses the lines gathered in pending_ (`mode` ZSTD_e_end: and ends the frame).
+  Status compress_pending(ZSTD_EndDirective mode) {
+    Status status = compress(pending_, mode);
+    pending_.clear();
+    return status;
   }
 
   Status compress(std::string_view input, ZSTD_EndDirective mode) {
@@ -171,7 +189,7 @@ class FileTransport final : public Transport {
 
   // Finishes the open file and makes it visible under its final name.
   Status complete() {
-    CAUDAL_RETURN_IF_ERROR(compress({}, ZSTD_e_end));
+    CAUDAL_RETURN_IF_ERROR(compress_pending(ZSTD_e_end));
     if (::fsync(fd_) != 0) return io_error("syncing", temp_path_);
     ::close(fd_);
     fd_ = -1;
@@ -191,6 +209,7 @@ class FileTransport final : public Transport {
   }
 
   void discard() {
+    pending_.clear();
     if (fd_ < 0) return;
     ::close(fd_);
     fd_ = -1;
@@ -208,12 +227,13 @@ class FileTransport final : public Transport {
   ZSTD_CCtx* cctx_;
   int fd_ = -1;
   fs::path temp_path_, final_path_;
-  std::string hour_;
+  std::chrono::system_clock::time_point hour_end_;  // the open file's hour ends here
   std::chrono::steady_clock::time_point opened_at_;
   uint64_t raw_bytes_ = 0;
   size_t held_ = 0;
   uint32_t sequence_ = 0;
-  std::string line_, out_;  // scratch
+  std::string pending_;  // lines of the open file not given to zstd yet
+  std::string out_;      // scratch
 };
 
 }  // namespace
