@@ -94,6 +94,9 @@ int run_demo(DemoArgs args, const LogOptions& log) {
     }
     config.listen.http = *endpoint;
   }
+  // The dashboard searches through the HTTP listener (/v1/search): unless the example asks for
+  // it, the demo leaves the Elasticsearch listener's default port 9200 alone.
+  if (!config.listen.elasticsearch_setting) config.listen.elasticsearch.reset();
   if (!config.listen.http) {
     fmt::print(stderr, "caudal: {} has no listen.http: the demo needs it\n", args.config);
     return kExitInvalidConfig;

@@ -27,8 +27,23 @@
 
 namespace caudal::config {
 
+// listen.elasticsearch as written: an address, or `off` (no address).
+struct ListenerSetting {
+  std::optional<Endpoint> address;
+  friend bool operator==(const ListenerSetting&, const ListenerSetting&) = default;
+};
+
+// Where the Elasticsearch listener goes when the file does not say and indexes are configured,
+// as Elasticsearch's own clients and tools expect.
+inline const Endpoint kDefaultElasticsearch{"127.0.0.1", 9200};
+
 struct ListenConfig {
   std::optional<Endpoint> http, kafka, elasticsearch;  // unset: that listener is off
+  // The file's listen.elasticsearch; unset when absent. The loader derives `elasticsearch` from
+  // it: the address given, none for `off`, and kDefaultElasticsearch when absent and the file
+  // defines indexes (without indexes there is nothing to serve, and a port taken uninvited could
+  // be the one a real Elasticsearch next to Caudal needs).
+  std::optional<ListenerSetting> elasticsearch_setting;
   std::set<std::string> secret_keys;
 
   friend bool operator==(const ListenConfig&, const ListenConfig&) = default;

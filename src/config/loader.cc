@@ -24,6 +24,12 @@ Result<Config> parse_with_base(std::string_view yaml_text, std::string_view file
     std::optional<Node> root = parse_document(yaml_text, env, diags);
     if (root.has_value()) root_schema().parse(*root, "", config, diags);
     if (!diags.empty()) return diags.to_status();
+    // Here, not in the listen schema: the default depends on the indexes section.
+    if (config.listen.elasticsearch_setting) {
+      config.listen.elasticsearch = config.listen.elasticsearch_setting->address;
+    } else if (!config.indexes.empty()) {
+      config.listen.elasticsearch = kDefaultElasticsearch;
+    }
     config.source_file = std::filesystem::path(file_name);
     if (config.data_dir.is_relative()) {
       config.data_dir = (base_dir / config.data_dir).lexically_normal();

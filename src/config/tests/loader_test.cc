@@ -382,6 +382,25 @@ TEST(ExampleConfigTest, AlarmsExampleLoads) {
   EXPECT_EQ(config->topics.count("COUNT"), 1u);
 }
 
+TEST(LoaderTest, ElasticsearchListenerDefaultsToPort9200OnlyWithIndexes) {
+  const Config with_indexes = parse_ok("data_dir: d\nindexes: {web: {topic: weblogs}}\n");
+  EXPECT_EQ(with_indexes.listen.elasticsearch, kDefaultElasticsearch);
+  EXPECT_EQ(with_indexes.listen.elasticsearch->to_string(), "127.0.0.1:9200");
+  EXPECT_FALSE(with_indexes.listen.elasticsearch_setting.has_value());
+
+  const Config without = parse_ok("data_dir: d\nlisten: {http: 127.0.0.1:0}\n");
+  EXPECT_FALSE(without.listen.elasticsearch.has_value());
+
+  const Config off =
+      parse_ok("data_dir: d\nlisten: {elasticsearch: off}\nindexes: {web: {topic: weblogs}}\n");
+  EXPECT_FALSE(off.listen.elasticsearch.has_value());
+  EXPECT_EQ(off.listen.elasticsearch_setting, ListenerSetting{});
+
+  const Config given = parse_ok(
+      "data_dir: d\nlisten: {elasticsearch: 127.0.0.1:0}\nindexes: {web: {topic: weblogs}}\n");
+  EXPECT_EQ(given.listen.elasticsearch->port, 0);
+}
+
 TEST(TopicNameTest, FollowsKafkasRule) {
   EXPECT_TRUE(is_valid_topic_name("ENTRY"));
   EXPECT_TRUE(is_valid_topic_name("sensor.readings-v2_eu"));
