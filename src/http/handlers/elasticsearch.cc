@@ -1,5 +1,8 @@
 #include "http/handlers/elasticsearch.h"
 
+#include <cctype>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "http/errc.h"
@@ -18,6 +21,15 @@ constexpr std::string_view kApi = "bulk";
 // The Elasticsearch version Caudal answers as: clients pick their request format from the
 // major version (8: no _type, compatible-with=8 media types).
 constexpr std::string_view kVersion = "8.11.0";
+// What OpenSearch's clients are told (handle_es_info).
+constexpr std::string_view kOpenSearchVersion = "2.11.0";
+
+// opensearch-js, opensearch-py and opensearch-java name themselves in User-Agent.
+bool is_opensearch_client(const Request& request) {
+  std::string agent(request[boost::beast::http::field::user_agent]);
+  for (char& c : agent) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return agent.find("opensearch") != std::string::npos;
+}
 
 Response es_response(const Request& request, StatusCode status, std::string body) {
   Response response = make_response(request, status, std::move(body), "application/json");
@@ -226,16 +238,29 @@ Response render_document(const Request& request, const DocumentRun& run, const A
 }  // namespace
 
 Response handle_es_info(const Incoming& in) {
+  // OpenSearch's clients accept only a server that says it is OpenSearch (or Elasticsearch 7),
+  // Elasticsearch's 8.x clients and tools want 8.x: each family is told what it accepts. The
+  // APIs Caudal serves answer both alike.
+  const bool opensearch = is_opensearch_client(in.request);
   JsonWriter json;
   json.begin_object().key("name").value("caudal").key("cluster_name").value("caudal");
   json.key("cluster_uuid").value("caudal");
   json.key("version").begin_object();
-  json.key("number").value(kVersion).key("build_flavor").value("default");
-  json.key("build_type").value("caudal").key("lucene_version").value("9.8.0");
-  json.key("minimum_wire_compatibility_version").value("7.17.0");
-  json.key("minimum_index_compatibility_version").value("7.0.0");
+  if (opensearch) {
+    json.key("distribution").value("opensearch").key("number").value(kOpenSearchVersion);
+    json.key("build_type").value("caudal").key("lucene_version").value("9.7.0");
+    json.key("minimum_wire_compatibility_version").value("7.10.0");
+    json.key("minimum_index_compatibility_version").value("7.0.0");
+  } else {
+    json.key("number").value(kVersion).key("build_flavor").value("default");
+    json.key("build_type").value("caudal").key("lucene_version").value("9.8.0");
+    json.key("minimum_wire_compatibility_version").value("7.17.0");
+    json.key("minimum_index_compatibility_version").value("7.0.0");
+  }
   json.end_object();
-  json.key("tagline").value("You Know, for Search").end_object();
+  json.key("tagline")
+      .value(opensearch ? "The OpenSearch Project: https://opensearch.org/" : "You Know, for Search")
+      .end_object();
   Response response = es_response(in.request, StatusCode::ok, json.take());
   if (in.request.method() == Verb::head) {
     // HEAD: the headers of the GET, without its body.

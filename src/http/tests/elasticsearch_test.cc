@@ -29,6 +29,18 @@ TEST(ElasticsearchTest, InfoCarriesTheProductHeader) {
   EXPECT_TRUE(r.body().empty());
 }
 
+TEST(ElasticsearchTest, InfoTellsOpenSearchClientsTheyTalkToOpenSearch) {
+  IngestHarness h;
+  Response r = h.call(Verb::get, "/", {},
+                      {{"User-Agent", "opensearch-js/3.9.0 (linux 6.1-x64; Node.js v18)"}});
+  EXPECT_EQ(r.result(), StatusCode::ok);
+  EXPECT_NE(r.body().find("\"distribution\":\"opensearch\",\"number\":\"2.11.0\""),
+            std::string::npos)
+      << r.body();
+  r = h.call(Verb::get, "/", {}, {{"User-Agent", "elasticsearch-js/8.19.0 (linux)"}});
+  EXPECT_EQ(r.body().find("opensearch"), std::string::npos) << r.body();
+}
+
 TEST(ElasticsearchTest, BulkAppendsMappedDocumentsAndReportsEachItem) {
   IngestHarness h(mapped(), {{"logs", topic_with(1)}, {"web", topic_with(2)}});
   const std::string body =
