@@ -80,6 +80,23 @@ Status Index::load() {
     }
   }
   for (auto& [seq, data] : files) {
+    for (const auto& [partition, next] : data.next_offsets) {
+      int64_t& known = durable_offsets_[partition];
+      known = std::max(known, next);
+    }
+    live_[seq].deletes = std::make_shared<Roaring>();
+    if (data.fields) {
+      // Dynamic types as the segments met them, the oldest first (as when they were built).
+      for (const auto& [name, field] : *data.fields) {
+        if (!mappings_.type_of(name)) mappings_.set(name, field.type);
+      }
+      live_[seq].segment =
+          Segment::restore(seq, std::move(data.docs), std::move(data.next_offsets),
+                           std::move(data.replaces), std::move(*data.fields),
+                           std::move(data.blocks));
+      continue;
+    }
+    // A file of the first format: its fields are rebuilt from the sources.
     SegmentBuilder builder(seq, mappings_);
     for (const SourceBlock& block : data.blocks) {
       CAUDAL_ASSIGN_OR_RETURN(std::vector<std::string> sources, decode_block(block));
@@ -92,11 +109,6 @@ Status Index::load() {
     for (const auto& [partition, next] : data.next_offsets) builder.note_position(partition, next);
     builder.set_replaces(data.replaces);
     live_[seq].segment = builder.build(std::move(data.blocks));
-    live_[seq].deletes = std::make_shared<Roaring>();
-    for (const auto& [partition, next] : data.next_offsets) {
-      int64_t& known = durable_offsets_[partition];
-      known = std::max(known, next);
-    }
   }
   for (auto& [seq, live] : live_) {
     for (uint32_t d = 0; d < live.segment->doc_count(); ++d) claim_id(*live.segment, d);
@@ -316,13 +328,22 @@ Status Index::maintain() {
       changed = true;
     }
   }
-  // Merges: time-partitioned by the UTC day of each segment's newest document.
-  std::map<int64_t, std::vector<uint64_t>> days;
+  // Merges: time-partitioned by the UTC day of each segment's newest document, and within a
+  // day by size tier (the power of merge_factor of its document count), so segments merge with
+  // others of their size and a document is rebuilt about log(documents) times, not at every
+  // merge of a growing day.
+  const uint64_t factor = std::max<uint64_t>(options_.merge_factor, 2);
+  auto tier = [factor](uint64_t docs) {
+    int t = 0;
+    for (uint64_t bound = factor; docs >= bound; bound *= factor) ++t;
+    return t;
+  };
+  std::map<std::pair<int64_t, int>, std::vector<uint64_t>> days;
   for (const auto& [seq, live] : live_) {
     if (live.segment->doc_count() > kMaxMergeDocs) continue;
     int64_t day = live.segment->max_timestamp() / kDayMs;
     if (live.segment->max_timestamp() < 0 && live.segment->max_timestamp() % kDayMs != 0) --day;
-    days[day].push_back(seq);
+    days[{day, tier(live.segment->doc_count())}].push_back(seq);
   }
   for (const auto& [day, seqs] : days) {
     if (seqs.size() <= options_.merge_factor) continue;

@@ -14,7 +14,9 @@
 // (replay after a crash) is kept once, because the newer of two is the one with the higher
 // offset in the same partition.
 //
-// maintain() merges a day's small segments into one (dropping replaced documents) and applies
+// maintain() merges a day's segments of similar size into one (dropping replaced documents:
+// a day's segments holding 1 to merge_factor-1 documents merge together, then those holding
+// merge_factor to merge_factor^2-1, and so on, so merges cost O(n log n)) and applies
 // retention: segments whose newest document is older than `retention` go whole, and the oldest
 // go while the files exceed `retention_bytes`.
 //

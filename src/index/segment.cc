@@ -22,6 +22,32 @@ int64_t SegmentField::find_token(std::string_view token) const {
   return it - tokens.begin();
 }
 
+std::shared_ptr<const Segment> Segment::restore(uint64_t seq, std::vector<DocMeta> docs,
+                                                std::map<int32_t, int64_t> next_offsets,
+                                                std::vector<uint64_t> replaces,
+                                                SegmentFields fields,
+                                                std::vector<SourceBlock> blocks) {
+  auto segment = std::make_shared<Segment>();
+  segment->seq_ = seq;
+  segment->set_docs(std::move(docs));
+  segment->next_offsets_ = std::move(next_offsets);
+  segment->replaces_ = std::move(replaces);
+  segment->fields_ = std::move(fields);
+  segment->blocks_ = std::move(blocks);
+  return segment;
+}
+
+void Segment::set_docs(std::vector<DocMeta> docs) {
+  docs_ = std::move(docs);
+  if (docs_.empty()) return;
+  min_timestamp_ = docs_[0].timestamp;
+  max_timestamp_ = docs_[0].timestamp;
+  for (const DocMeta& meta : docs_) {
+    min_timestamp_ = std::min(min_timestamp_, meta.timestamp);
+    max_timestamp_ = std::max(max_timestamp_, meta.timestamp);
+  }
+}
+
 const SegmentField* Segment::field(std::string_view name) const {
   auto it = fields_.find(name);
   return it == fields_.end() ? nullptr : &it->second;

@@ -75,8 +75,17 @@ struct SourceBlock {
   std::string compressed;  // zstd frame of the documents, each as varint length + bytes
 };
 
+using SegmentFields = std::map<std::string, SegmentField, std::less<>>;
+
 class Segment {
  public:
+  // A segment as its file holds it (segment_file.h), fields decoded: nothing is rebuilt.
+  static std::shared_ptr<const Segment> restore(uint64_t seq, std::vector<DocMeta> docs,
+                                                std::map<int32_t, int64_t> next_offsets,
+                                                std::vector<uint64_t> replaces,
+                                                SegmentFields fields,
+                                                std::vector<SourceBlock> blocks);
+
   uint64_t seq() const { return seq_; }
   uint32_t doc_count() const { return static_cast<uint32_t>(docs_.size()); }
   const DocMeta& meta(uint32_t doc) const { return docs_[doc]; }
@@ -88,7 +97,7 @@ class Segment {
   const std::vector<uint64_t>& replaces() const { return replaces_; }
 
   const SegmentField* field(std::string_view name) const;
-  const std::map<std::string, SegmentField, std::less<>>& fields() const { return fields_; }
+  const SegmentFields& fields() const { return fields_; }
 
   // The document's source JSON text. kCorruptSegment when its block does not decompress.
   Result<std::string> source(uint32_t doc) const;
@@ -100,13 +109,16 @@ class Segment {
 
  private:
   friend class SegmentBuilder;
+  // Takes the documents' metadata and their time range.
+  void set_docs(std::vector<DocMeta> docs);
+
   uint64_t seq_ = 0;
   std::vector<DocMeta> docs_;
   int64_t min_timestamp_ = 0;
   int64_t max_timestamp_ = 0;
   std::map<int32_t, int64_t> next_offsets_;
   std::vector<uint64_t> replaces_;
-  std::map<std::string, SegmentField, std::less<>> fields_;
+  SegmentFields fields_;
   std::vector<SourceBlock> blocks_;
 };
 

@@ -18,10 +18,6 @@ constexpr size_t kIgnoreAbove = 256;
 constexpr int kMaxDepth = 32;
 constexpr int kZstdLevel = 3;
 
-std::string scalar_text(const Json& value) {
-  if (value.is_string()) return value.as_string();
-  return value.dump();
-}
 
 std::optional<double> numeric_value(FieldType type, const Json& value) {
   switch (type) {
@@ -82,7 +78,7 @@ SegmentBuilder::SegmentBuilder(uint64_t seq, Mappings& mappings) : seq_(seq), ma
 
 SegmentBuilder::FieldBuild& SegmentBuilder::field(const std::string& name, FieldType type) {
   auto it = fields_.find(name);
-  if (it == fields_.end()) it = fields_.emplace(name, FieldBuild{type, {}, {}, {}, {}, {}}).first;
+  if (it == fields_.end()) it = fields_.emplace(name, FieldBuild{type, {}, {}, {}, {}, {}, {}}).first;
   return it->second;
 }
 
@@ -92,12 +88,15 @@ void SegmentBuilder::index_value(const std::string& name, const Json& value, uin
   if (!type) return;
   FieldBuild& f = field(name, *type);
   if (*type == FieldType::kText || *type == FieldType::kKeyword) {
-    std::string text = scalar_text(value);
+    std::string dumped;
+    const std::string_view text = value.is_string() ? value.as_string() : (dumped = value.dump());
     if (*type == FieldType::kText) {
       uint32_t count = 0;
       for_each_token(text, [&](std::string_view token) {
         ++count;
-        auto& postings = f.tokens[std::string(token)];
+        auto it = f.tokens.find(token);
+        if (it == f.tokens.end()) it = f.tokens.emplace(std::string(token), 0).first;
+        auto& postings = it->second;
         if (!postings.empty() && postings.back().first == doc) {
           ++postings.back().second;
         } else {
@@ -111,9 +110,14 @@ void SegmentBuilder::index_value(const std::string& name, const Json& value, uin
       }
       if (text.size() > kIgnoreAbove) return;
     }
-    auto& docs = f.values[text];
+    auto it = f.value_ids.find(text);
+    if (it == f.value_ids.end()) {
+      it = f.value_ids.emplace(std::string(text), static_cast<uint32_t>(f.value_docs.size())).first;
+      f.value_docs.emplace_back();
+    }
+    std::vector<uint32_t>& docs = f.value_docs[it->second];
     if (docs.empty() || docs.back() != doc) docs.push_back(doc);
-    f.doc_values.emplace_back(doc, std::move(text));
+    f.doc_values.emplace_back(doc, it->second);
     return;
   }
   if (*type == FieldType::kGeoPoint) {
@@ -167,34 +171,29 @@ std::shared_ptr<const Segment> SegmentBuilder::build(std::vector<SourceBlock> bl
   segment->seq_ = seq_;
   segment->next_offsets_ = next_offsets_;
   segment->replaces_ = replaces_;
-  if (n > 0) {
-    segment->min_timestamp_ = metas_[0].timestamp;
-    segment->max_timestamp_ = metas_[0].timestamp;
-  }
-  for (const DocMeta& meta : metas_) {
-    segment->min_timestamp_ = std::min(segment->min_timestamp_, meta.timestamp);
-    segment->max_timestamp_ = std::max(segment->max_timestamp_, meta.timestamp);
-  }
   for (auto& [name, build] : fields_) {
     SegmentField& out = segment->fields_[name];
     out.type = build.type;
-    if (!build.values.empty() || build.type == FieldType::kText ||
+    if (!build.value_ids.empty() || build.type == FieldType::kText ||
         build.type == FieldType::kKeyword) {
-      out.dict.reserve(build.values.size());
-      for (const auto& [value, docs] : build.values) out.dict.push_back(value);
-      std::sort(out.dict.begin(), out.dict.end());
-      out.postings.resize(out.dict.size());
-      for (size_t ord = 0; ord < out.dict.size(); ++ord) {
-        const std::vector<uint32_t>& docs = build.values[out.dict[ord]];
+      std::vector<std::pair<std::string_view, uint32_t>> sorted;
+      sorted.reserve(build.value_ids.size());
+      for (const auto& [value, id] : build.value_ids) sorted.emplace_back(value, id);
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<uint32_t> ord_of(sorted.size());
+      out.dict.reserve(sorted.size());
+      out.postings.resize(sorted.size());
+      for (size_t ord = 0; ord < sorted.size(); ++ord) {
+        out.dict.emplace_back(sorted[ord].first);
+        ord_of[sorted[ord].second] = static_cast<uint32_t>(ord);
+        const std::vector<uint32_t>& docs = build.value_docs[sorted[ord].second];
         out.postings[ord].addMany(docs.size(), docs.data());
         out.postings[ord].runOptimize();
       }
       out.ord_starts.assign(n + 1, 0);
       std::vector<std::pair<uint32_t, uint32_t>> pairs;
       pairs.reserve(build.doc_values.size());
-      for (const auto& [doc, value] : build.doc_values) {
-        pairs.emplace_back(doc, static_cast<uint32_t>(out.find_ord(value)));
-      }
+      for (const auto& [doc, id] : build.doc_values) pairs.emplace_back(doc, ord_of[id]);
       std::sort(pairs.begin(), pairs.end());
       pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
       for (const auto& [doc, ord] : pairs) {
@@ -205,13 +204,19 @@ std::shared_ptr<const Segment> SegmentBuilder::build(std::vector<SourceBlock> bl
       for (uint32_t d = 0; d < n; ++d) out.ord_starts[d + 1] += out.ord_starts[d];
     }
     if (build.type == FieldType::kText) {
-      out.tokens.reserve(build.tokens.size());
-      for (const auto& [token, postings] : build.tokens) out.tokens.push_back(token);
-      std::sort(out.tokens.begin(), out.tokens.end());
-      out.token_postings.resize(out.tokens.size());
-      for (size_t t = 0; t < out.tokens.size(); ++t) {
+      std::vector<std::pair<std::string_view, const std::vector<std::pair<uint32_t, uint32_t>>*>>
+          sorted;
+      sorted.reserve(build.tokens.size());
+      for (const auto& [token, postings] : build.tokens) sorted.emplace_back(token, &postings);
+      std::sort(sorted.begin(), sorted.end());
+      out.tokens.reserve(sorted.size());
+      out.token_postings.resize(sorted.size());
+      for (size_t t = 0; t < sorted.size(); ++t) {
+        out.tokens.emplace_back(sorted[t].first);
         TokenPostings& postings = out.token_postings[t];
-        for (const auto& [doc, freq] : build.tokens[out.tokens[t]]) {
+        postings.doc_ids.reserve(sorted[t].second->size());
+        postings.freqs.reserve(sorted[t].second->size());
+        for (const auto& [doc, freq] : *sorted[t].second) {
           postings.doc_ids.push_back(doc);
           postings.freqs.push_back(freq);
         }
@@ -240,7 +245,7 @@ std::shared_ptr<const Segment> SegmentBuilder::build(std::vector<SourceBlock> bl
     }
   }
   segment->blocks_ = std::move(blocks);
-  segment->docs_ = std::move(metas_);
+  segment->set_docs(std::move(metas_));
   return segment;
 }
 

@@ -31,11 +31,21 @@ class SegmentBuilder {
   std::shared_ptr<const Segment> build(std::vector<SourceBlock> blocks = {});
 
  private:
+  // Looked up by string_view, so a value or token already seen costs no allocation.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <typename V>
+  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+
   struct FieldBuild {
     FieldType type;
-    std::unordered_map<std::string, std::vector<uint32_t>> values;  // whole value -> docs
-    std::vector<std::pair<uint32_t, std::string>> doc_values;       // in doc order
-    std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> tokens;
+    // Whole values by number of first appearance; build() sorts them into ordinals.
+    TextMap<uint32_t> value_ids;
+    std::vector<std::vector<uint32_t>> value_docs;         // per value number, ascending docs
+    std::vector<std::pair<uint32_t, uint32_t>> doc_values;  // doc, value number; in doc order
+    TextMap<std::vector<std::pair<uint32_t, uint32_t>>> tokens;  // token -> (doc, frequency)
     std::vector<std::pair<uint32_t, uint32_t>> lengths;  // doc, token count
     std::vector<std::pair<uint32_t, double>> numbers;    // doc, first value
   };

@@ -10,7 +10,9 @@
 namespace caudal::index {
 namespace {
 
-constexpr std::string_view kMagic = "CIDXSEG1";
+constexpr std::string_view kMagic = "CIDXSEG2";
+// The first format: no fields section.
+constexpr std::string_view kMagicSourcesOnly = "CIDXSEG1";
 constexpr uint32_t kMaxCount = 1u << 30;
 
 Status storage(const Status& status, const std::filesystem::path& path) {
@@ -51,6 +53,9 @@ Result<uint64_t> write_segment_file(FileSystem& fs, const std::filesystem::path&
     w.write_be32(static_cast<uint32_t>(block.compressed.size()));
     w.write_string(block.compressed);
   }
+  const std::string fields = encode_fields(segment.fields());
+  w.write_be32(static_cast<uint32_t>(fields.size()));
+  w.write_string(fields);
   Bytes bytes = w.take();
   const uint32_t crc = crc32c::value(ByteView(bytes.data(), bytes.size()));
   uint8_t tail[4];
@@ -86,9 +91,8 @@ Result<SegmentFileData> read_segment_file(FileSystem& fs, const std::filesystem:
     return Status(Errc::kCorruptSegment, fmt::format("segment file {}: {}", path.string(), what));
   };
   if (*got != bytes.size() || bytes.size() < kMagic.size() + 4) return corrupt("too short");
-  if (std::string_view(reinterpret_cast<const char*>(bytes.data()), kMagic.size()) != kMagic) {
-    return corrupt("bad magic");
-  }
+  const std::string_view magic(reinterpret_cast<const char*>(bytes.data()), kMagic.size());
+  if (magic != kMagic && magic != kMagicSourcesOnly) return corrupt("bad magic");
   const size_t body = bytes.size() - 4;
   if (crc32c::value(ByteView(bytes.data(), body)) != load_be32(bytes.data() + body)) {
     return corrupt("CRC mismatch");
@@ -132,8 +136,16 @@ Result<SegmentFileData> read_segment_file(FileSystem& fs, const std::filesystem:
     block.compressed.assign(reinterpret_cast<const char*>(compressed.data()), compressed.size());
     data.blocks.push_back(std::move(block));
   }
+  if (magic == kMagic) {
+    const uint32_t length = r.read_be32();
+    const ByteView fields = r.read_bytes(length);
+    if (r.failed()) return corrupt(r.status().message());
+    auto decoded = decode_fields(fields, docs);
+    if (!decoded.ok()) return corrupt(decoded.status().message());
+    data.fields = std::move(decoded).value();
+  }
   if (r.failed()) return corrupt(r.status().message());
-  if (!r.at_end()) return corrupt("bytes after the last block");
+  if (!r.at_end()) return corrupt("bytes after the last section");
   if (covered != docs) return corrupt("source blocks do not cover every document");
   return data;
 }

@@ -109,6 +109,22 @@ TEST_F(IndexTest, MergesADaysSegmentsAndDropsReplacedDocuments) {
   EXPECT_EQ(count(*reopened, ""), 3);
 }
 
+TEST_F(IndexTest, MergesOnlySegmentsOfSimilarSize) {
+  auto index = open();  // merge_factor 2: tiers of 1, 2-3, 4-7, ... documents
+  for (int i = 0; i < 4; ++i) index->add(0, i, 0, std::nullopt, R"({"n":1})");
+  ASSERT_TRUE(index->refresh().ok());
+  for (int i = 4; i < 7; ++i) {
+    index->add(0, i, 0, std::nullopt, R"({"n":2})");
+    ASSERT_TRUE(index->refresh().ok());
+  }
+  EXPECT_EQ(index->stats().segments, 4u);
+  ASSERT_TRUE(index->maintain().ok());
+  // The three one-document segments merged; the four-document one was left alone.
+  EXPECT_EQ(index->stats().segments, 2u);
+  EXPECT_EQ(count(*index, "n:2"), 3);
+  EXPECT_EQ(count(*index, ""), 7);
+}
+
 TEST_F(IndexTest, RetentionDropsWholeSegments) {
   ManualClock clock(std::chrono::system_clock::time_point(std::chrono::hours(1000)));
   IndexOptions options;
