@@ -50,54 +50,56 @@ void SensorFleet::start_anomaly(Sensor& sensor) {
 
 void SensorFleet::count(Sensor& sensor, Anomaly anomaly) {
   if (anomaly == Anomaly::kNone) {
-    sensor.streak = Anomaly::kNone;
-    sensor.streak_length = 0;
+    if (!sensor.alarmed) sensor.count = 0;
     return;
   }
   ++truth_.anomalous;
-  if (anomaly == Anomaly::kMotion) {
-    ++truth_.alarms[static_cast<size_t>(AlarmType::kMotion)];
-    sensor.alarmed = true;
-    sensor.streak = Anomaly::kNone;
-    sensor.streak_length = 0;
-    return;
-  }
-  sensor.streak_length = sensor.streak == anomaly ? sensor.streak_length + 1 : 1;
-  sensor.streak = anomaly;
-  if (sensor.streak_length == kAlarmAfter) {
-    ++truth_.alarms[static_cast<size_t>(anomaly == Anomaly::kSmoke ? AlarmType::kSmoke
-                                                                   : AlarmType::kTemperature)];
-    sensor.alarmed = true;
-    sensor.streak = Anomaly::kNone;
-    sensor.streak_length = 0;
-  }
+  if (sensor.count < kAlarmAfter) ++sensor.count;
+  if (sensor.alarmed) return;
+  const uint8_t needed = anomaly == Anomaly::kMotion ? 1 : kAlarmAfter;
+  if (sensor.count < needed) return;
+  const AlarmType type = anomaly == Anomaly::kMotion  ? AlarmType::kMotion
+                         : anomaly == Anomaly::kSmoke ? AlarmType::kSmoke
+                                                      : AlarmType::kTemperature;
+  ++truth_.alarms[static_cast<size_t>(type)];
+  sensor.alarmed = true;
 }
 
-SensorMessage SensorFleet::next() {
-  Sensor& sensor = sensors_[random_.below(sensors_.size())];
-  if (sensor.alarmed && random_.chance(options_.recovery_probability)) {
+void SensorFleet::start_round() { ++round_; }
+
+SensorMessage SensorFleet::next(uint64_t room) {
+  CAUDAL_CHECK(room > 0, "a sensor reading asked for with no room left in the request");
+  const size_t index = episode_.has_value() ? *episode_ : random_.below(sensors_.size());
+  Sensor& sensor = sensors_[index];
+  if (!episode_.has_value() && sensor.alarmed && random_.chance(options_.recovery_probability)) {
     sensor.alarmed = false;
+    sensor.count = 0;
+    sensor.recovered_round = round_;
     ++truth_.recoveries;
     return SensorMessage{.topic = SensorMessage::Topic::kOk,
                          .id = sensor.id,
                          .json = fmt::format(R"({{"id":{},"status":"ok"}})", sensor.id)};
   }
   Anomaly anomaly = Anomaly::kNone;
-  if (!sensor.alarmed) {
-    if (sensor.burst == Anomaly::kNone && !sensor.rest &&
-        random_.chance(options_.anomaly_probability)) {
-      start_anomaly(sensor);
-    }
-    sensor.rest = false;
-    if (sensor.burst != Anomaly::kNone) {
+  if (episode_.has_value()) {
+    // The episode's next anomalous reading, or the normal one that ends a false alarm.
+    if (sensor.burst_left > 0) {
       anomaly = sensor.burst;
-      if (--sensor.burst_left == 0) {
-        sensor.burst = Anomaly::kNone;
-        sensor.rest = true;
-      }
+      --sensor.burst_left;
     }
+  } else if (!sensor.alarmed && sensor.recovered_round != round_ && room >= kLongestEpisode &&
+             random_.chance(options_.anomaly_probability)) {
+    start_anomaly(sensor);
+    anomaly = sensor.burst;
+    --sensor.burst_left;
+    episode_ = index;
   }
   count(sensor, anomaly);
+  if (episode_.has_value() && sensor.burst_left == 0 &&
+      (sensor.alarmed || anomaly == Anomaly::kNone)) {
+    episode_.reset();
+    sensor.burst = Anomaly::kNone;
+  }
   ++truth_.readings;
   return SensorMessage{.topic = SensorMessage::Topic::kEntry,
                        .id = sensor.id,

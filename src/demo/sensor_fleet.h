@@ -3,17 +3,27 @@
 // connections): a connection owns the sensors whose id - 1 is its index modulo the number of
 // connections, so every sensor's messages leave in order on one connection.
 //
-// The rules the ground truth follows (docs/demo.md, seed 004):
-//   - a reading with motion raises a "motion" alarm at once;
-//   - three consecutive readings of one sensor with smoke (or with temperature above the
-//     sensor's maximum) raise a "smoke" (or "temperature") alarm; any other reading of that
-//     sensor in between starts the count again;
-//   - a sensor with an active alarm sends normal readings until it recovers, and then sends
-//     one message to the OK topic.
+// Messages come in rounds: the readings of a round go to ENTRY in one request, then its
+// recoveries to OK in another (docs/demo.md, "What the example relies on"). The truth applies
+// the rules exactly as examples/alarms/caudal.yaml's `threshold` step does, per sensor:
+//   - an anomalous reading (motion, smoke, or temperature above the sensor's maximum) adds one
+//     to the sensor's count; a normal one resets the count of a sensor without an alarm;
+//   - a sensor without an alarm raises one when its count reaches 1 for a motion reading, 3
+//     for a smoke or temperature reading, of the type of that reading;
+//   - a recovery (a message on OK) clears the sensor's alarm and its count.
+// The fleet only makes messages for which the order Caudal sees them in cannot change the
+// result, even when a request is appended twice (a retry after Caudal died before answering):
+//   - an anomaly episode (its one to three anomalous readings and, when they raise no alarm,
+//     one normal reading) lies inside one round, so an ENTRY request appended twice gives
+//     the same alarms: the copy of an episode that raised an alarm counts while the alarm is
+//     active, the copy of a false alarm is reset by its normal reading;
+//   - a sensor with an active alarm sends only normal readings, and a sensor recovered in a
+//     round starts no anomaly before the next round.
 // Single-threaded: one fleet per connection thread.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,11 +51,24 @@ struct SensorMessage {
 
 class SensorFleet {
  public:
+  // The most readings one anomaly episode takes: three anomalous readings, or two and the
+  // normal one that ends a false alarm.
+  static constexpr uint64_t kLongestEpisode = 3;
+
   // Precondition: connection < options.connections, options.sensors > connection.
   SensorFleet(const FleetOptions& options, uint32_t connection);
 
-  // The next message of one of this connection's sensors; updates the ground truth.
-  SensorMessage next();
+  // Starts a round: the messages until the next call go out as one ENTRY request, then one OK
+  // request, and Caudal appends the OK request after the ENTRY one and before the next round's.
+  void start_round();
+
+  // The next message of one of this connection's sensors; updates the ground truth. `room` is
+  // how many more readings this round's ENTRY request may take: an episode starts only when
+  // it fits, and the caller keeps calling (room > 0) while in_episode().
+  SensorMessage next(uint64_t room);
+
+  // True while an episode's readings are still to come: the round must not end yet.
+  bool in_episode() const { return episode_.has_value(); }
 
   const GroundTruth& truth() const { return truth_; }
 
@@ -56,10 +79,9 @@ class SensorFleet {
     double max_temperature = 0;
     Anomaly burst = Anomaly::kNone;  // the anomaly being sent
     uint8_t burst_left = 0;          // readings of it still to send
-    Anomaly streak = Anomaly::kNone;  // what the rules count: the last readings' anomaly
-    uint8_t streak_length = 0;
+    uint8_t count = 0;               // the rules' count (saturates; only 1 and 3 matter)
     bool alarmed = false;
-    bool rest = false;  // a false alarm just ended: the next reading is normal
+    uint64_t recovered_round = 0;  // the round of its last recovery (0: none)
   };
 
   std::string reading_json(const Sensor& sensor, Anomaly anomaly);
@@ -70,6 +92,8 @@ class SensorFleet {
   FleetOptions options_;
   Random random_;
   std::vector<Sensor> sensors_;
+  std::optional<size_t> episode_;  // the sensor whose episode is under way
+  uint64_t round_ = 1;  // from 1: a recovered_round of 0 is none
   GroundTruth truth_;
 };
 

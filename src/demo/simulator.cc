@@ -1,11 +1,14 @@
 #include "demo/simulator.h"
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/check.h"
 #include "common/errc.h"
 #include "demo/ingest_client.h"
 
@@ -37,6 +40,15 @@ struct Worker {
   GroundTruth truth;
 };
 
+// Waits until the wall clock is in a later millisecond than `answered`. Caudal stamps a
+// request's records with the millisecond it received it, so a request sent after this has a
+// later timestamp than every record of a request answered at `answered`: the pipeline, which
+// reads ENTRY and OK in timestamp order, sees them in the order they were sent.
+void wait_past_millisecond(std::chrono::system_clock::time_point answered) {
+  std::this_thread::sleep_until(std::chrono::floor<std::chrono::milliseconds>(answered) +
+                                std::chrono::milliseconds(1));
+}
+
 void run_connection(const SimulatorOptions& options, uint32_t index, Worker& worker,
                     const std::atomic<bool>& stop) {
   SensorFleet fleet(options.fleet, index);
@@ -46,22 +58,31 @@ void run_connection(const SimulatorOptions& options, uint32_t index, Worker& wor
   std::string entry;
   std::string ok;
   uint64_t sent = 0;
+  std::optional<std::chrono::system_clock::time_point> ok_answered;
   while (!stop.load() && (worker.quota == 0 || sent < worker.quota)) {
     entry.clear();
     ok.clear();
+    fleet.start_round();
     uint64_t in_batch = 0;
-    while (in_batch < options.batch && (worker.quota == 0 || sent + in_batch < worker.quota)) {
-      SensorMessage message = fleet.next();
+    for (;;) {
+      uint64_t room = options.batch - in_batch;
+      if (worker.quota > 0) room = std::min(room, worker.quota - sent - in_batch);
+      if (room == 0) break;
+      SensorMessage message = fleet.next(room);
       std::string& body = message.topic == SensorMessage::Topic::kEntry ? entry : ok;
       body.append(message.json).push_back('\n');
       if (message.topic == SensorMessage::Topic::kEntry) ++in_batch;
     }
-    // Recoveries after readings: a recovery never reaches Caudal before the readings that
-    // raised the alarm it clears.
+    CAUDAL_CHECK(!fleet.in_episode(), "an anomaly episode was cut at the end of a request");
+    // The readings after the last round's recoveries, the recoveries after the readings that
+    // raised the alarms they clear (SensorFleet's rounds).
+    if (ok_answered.has_value()) wait_past_millisecond(*ok_answered);
+    ok_answered.reset();
     if (!send_until_acknowledged(client, options.entry_topic, entry, stop, worker.truth)) break;
-    if (!ok.empty() &&
-        !send_until_acknowledged(client, options.ok_topic, ok, stop, worker.truth)) {
-      break;
+    if (!ok.empty()) {
+      wait_past_millisecond(std::chrono::system_clock::now());
+      if (!send_until_acknowledged(client, options.ok_topic, ok, stop, worker.truth)) break;
+      ok_answered = std::chrono::system_clock::now();
     }
     sent += in_batch;
     // The truth covers what Caudal acknowledged, so a stopped run's truth is exact too.
