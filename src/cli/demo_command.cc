@@ -1,8 +1,9 @@
 // `caudal demo alarms`: seed 004's alarm system end to end in one process (docs/demo.md).
 // Makes a fresh directory, writes the customers there, starts the server with the example's
-// configuration (its data_dir and the customers table moved into that directory), runs the
-// sensor simulator against it at a pleasant rate and prints the dashboard's URL. Ctrl-C stops
-// the simulator, then the server; the directory is removed unless --dir named it.
+// configuration (its data_dir, the customers table and the e-mail outbox moved into that
+// directory), runs the sensor simulator against it at a pleasant rate and prints the
+// dashboard's URL. Ctrl-C stops the simulator, then the server; the directory is removed
+// unless --dir named it.
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -50,6 +53,22 @@ struct DemoArgs {
   }
 };
 
+// The process environment, with CAUDAL_OUTBOX (the example's e-mail outbox) in the demo's
+// directory unless the process sets it.
+class DemoEnvironment final : public config::Environment {
+ public:
+  explicit DemoEnvironment(std::string outbox) : outbox_(std::move(outbox)) {}
+  std::optional<std::string> get(std::string_view name) const override {
+    std::optional<std::string> value = process_.get(name);
+    if (!value.has_value() && name == "CAUDAL_OUTBOX") return outbox_;
+    return value;
+  }
+
+ private:
+  config::ProcessEnvironment process_;
+  std::string outbox_;
+};
+
 // The directory the demo runs in: --dir (which must not exist yet, or be empty) or a new one
 // under the system's temporary folder.
 Result<std::filesystem::path> fresh_directory(const std::string& wanted) {
@@ -80,9 +99,22 @@ int run_demo(DemoArgs args, const LogOptions& log) {
     fmt::print(stderr, "caudal: {}\n", s.message());
     return kExitUsage;
   }
-  auto loaded = config::load_config_file(args.config, config::ProcessEnvironment());
+  Result<std::filesystem::path> dir = fresh_directory(args.dir);
+  if (!dir.ok()) {
+    fmt::print(stderr, "caudal: {}\n", dir.status().message());
+    return kExitFailure;
+  }
+  // Everything the demo writes stays in its directory, removed at the end unless --dir.
+  auto remove_dir = [&] {
+    if (!args.dir.empty()) return;
+    std::error_code error;
+    std::filesystem::remove_all(*dir, error);
+  };
+  const std::filesystem::path outbox = *dir / "outbox";
+  auto loaded = config::load_config_file(args.config, DemoEnvironment(outbox.string()));
   if (!loaded.ok()) {
     fmt::print(stderr, "{}\n", loaded.status().message());
+    remove_dir();
     return kExitInvalidConfig;
   }
   config::Config config = std::move(loaded).value();
@@ -90,6 +122,7 @@ int run_demo(DemoArgs args, const LogOptions& log) {
     Result<config::Endpoint> endpoint = config::parse_endpoint(args.http);
     if (!endpoint.ok()) {
       fmt::print(stderr, "caudal: --http: {}\n", endpoint.status().message());
+      remove_dir();
       return kExitUsage;
     }
     config.listen.http = *endpoint;
@@ -99,12 +132,8 @@ int run_demo(DemoArgs args, const LogOptions& log) {
   if (!config.listen.elasticsearch_setting) config.listen.elasticsearch.reset();
   if (!config.listen.http) {
     fmt::print(stderr, "caudal: {} has no listen.http: the demo needs it\n", args.config);
+    remove_dir();
     return kExitInvalidConfig;
-  }
-  Result<std::filesystem::path> dir = fresh_directory(args.dir);
-  if (!dir.ok()) {
-    fmt::print(stderr, "caudal: {}\n", dir.status().message());
-    return kExitFailure;
   }
   config.data_dir = *dir / "data";
   const std::filesystem::path customers = *dir / "customers.csv";
@@ -115,6 +144,7 @@ int run_demo(DemoArgs args, const LogOptions& log) {
   if (Status s = demo::write_customers_csv(customers, args.simulate.seed, args.customers);
       !s.ok()) {
     fmt::print(stderr, "caudal: {}\n", s.message());
+    remove_dir();
     return kExitFailure;
   }
 
@@ -129,6 +159,7 @@ int run_demo(DemoArgs args, const LogOptions& log) {
   auto server = server::Server::start(config, registry);
   if (!server.ok()) {
     fmt::print(stderr, "caudal: cannot start: {}\n", server.status().message());
+    remove_dir();
     return server.status().code() == config::Errc::kInvalid ? kExitInvalidConfig : kExitFailure;
   }
   std::string http_address;
@@ -144,12 +175,14 @@ int run_demo(DemoArgs args, const LogOptions& log) {
   if (!options.ok()) {
     fmt::print(stderr, "caudal: {}\n", options.status().message());
     (*server)->stop();
+    remove_dir();
     return kExitUsage;
   }
   fmt::print(
       "\n  Caudal's alarm demo is running.\n\n  Dashboard:  http://{}/ui\n  Data:       {}\n"
+      "  Mailbox:    {} (one .eml per alarm)\n"
       "  Sensors:    {} posting about {:.0f} readings/s\n\n  Ctrl-C stops it.\n\n",
-      http_address, dir->string(), args.customers, args.simulate.rate);
+      http_address, dir->string(), outbox.string(), args.customers, args.simulate.rate);
   std::atomic<bool> stop{false};
   Result<demo::SimulatorReport> report = Status(Errc::kUnavailable, "not run");
   std::thread simulator([&] { report = demo::run_simulator(*options, stop, nullptr); });
@@ -164,10 +197,7 @@ int run_demo(DemoArgs args, const LogOptions& log) {
     fmt::print("caudal demo: sent {} readings and {} recoveries; {} alarms had to activate\n",
                report->truth.readings, report->truth.recoveries, report->truth.alarm_total());
   }
-  if (args.dir.empty()) {
-    std::error_code error;
-    std::filesystem::remove_all(*dir, error);
-  }
+  remove_dir();
   spdlog::info("stopped cleanly");
   return kExitOk;
 }

@@ -11,6 +11,7 @@ artifacts="${CAUDAL_ARTIFACTS:-$PWD/artifacts}"
 sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
   -e "s|../../web/dist|$CAUDAL_SOURCE_DIR/web/dist|" \
   "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
+export CAUDAL_OUTBOX="$TEST_DIR/outbox"
 start_caudal "$TEST_DIR/caudal.yaml"
 "$CAUDAL_BINARY" simulate alarms --http "$HTTP_ADDR" -n 40000 --sensors 3000 --seed 3 \
   --connections 2 --rate 20000 --anomaly-probability 0.01 >/dev/null 2>&1

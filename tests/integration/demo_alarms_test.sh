@@ -2,9 +2,10 @@
 # The alarm demo's parts against a running server: `caudal simulate customers` (deterministic
 # CSV with the seed's fields), the example configuration (examples/alarms/caudal.yaml) on a
 # free port, `caudal simulate alarms` posting readings and recoveries with its ground truth,
-# and what Caudal makes of them, read through the topics and tables APIs: motion alarms and
-# recoveries exactly as the truth says, alarms enriched with their customer, sensor states on
-# the map's table, the dashboard's files at /ui.
+# and what Caudal makes of them, read through the topics and tables APIs: alarms by type and
+# recoveries exactly as the truth says (the seed's rules: motion at once, three consecutive
+# smoke or temperature readings, cleared from OK), alarms enriched with their customer, sensor
+# states on the map's table, the dashboard's files at /ui.
 source "$(dirname "$0")/lib.sh"
 
 run() {
@@ -35,6 +36,7 @@ sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
   "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
 run "$CAUDAL_BINARY" config check -c "$TEST_DIR/caudal.yaml"
 expect_eq "$CODE" "0" "the example configuration is valid: $OUT"
+export CAUDAL_OUTBOX="$TEST_DIR/outbox"
 start_caudal "$TEST_DIR/caudal.yaml"
 
 run "$CAUDAL_BINARY" simulate alarms --http "$HTTP_ADDR" -n 30000 --sensors 2000 --seed 7 \
@@ -64,8 +66,11 @@ for _ in $(seq 1 100); do
 done
 counts=$(python3 "$CAUDAL_SOURCE_DIR/tests/integration/demo_count.py" "$HTTP_ADDR" COUNT)
 count() { python3 -c "import json; c=json.loads('$counts'); print($1)"; }
-expect_eq "$(count 'c["types"].get("motion", 0)')" "$(truth 't["alarms"]["motion"]')" \
-  "motion alarms in COUNT equal the truth's"
+for type in motion smoke temperature; do
+  expect_eq "$(count "c['types'].get('$type', 0)")" "$(truth "t['alarms']['$type']")" \
+    "$type alarms in COUNT equal the truth's"
+done
+expect_eq "$(count 'c["records"]')" "$(truth 't["alarms_total"]')" "COUNT holds exactly the truth's alarms"
 expect_eq "$(count 'c["with_customer"] == c["records"] and c["records"] > 0')" "True" \
   "every alarm carries its customer"
 
