@@ -1,6 +1,8 @@
 // The dashboard in headless Chromium (Debian's, driven by playwright-core): waits for live
 // data, checks one map mark per sensor in view (world and a zone), that the per-minute chart's
-// total equals the alarms Caudal's API reports, selects a sensor, and saves screenshots.
+// total equals the alarms Caudal's API reports, selects a sensor, searches the alarms index
+// (a query typed in the box, its histogram and hits against the _count API, a document
+// expanded, a value clicked into the query), and saves screenshots.
 // Usage: node dashboard_test.mjs http://HOST:PORT CUSTOMERS_CSV ARTIFACT_DIR
 import { chromium } from "playwright-core";
 import { readFileSync, mkdirSync } from "node:fs";
@@ -72,6 +74,37 @@ try {
   const topicRows = await page.locator("#h-topic-table tr").count();
   check(topicRows >= 3, `the health page lists the topics (${topicRows})`);
   await page.screenshot({ path: join(artifacts, "health.png"), fullPage: true });
+
+  // Search: every alarm of the run is in the alarms index, then a query narrows it down.
+  const countOf = async (q) => (await (await fetch(`${base}/v1/search/alarms/_count?q=${encodeURIComponent(q)}`)).json()).count;
+  await page.click("nav button[data-page='search']");
+  await page.selectOption("#search-range", "all");
+  await page.waitForFunction((n) => Number(document.getElementById("search-histogram").dataset.total) === n,
+    alarms, { timeout: 20000 }).catch(() => {});
+  const allTotal = Number(await page.getAttribute("#search-histogram", "data-total"));
+  check(allTotal === alarms, `the search histogram over all time counts every alarm: ${allTotal} of ${alarms}`);
+  await page.fill("#search-query", "type:smoke");
+  await page.press("#search-query", "Enter");
+  const smoke = await countOf("type:smoke");
+  await page.waitForFunction((n) => Number(document.getElementById("search-histogram").dataset.total) === n, smoke, { timeout: 10000 }).catch(() => {});
+  const smokeTotal = Number(await page.getAttribute("#search-histogram", "data-total"));
+  check(smoke > 0 && smokeTotal === smoke, `type:smoke: the histogram counts ${smokeTotal}, _count says ${smoke}`);
+  const hits = Number(await page.getAttribute("#search-results", "data-hits"));
+  check(hits === Math.min(smoke, 50), `the results list the newest ${Math.min(smoke, 50)} (${hits})`);
+  const badges = await page.locator("#search-results tr.hit .summary").allTextContents();
+  check(badges.length > 0 && badges.every((t) => /type smoke/.test(t)), "every hit listed is a smoke alarm");
+  await page.click("#search-results tr.hit >> nth=0");
+  const fields = await page.locator("#search-results tr.hit >> nth=0 >> .fields tr").count();
+  check(fields > 20, `a document expands into its fields (${fields})`);
+  await page.screenshot({ path: join(artifacts, "search.png"), fullPage: true });
+  const zoneCell = page.locator("#search-results tr.hit >> nth=0 >> a.add[data-field='customer.dashboard']");
+  const zone = JSON.parse(await zoneCell.getAttribute("data-value"));
+  await zoneCell.click();
+  const narrowed = await countOf(`type:smoke AND customer.dashboard:"${zone}"`);
+  await page.waitForFunction((n) => Number(document.getElementById("search-histogram").dataset.total) === n, narrowed, { timeout: 10000 }).catch(() => {});
+  check((await page.inputValue("#search-query")) === `type:smoke AND customer.dashboard:"${zone}"`, "clicking a value adds it to the query");
+  check(Number(await page.getAttribute("#search-histogram", "data-total")) === narrowed, `the narrowed search counts ${narrowed}`);
+  await page.screenshot({ path: join(artifacts, "search-narrowed.png"), fullPage: true });
 } finally {
   await browser.close();
 }

@@ -61,11 +61,37 @@ export function sum(samples: Sample[], name: string, filter: (labels: Record<str
   return total;
 }
 
-export async function search(index: string, body: unknown): Promise<any> {
-  const response = await fetch(`/${encodeURIComponent(index)}/_search`, {
+// The Elasticsearch-compatible API on the main HTTP listener (docs/search.md).
+const SEARCH = "/v1/search";
+
+async function searchJson(path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${SEARCH}${path}`, body === undefined ? { cache: "no-store" } : {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
   });
   const json = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(json?.error?.reason ?? `search answered ${response.status}`);
+  if (!response.ok) throw new Error(json?.error?.reason ?? `${path} answered ${response.status}`);
   return json;
+}
+
+export function search(index: string, body: unknown): Promise<any> {
+  return searchJson(`/${encodeURIComponent(index)}/_search`, body);
+}
+
+export async function searchIndexes(): Promise<{ index: string; "docs.count": string }[]> {
+  return searchJson("/_cat/indices?format=json");
+}
+
+// The fields of an index mapped as dates, dotted paths in mapping order.
+export async function searchDateFields(index: string): Promise<string[]> {
+  const mappings = await searchJson(`/${encodeURIComponent(index)}/_mapping`);
+  const dates: string[] = [];
+  const walk = (properties: Record<string, any>, prefix: string) => {
+    for (const [name, field] of Object.entries(properties ?? {})) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      if (field.type === "date") dates.push(path);
+      if (field.properties) walk(field.properties, path);
+    }
+  };
+  for (const m of Object.values(mappings) as any[]) walk(m?.mappings?.properties, "");
+  return dates;
 }

@@ -186,6 +186,7 @@ document.querySelectorAll("nav button").forEach((b) => b.addEventListener("click
   document.querySelectorAll(".page").forEach((p) => p.classList.toggle("hidden", p.id !== `page-${page}`));
   if (page === "overview") map.fit();
   if (page === "health") health.resize();
+  if (page === "search") searchPage.shown();
 }));
 
 // ---- the loop ----
