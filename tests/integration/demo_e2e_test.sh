@@ -63,10 +63,9 @@ verify() {
 # 1. One run, no crash.
 prepare clean
 start_caudal "$TEST_DIR/clean/caudal.yaml"
-started=$(date +%s.%N)
 "$CAUDAL_BINARY" simulate alarms --http "$HTTP_ADDR" "${SIM_OPTIONS[@]}" \
   --truth "$TEST_DIR/clean/truth.json" >"$TEST_DIR/clean/simulator.log" 2>&1
-python3 -c "import json; t = json.load(open('$TEST_DIR/clean/truth.json')); print('truth:', t, 'in', round($(date +%s.%N) - $started, 1), 's')"
+tail -n 2 "$TEST_DIR/clean/simulator.log"
 expect_eq "$(python3 -c "import json; print(json.load(open('$TEST_DIR/clean/truth.json'))['retried_requests'])")" \
   "0" "clean: no request had to be retried"
 verify clean --exactly-once
@@ -102,7 +101,7 @@ wait "$simulator"
 code=$?
 set -e
 expect_eq "$code" "0" "crash: the simulator finished: $(tail -n 3 "$TEST_DIR/crash/simulator.log")"
-python3 -c "import json; print('truth:', json.load(open('$TEST_DIR/crash/truth.json')))"
+tail -n 2 "$TEST_DIR/crash/simulator.log"
 expect_eq "$(python3 -c "import json; print(json.load(open('$TEST_DIR/crash/truth.json'))['alarms'] == json.load(open('$TEST_DIR/clean/truth.json'))['alarms'])")" \
   "True" "crash: the same seed raised the same alarms as the clean run"
 verify crash
