@@ -25,6 +25,7 @@ trap cleanup EXIT
 
 "$caudal" simulate customers -o "$dir/customers.csv" >/dev/null
 sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
+    -e 's/^\(  kafka: .*\)$/\1\n  elasticsearch: 127.0.0.1:0/' \
   -e '/dashboard:/d' "$root/examples/alarms/caudal.yaml" >"$dir/caudal.yaml"
 outbox="${OUTBOX:-$dir/outbox}"
 CAUDAL_OUTBOX="$outbox" "$caudal" serve -c "$dir/caudal.yaml" >"$dir/caudal.out" 2>"$dir/caudal.log" &

@@ -9,6 +9,7 @@ artifacts="${CAUDAL_ARTIFACTS:-$PWD/artifacts}"
 
 "$CAUDAL_BINARY" simulate customers -n 3000 --seed 3 -o "$TEST_DIR/customers.csv" >/dev/null
 sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
+    -e 's/^\(  kafka: .*\)$/\1\n  elasticsearch: 127.0.0.1:0/' \
   -e "s|../../web/dist|$CAUDAL_SOURCE_DIR/web/dist|" \
   "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
 export CAUDAL_OUTBOX="$TEST_DIR/outbox"

@@ -32,6 +32,7 @@ expect_eq "$(cut -d, -f1 "$TEST_DIR/customers.csv" | sed -n 2001p)" "2000" "ids 
 mkdir -p "$TEST_DIR/web"
 echo '<html>alarm dashboard</html>' >"$TEST_DIR/web/index.html"
 sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
+    -e 's/^\(  kafka: .*\)$/\1\n  elasticsearch: 127.0.0.1:0/' \
   -e "s|../../web/dist|$TEST_DIR/web|" \
   "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
 run "$CAUDAL_BINARY" config check -c "$TEST_DIR/caudal.yaml"

@@ -24,6 +24,7 @@ prepare() {
   echo '<html>alarm dashboard</html>' >"$run/web/index.html"
   "$CAUDAL_BINARY" simulate customers -n 2000 --seed 11 -o "$run/customers.csv" >/dev/null
   sed -e "s/127.0.0.1:8080/127.0.0.1:$(free_port)/" -e 's/127.0.0.1:9092/127.0.0.1:0/' \
+    -e 's/^\(  kafka: .*\)$/\1\n  elasticsearch: 127.0.0.1:0/' \
     -e "s|../../web/dist|$run/web|" \
     "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$run/caudal.yaml"
   export CAUDAL_OUTBOX="$run/outbox"

@@ -142,7 +142,12 @@ export class SearchPage {
       const fields = flatten(source);
       const time = this.timeField ? fields.find(([k]) => k === this.timeField)?.[1] : undefined;
       const when = time ? new Date(String(time)).toLocaleString() : h._id;
-      const summary = fields.filter(([k]) => k !== this.timeField).slice(0, 14)
+      // The document's own fields before those of nested objects (an alarm's reading before
+      // its customer): the row shows what the document is about.
+      const depth = (k: string) => k.split(".").length;
+      const summary = fields.filter(([k]) => k !== this.timeField)
+        .map((f, i) => ({ f, i })).sort((a, b) => depth(a.f[0]) - depth(b.f[0]) || a.i - b.i).map(({ f }) => f)
+        .slice(0, 12)
         .map(([k, v]) => `<span class="kv"><b>${escapeHtml(k)}</b> ${escapeHtml(show(v))}</span>`).join("");
       const detail = fields.map(([k, v]) =>
         `<tr><th>${escapeHtml(k)}</th><td><a class="add" data-field="${escapeHtml(k)}" data-value="${escapeHtml(JSON.stringify(v))}" title="add to the query">${escapeHtml(show(v))}</a></td></tr>`).join("");
