@@ -6,7 +6,8 @@
 # Caudal -> its alarm's .eml written).
 # Usage: bench/demo/run.sh [BUILD_DIR] [DURATION] [CONNECTIONS] [BATCH]
 # OUTBOX=/dev/shm/x puts the e-mail outbox elsewhere (on tmpfs its fsyncs cost nothing, which
-# shows what the rest of the pipeline does).
+# shows what the rest of the pipeline does). RATE=N caps the simulator at N readings/s (alarm
+# latency when the pipelines keep up).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build}"
@@ -44,7 +45,7 @@ lag() {
 }
 ticks_before=$(cpu_ticks)
 started=$(date +%s.%N)
-timeout -s INT "$duration" "$caudal" simulate alarms --http "$http" -n 0 \
+timeout -s INT "$duration" "$caudal" simulate alarms --http "$http" -n 0 --rate "${RATE:-0}" \
   --connections "$connections" --batch "$batch" --truth "$dir/truth.json" 2>/dev/null |
   tee "$dir/simulate.txt" || true
 ended=$(date +%s.%N)
