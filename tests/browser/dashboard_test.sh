@@ -3,16 +3,13 @@
 # sensors, and drives the dashboard in headless Chromium (dashboard_test.mjs). Screenshots go to
 # $CAUDAL_ARTIFACTS (default: the test's build folder, tests/browser/artifacts).
 source "$CAUDAL_SOURCE_DIR/tests/integration/lib.sh"
+source "$CAUDAL_SOURCE_DIR/tests/integration/demo_lib.sh"
 
 artifacts="${CAUDAL_ARTIFACTS:-$PWD/artifacts}"
 (cd "$CAUDAL_SOURCE_DIR" && npm run --silent build:web >/dev/null)
 
 "$CAUDAL_BINARY" simulate customers -n 3000 --seed 3 -o "$TEST_DIR/customers.csv" >/dev/null
-sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
-    -e 's/^\(  kafka: .*\)$/\1\n  elasticsearch: 127.0.0.1:0/' \
-  -e "s|../../web/dist|$CAUDAL_SOURCE_DIR/web/dist|" \
-  "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
-export CAUDAL_OUTBOX="$TEST_DIR/outbox"
+example_config "$TEST_DIR/caudal.yaml" "$CAUDAL_SOURCE_DIR/web/dist"
 start_caudal "$TEST_DIR/caudal.yaml"
 "$CAUDAL_BINARY" simulate alarms --http "$HTTP_ADDR" -n 40000 --sensors 3000 --seed 3 \
   --connections 2 --rate 20000 --anomaly-probability 0.01 >/dev/null 2>&1

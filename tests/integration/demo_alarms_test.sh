@@ -7,6 +7,7 @@
 # smoke or temperature readings, cleared from OK), alarms enriched with their customer, sensor
 # states on the map's table, the dashboard's files at /ui.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/demo_lib.sh"
 
 run() {
   set +e
@@ -31,13 +32,9 @@ expect_eq "$(cut -d, -f1 "$TEST_DIR/customers.csv" | sed -n 2001p)" "2000" "ids 
 # The example's configuration, on free ports, with this test's customers and dashboard folder.
 mkdir -p "$TEST_DIR/web"
 echo '<html>alarm dashboard</html>' >"$TEST_DIR/web/index.html"
-sed -e 's/127.0.0.1:8080/127.0.0.1:0/' -e 's/127.0.0.1:9092/127.0.0.1:0/' \
-    -e 's/^\(  kafka: .*\)$/\1\n  elasticsearch: 127.0.0.1:0/' \
-  -e "s|../../web/dist|$TEST_DIR/web|" \
-  "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml" >"$TEST_DIR/caudal.yaml"
+example_config "$TEST_DIR/caudal.yaml" "$TEST_DIR/web"
 run "$CAUDAL_BINARY" config check -c "$TEST_DIR/caudal.yaml"
 expect_eq "$CODE" "0" "the example configuration is valid: $OUT"
-export CAUDAL_OUTBOX="$TEST_DIR/outbox"
 start_caudal "$TEST_DIR/caudal.yaml"
 
 run "$CAUDAL_BINARY" simulate alarms --http "$HTTP_ADDR" -n 30000 --sensors 2000 --seed 7 \
