@@ -73,6 +73,7 @@ Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
   task->counts_.resize(def.steps.size());
   task->stateful_ = def.stateful();
   if (task->stateful_) {
+    task->writer_ = std::make_unique<CheckpointWriter>(task->options_.checkpoints);
     Status restored = task->restore_state();
     if (!restored.ok()) return restored.with_context(context);
   }
@@ -167,10 +168,11 @@ void PipelineTask::run() {
   } else {
     // The last checkpoint: only when everything dispatched was acknowledged, else the state
     // would claim outputs that were never delivered (the previous checkpoint stands instead).
-    if (pending_.has_value() && checkpoint_acknowledged()) write_checkpoint();
+    if (std::optional<CheckpointWriter::Written> written = writer_->wait()) finish_checkpoint(*written);
+    if (pending_.has_value() && checkpoint_acknowledged()) write_checkpoint_now();
     if (!pending_.has_value() && unacknowledged_.empty()) {
       take_checkpoint();
-      if (pending_.has_value()) write_checkpoint();
+      if (pending_.has_value()) write_checkpoint_now();
     }
   }
   {
@@ -380,8 +382,14 @@ bool PipelineTask::checkpoint_acknowledged() const {
 }
 
 void PipelineTask::checkpoint_when_due() {
+  if (std::optional<CheckpointWriter::Written> written = writer_->poll()) finish_checkpoint(*written);
+  // One checkpoint at a time: a failed write must make the next one carry the whole state.
+  if (writer_->busy()) return;
   if (!pending_.has_value() && options_.clock->steady_now() >= next_checkpoint_) take_checkpoint();
-  if (pending_.has_value() && checkpoint_acknowledged()) write_checkpoint();
+  if (pending_.has_value() && checkpoint_acknowledged()) {
+    writer_->submit(std::move(pending_->checkpoint));
+    pending_.reset();
+  }
 }
 
 void PipelineTask::take_checkpoint() {
@@ -406,28 +414,29 @@ void PipelineTask::take_checkpoint() {
   if (changed) pending_ = std::move(pending);
 }
 
-bool PipelineTask::write_checkpoint() {
-  const auto started = std::chrono::steady_clock::now();
-  Status written = options_.checkpoints->commit(pending_->checkpoint);
-  if (!written.ok()) {
+void PipelineTask::write_checkpoint_now() {
+  writer_->submit(std::move(pending_->checkpoint));
+  pending_.reset();
+  if (std::optional<CheckpointWriter::Written> written = writer_->wait()) finish_checkpoint(*written);
+}
+
+void PipelineTask::finish_checkpoint(const CheckpointWriter::Written& written) {
+  if (!written.status.ok()) {
     // Offsets stay where they were on disk; the next checkpoint carries the whole state.
     metrics_->errors.inc();
-    spdlog::error("pipeline {}: {}", definition_->name, written.message());
+    spdlog::error("pipeline {}: {}", definition_->name, written.status.message());
     for (const std::unique_ptr<Step>& step : definition_->steps) {
       if (step->state() != nullptr) step->state()->mark_all_changed();
     }
-    pending_.reset();
-    return false;
+    return;
   }
-  metrics_->checkpoint_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics_->checkpoint_seconds.observe(std::chrono::duration<double>(written.took).count());
   metrics_->checkpoints.inc();
-  for (const SourceOffset& entry : pending_->checkpoint.offsets) {
+  for (const SourceOffset& entry : written.checkpoint.offsets) {
     for (Source& source : sources()) {
       if (source.id == entry.source) source.committed = entry.next;
     }
   }
-  pending_.reset();
-  return true;
 }
 
 void PipelineTask::query_state(std::string key, std::function<void(std::string json)> done) {

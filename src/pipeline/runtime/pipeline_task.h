@@ -17,7 +17,9 @@
 // offsets. The checkpoint is written (one synced RocksDB batch, checkpoint_store.h) only once
 // every sink, the dead-letter topic included, has acknowledged everything dispatched before
 // it was taken, so what the state no longer holds (events of closed windows, activations
-// already fired) has left the pipeline for good; meanwhile the task goes on processing. At
+// already fired) has left the pipeline for good; meanwhile the task goes on processing, and
+// goes on while the checkpoint is written, on a thread of its own (checkpoint_writer.h; one
+// at a time: the next is taken once the last is written). At
 // start the task restores the state and reads on from the checkpointed offsets: events after
 // them are processed again from the same state, so window results and activations are neither
 // lost nor counted twice, and outputs produced again carry the same deterministic ids (each
@@ -56,6 +58,7 @@
 #include "pipeline/batch_output.h"
 #include "pipeline/definition.h"
 #include "pipeline/runtime/checkpoint_store.h"
+#include "pipeline/runtime/checkpoint_writer.h"
 #include "pipeline/runtime/offset_tracker.h"
 #include "pipeline/runtime/pipeline_metrics.h"
 #include "pipeline/runtime/source_reader.h"
@@ -156,8 +159,10 @@ class PipelineTask {
   // Takes a checkpoint when one is due, writes the pending one once its outputs are acknowledged.
   void checkpoint_when_due();
   void take_checkpoint();
-  // Writes the pending checkpoint; false when the write failed.
-  bool write_checkpoint();
+  // Writes the pending checkpoint and waits for it (at stop).
+  void write_checkpoint_now();
+  // Records a written checkpoint's offsets, or makes the next one carry the whole state.
+  void finish_checkpoint(const CheckpointWriter::Written& written);
   bool checkpoint_acknowledged() const;
   void tick();
   void answer_queries();
@@ -181,6 +186,7 @@ class PipelineTask {
     uint64_t barrier = 0;  // deliveries up to this sequence must be acknowledged first
   };
   std::optional<PendingCheckpoint> pending_;
+  std::unique_ptr<CheckpointWriter> writer_;  // stateful pipelines
   std::chrono::steady_clock::time_point next_checkpoint_;
   std::chrono::steady_clock::time_point next_tick_;
 

@@ -51,6 +51,19 @@ class KeyedMap {
     return it->second.entry;
   }
 
+  // Calls `update(entry)` on the entry of `key` when there is one and marks the entry changed
+  // when that returns true; one lookup. False when `key` has no entry.
+  template <typename Update>
+  bool update_existing(std::string_view key, Update&& update) {
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    if (update(it->second.entry) && !it->second.changed) {
+      it->second.changed = true;
+      changed_.push_back(it->first);
+    }
+    return true;
+  }
+
   void erase(std::string_view key) {
     auto it = map_.find(key);
     if (it == map_.end()) return;

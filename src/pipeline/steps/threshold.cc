@@ -15,7 +15,6 @@
 // State per key (docs/pipelines.md §Keyed state): active flag, count, first and last match
 // times, activation time, and for `within` the times of the last `count` matches.
 #include <algorithm>
-#include <deque>
 #include <memory>
 
 #include <fmt/format.h>
@@ -44,7 +43,16 @@ struct KeyState {
   int64_t first = 0;
   int64_t last = 0;
   int64_t activated = 0;
-  std::deque<int64_t> times;  // `within`: the newest matches, oldest first
+  std::vector<int64_t> times;  // `within`: the newest matches, oldest first (at most `count`)
+
+  // A reset key stays, as a small entry: cheaper than erasing it and inserting it again at
+  // its next match, in memory and in the checkpoint (one put instead of a delete and a put).
+  bool reset() const { return !active && count == 0; }
+  void clear() {
+    active = false;
+    count = first = last = activated = 0;
+    times.clear();
+  }
 };
 
 struct Options {
@@ -154,7 +162,7 @@ class ThresholdStep final : public Step, public StepState {
     out.push_back('[');
     bool first = true;
     keys_.for_each([&](const std::string& state_key, const KeyState& s) {
-      if (std::string_view(state_key).substr(kGroupBytes) != key) return;
+      if (s.reset() || std::string_view(state_key).substr(kGroupBytes) != key) return;
       if (!first) out.push_back(',');
       first = false;
       out.append(fmt::format("{{\"group\":{},\"active\":{},\"count\":{},\"first\":", state_key_group(state_key),
@@ -236,8 +244,11 @@ class ThresholdStep final : public Step, public StepState {
                                    int64_t time, int64_t needed) {
     if (!matches) {
       if (!options_.consecutive) return std::nullopt;
-      KeyState* s = keys_.find(state_key_);
-      if (s != nullptr && !s->active) keys_.erase(state_key_);
+      keys_.update_existing(state_key_, [](KeyState& s) {
+        if (s.active || s.reset()) return false;
+        s.clear();
+        return true;
+      });
       return std::nullopt;
     }
     bool created = false;
@@ -250,8 +261,10 @@ class ThresholdStep final : public Step, public StepState {
     if (options_.within_ns.has_value()) {
       s.times.push_back(time);
       std::sort(s.times.begin(), s.times.end());  // nearly always already sorted
-      while (!s.times.empty() && s.times.front() <= s.times.back() - *options_.within_ns) s.times.pop_front();
-      while (static_cast<int64_t>(s.times.size()) > needed) s.times.pop_front();
+      size_t drop = 0;
+      while (drop < s.times.size() && s.times[drop] <= s.times.back() - *options_.within_ns) ++drop;
+      drop = std::max<size_t>(drop, s.times.size() > static_cast<size_t>(needed) ? s.times.size() - needed : 0);
+      s.times.erase(s.times.begin(), s.times.begin() + static_cast<std::ptrdiff_t>(drop));
       reached = static_cast<int64_t>(s.times.size());
       s.first = s.times.front();
     }

@@ -1,11 +1,13 @@
 #include "pipeline/runtime/checkpoint_store.h"
 
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "pipeline/errc.h"
+#include "pipeline/runtime/checkpoint_writer.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -89,6 +91,46 @@ TEST_F(CheckpointStoreTest, SecondOpenOfTheSameDirectoryFails) {
   auto second = CheckpointStore::open(dir_);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), PipelineErrc::kStorage);
+}
+
+TEST_F(CheckpointStoreTest, TheWriterWritesOneCheckpointAtATimeOnItsThread) {
+  auto store = CheckpointStore::open(dir_);
+  ASSERT_TRUE(store.ok());
+  CheckpointWriter writer(store->get());
+  EXPECT_FALSE(writer.busy());
+  EXPECT_FALSE(writer.poll().has_value());
+  Checkpoint checkpoint;
+  checkpoint.pipeline = "p";
+  checkpoint.offsets.push_back(SourceOffset{{"ENTRY", log::PartitionId(0)}, log::Offset(7)});
+  checkpoint.state.push_back(StepDelta{1, "threshold", {StateWrite{"k", std::string("v")}}});
+  writer.submit(checkpoint);
+  EXPECT_TRUE(writer.busy());
+  std::optional<CheckpointWriter::Written> written = writer.wait();
+  ASSERT_TRUE(written.has_value());
+  EXPECT_TRUE(written->status.ok()) << written->status.to_string();
+  EXPECT_EQ(written->checkpoint.offsets.size(), 1u);  // handed back, for the committed offsets
+  EXPECT_FALSE(writer.busy());
+  // Durable and visible once reported.
+  auto offsets = (*store)->load_offsets("p");
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ(offsets->at(log::TopicPartition{"ENTRY", log::PartitionId(0)}), log::Offset(7));
+  std::string state;
+  ASSERT_TRUE((*store)->load_state("p", [&](uint32_t, std::string_view, std::string_view key, std::string_view value) {
+    state = fmt::format("{}={}", key, value);
+    return Status();
+  }).ok());
+  EXPECT_EQ(state, "k=v");
+  // poll() reports a later write once, when it is done.
+  checkpoint.offsets[0].next = log::Offset(9);
+  writer.submit(checkpoint);
+  std::optional<CheckpointWriter::Written> polled;
+  for (int i = 0; i < 5000 && !polled.has_value(); ++i) {
+    polled = writer.poll();
+    if (!polled.has_value()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(polled.has_value());
+  EXPECT_TRUE(polled->status.ok());
+  EXPECT_FALSE(writer.poll().has_value());
 }
 
 }  // namespace
