@@ -89,6 +89,43 @@ TEST(WatermarkTest, SlowestPartitionHoldsItBackUntilIdle) {
   EXPECT_FALSE(back.decode(bytes.substr(0, bytes.size() - 1)).ok());
 }
 
+// The open-addressing index through growth and erasures (backward shifts): every key stays
+// findable, erased ones are gone, references stay valid while the map grows, and freed slots
+// are reused without mixing their changes up.
+TEST(KeyedMapTest, ManyKeysSurviveGrowthAndErasure) {
+  KeyedMap<int> map;
+  int& first = map.change("k0");
+  first = 0;
+  for (int i = 1; i < 20000; ++i) map.change("k" + std::to_string(i)) = i;
+  EXPECT_EQ(first, 0);
+  EXPECT_EQ(&first, map.find("k0"));
+  for (int i = 0; i < 20000; i += 3) map.erase("k" + std::to_string(i));
+  for (int i = 0; i < 20000; ++i) {
+    const int* found = map.find("k" + std::to_string(i));
+    if (i % 3 == 0) {
+      EXPECT_EQ(found, nullptr) << i;
+    } else {
+      ASSERT_NE(found, nullptr) << i;
+      EXPECT_EQ(*found, i);
+    }
+  }
+  EXPECT_EQ(map.size(), 20000u - 6667u);
+  std::vector<StateWrite> delta;
+  map.take_delta(delta, [](const int& v, std::string& out) { out = std::to_string(v); });
+  EXPECT_EQ(delta.size(), 20000u);  // 6667 deletions, then 13333 entries
+  bool created = false;
+  map.change("new", &created) = 7;  // into a freed slot
+  EXPECT_TRUE(created);
+  delta.clear();
+  map.take_delta(delta, [](const int& v, std::string& out) { out = std::to_string(v); });
+  ASSERT_EQ(delta.size(), 1u);
+  EXPECT_EQ(delta[0].key, "new");
+  EXPECT_EQ(delta[0].value, "7");
+  EXPECT_TRUE(map.update_existing("k1", [](int& v) { return ++v == 2; }));
+  EXPECT_FALSE(map.update_existing("k0", [](int&) { return true; }));
+  EXPECT_EQ(*map.find("k1"), 2);
+}
+
 TEST(KeyedMapTest, DeltaHasDeletionsThenChangesOnce) {
   KeyedMap<int> map;
   map.change("a") = 1;
