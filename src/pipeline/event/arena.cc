@@ -18,10 +18,10 @@ void* Arena::allocate_slow(size_t size, size_t align) {
   return allocate(size, align);
 }
 
-std::string_view Arena::copy_with_tail(std::string_view text, size_t tail) {
-  char* to = static_cast<char*>(allocate(text.size() + tail, 1));
-  cursor_ -= tail;
+std::string_view Arena::copy_padded(std::string_view text, size_t padding) {
+  char* to = static_cast<char*>(allocate(text.size() + padding, 1));
   if (!text.empty()) std::memcpy(to, text.data(), text.size());
+  std::memset(to + text.size(), ' ', padding);
   return {to, text.size()};
 }
 

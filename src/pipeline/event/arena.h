@@ -42,10 +42,10 @@ class Arena {
     return {to, text.size()};
   }
 
-  // A copy of `text` with at least `tail` readable bytes after it in the same block (simdjson
-  // reads past the end of a document; what it reads there does not matter). The tail is not
-  // consumed: the next allocation may use it.
-  std::string_view copy_with_tail(std::string_view text, size_t tail);
+  // A copy of `text` followed by `padding` spaces, for parsers that read past the end of a
+  // document (simdjson): what they find there is whitespace, never stale bytes that could
+  // look like JSON. The padding is allocated too.
+  std::string_view copy_padded(std::string_view text, size_t padding);
 
   // Forgets every allocation but keeps the first block, so a reused batch allocates nothing
   // once it has seen its largest load.

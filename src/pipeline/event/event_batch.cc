@@ -19,7 +19,7 @@ SourcePosition EventBatch::own_source(const SourcePosition& source) {
 }
 
 Result<uint32_t> EventBatch::append_json(std::string_view json, const SourcePosition& source) {
-  std::string_view text = arena_.copy_with_tail(json, kJsonPadding);
+  std::string_view text = arena_.copy_padded(json, kJsonPadding);
   CAUDAL_ASSIGN_OR_RETURN(Value root, reader_->read(text, arena_, projection_));
   if (!root.is_object()) {
     return Status(EventErrc::kNotAnObject,
@@ -43,7 +43,7 @@ uint32_t EventBatch::append_empty(const SourcePosition& source) {
 }
 
 Result<Value> EventBatch::parse_json(std::string_view json) {
-  std::string_view text = arena_.copy_with_tail(json, kJsonPadding);
+  std::string_view text = arena_.copy_padded(json, kJsonPadding);
   return reader_->read(text, arena_);
 }
 

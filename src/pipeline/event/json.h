@@ -1,9 +1,11 @@
 // JSON in and out of Values.
 //
-// JsonReader parses with simdjson's DOM parser (its fastest kernels for the CPU, chosen at run
-// time; the On-Demand API would be compiled for the baseline x86-64 here and is slower) and
-// walks the result once into a Value tree in an Arena. Strict RFC 8259 and UTF-8; depth at
-// most kMaxDepth; integers beyond int64 become doubles.
+// JsonReader reads events with simdjson's On-Demand API (stage 1 in the CPU's fastest
+// kernels, chosen at run time; then one pass over the structural index that builds Values
+// only for the fields asked for and validates the others), and lets simdjson's DOM parser
+// decide whatever On-Demand does not accept: errors are the DOM parser's, with its messages
+// (json_reader.cc says why and what is validated). Strict RFC 8259 and UTF-8; depth at most
+// kMaxDepth; integers beyond int64 become doubles.
 // One JsonReader per thread (it keeps simdjson's buffers between documents).
 #pragma once
 
@@ -28,11 +30,17 @@ class JsonReader {
   JsonReader(const JsonReader&) = delete;
   JsonReader& operator=(const JsonReader&) = delete;
 
-  // Parses `text`, which must be followed by at least kJsonPadding readable bytes
-  // (Arena::copy_with_tail). Errors: kInvalidJson (with simdjson's reason), kTooDeep.
+  // Parses `text`, which must be followed by kJsonPadding bytes of whitespace
+  // (Arena::copy_padded). Errors: kInvalidJson (with simdjson's reason), kTooDeep.
+  // Strings and keys of the result may point into `text`, which must live as long as they do.
   // With a `projection` (not everything()), an object at the root gets only the members whose
   // keys it contains; the whole text is validated all the same.
   Result<Value> read(std::string_view text, Arena& arena, const Projection* projection = nullptr);
+
+  // The same through simdjson's DOM parser alone: the reference read() must agree with
+  // (event_test compares them over mutated documents).
+  Result<Value> read_with_dom(std::string_view text, Arena& arena,
+                              const Projection* projection = nullptr);
 
  private:
   struct Impl;

@@ -1,7 +1,10 @@
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "pipeline/event/arena.h"
 #include "pipeline/event/errc.h"
 #include "pipeline/event/event_batch.h"
 #include "pipeline/event/json.h"
@@ -197,6 +200,64 @@ TEST(EventTest, EscapedStringsAndHugeNumbers) {
   EXPECT_EQ(big.status().code(), EventErrc::kInvalidJson);
   EXPECT_EQ(batch.append_json(R"({"d":1e999})", SourcePosition{}).status().code(),
             EventErrc::kInvalidJson);
+}
+
+// JsonReader's own decoder (simdjson's structural index, then our second stage) must agree
+// with simdjson's DOM parser on every document: the same value, or the same refusal with the
+// same message. Mutations of valid events reach the corners (bad atoms, numbers, escapes,
+// punctuation, truncation, trailing bytes) that hand-written cases miss.
+TEST(JsonReaderTest, AgreesWithSimdjsonDomOnMutatedDocuments) {
+  const std::vector<std::string> seeds = {
+      R"({"id":42,"type":"motion","t":21.5,"ok":true,"none":null,"tags":["a","b"]})",
+      R"({"s":"a\nb\u00e9\"q\\\/","e":1e5,"n":-12,"f":-0.25,"z":0,"neg0":-0,"o":{"k":[{}]}})",
+      R"( { "a" : [ 1 , 2.5e-3 , "x" ] , "b" : { } , "c" : [ ] , "d":"\ud83d\ude00" } )",
+      R"({"big":18446744073709551615,"huge":1234567890123456789012,"p":3.141592653589793})",
+      R"({"k\u0041y":1,"x":"\u0000","d":1.7976931348623157e308,"m":5e-324,"r":0.1})",
+      R"({"a":{"b":{"c":{"d":[1,[2,[3,[4]]]]}}},"t":false,"u":"ünïcødé"})",
+  };
+  const std::string alphabet = "{}[]:,\"\\ -+.0123456789eEtrufalsn\x01\xc3\xa9x/u";
+  std::mt19937 random(7);
+  Projection projected;
+  projected.add_key("id");
+  projected.add_key("s");
+  projected.add_key("a");
+  JsonReader reader;
+  Arena arena;
+  std::string out_fast;
+  std::string out_dom;
+  size_t accepted = 0;
+  for (int round = 0; round < 60000; ++round) {
+    std::string text = seeds[random() % seeds.size()];
+    const int edits = static_cast<int>(random() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const size_t at = random() % text.size();
+      const char c = alphabet[random() % alphabet.size()];
+      switch (random() % 4) {
+        case 0: text[at] = c; break;
+        case 1: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c); break;
+        case 2: text.erase(at, 1); break;
+        default: text.resize(at); break;
+      }
+    }
+    const Projection* projection = round % 2 == 0 ? nullptr : &projected;
+    arena.reset();
+    const std::string_view padded = arena.copy_padded(text, kJsonPadding);
+    Result<Value> fast = reader.read(padded, arena, projection);
+    Result<Value> dom = reader.read_with_dom(padded, arena, projection);
+    ASSERT_EQ(fast.ok(), dom.ok()) << text;
+    if (!fast.ok()) {
+      ASSERT_EQ(fast.status().message(), dom.status().message()) << text;
+      continue;
+    }
+    ++accepted;
+    out_fast.clear();
+    out_dom.clear();
+    write_json(*fast, out_fast);
+    write_json(*dom, out_dom);
+    ASSERT_EQ(out_fast, out_dom) << text;
+  }
+  // The mutations must leave enough documents valid for the comparison of values to count.
+  EXPECT_GT(accepted, 15000u);
 }
 
 TEST(EventTest, WritesEveryKindOfValue) {

@@ -1,0 +1,451 @@
+// JsonReader: simdjson On-Demand for the common case, simdjson's DOM parser as the judge.
+//
+// The fast path (OnDemandDecoder) decodes an object event in one pass over simdjson's
+// structural index: projected members become Values, the others are validated and left in
+// the original bytes. Any error, a root that is not an object, or nesting near the limit makes
+// it give up, and the DOM parser reads the same bytes again: an event that is refused is
+// always refused by the DOM parser, with its message. So the fast path must never accept what
+// the DOM parser refuses; event_test's differential test and fuzz/event_fuzz.cc check that.
+//
+// What the fast path validates (the DOM parser's rules, RFC 8259 + UTF-8):
+//   - stage 1 (shared with DOM, the CPU's fastest kernels): UTF-8, unescaped control
+//     characters, unterminated strings;
+//   - every value is visited, projected or not: object and array punctuation by On-Demand's
+//     iteration, atoms and numbers by parsing them, string escapes by unescaping any string
+//     that has a backslash; nothing after the root object.
+#include <cstring>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "common/check.h"
+#include "pipeline/event/arena.h"
+#include "pipeline/event/errc.h"
+#include "pipeline/event/json.h"
+#include "pipeline/event/projection.h"
+
+namespace caudal::pipeline {
+
+const size_t kJsonPadding = simdjson::SIMDJSON_PADDING;
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+// simdjson's DOM parser, then one walk of its tape into Values. Strings are copied to the
+// arena: the parser reuses its string buffer for the next document.
+class DomDecoder {
+ public:
+  explicit DomDecoder(Arena& arena) : arena_(arena) {}
+
+  // The root object with only the members `projection` names.
+  Value projected(dom::object object, const Projection& projection) {
+    Object* result = Object::create(arena_, static_cast<uint32_t>(projection.keys().size()));
+    for (dom::key_value_pair member : object) {
+      if (!projection.contains(member.key)) continue;
+      result->append(arena_, arena_.copy(member.key), convert(member.value));
+    }
+    return Value::object(result);
+  }
+
+  Value convert(dom::element element) {
+    switch (element.type()) {
+      case dom::element_type::OBJECT: {
+        dom::object object = element.get_object().value_unsafe();
+        // size() saturates for huge objects; append() grows past it when it must.
+        Object* result = Object::create(arena_, static_cast<uint32_t>(object.size()));
+        for (dom::key_value_pair member : object) {
+          result->append(arena_, arena_.copy(member.key), convert(member.value));
+        }
+        return Value::object(result);
+      }
+      case dom::element_type::ARRAY: {
+        dom::array array = element.get_array().value_unsafe();
+        Array* result = Array::create(arena_, static_cast<uint32_t>(array.size()));
+        for (dom::element item : array) result->push_back(arena_, convert(item));
+        return Value::array(result);
+      }
+      case dom::element_type::STRING:
+        return Value::string(arena_.copy(element.get_string().value_unsafe()));
+      case dom::element_type::INT64: return Value::integer(element.get_int64().value_unsafe());
+      // Beyond int64: a double, like JavaScript and most JSON readers.
+      case dom::element_type::UINT64:
+        return Value::real(static_cast<double>(element.get_uint64().value_unsafe()));
+      case dom::element_type::DOUBLE: return Value::real(element.get_double().value_unsafe());
+      case dom::element_type::BOOL: return Value::boolean(element.get_bool().value_unsafe());
+      case dom::element_type::NULL_VALUE: return Value::null();
+    }
+    return Value::null();
+  }
+
+ private:
+  Arena& arena_;
+};
+
+// JSON whitespace (RFC 8259): what may sit between a token and the next structural.
+inline bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Every byte of the 8 in `word` that equals `c` gets its high bit set (exact: no false hits).
+inline uint64_t bytes_equal(uint64_t word, char c) {
+  const uint64_t x = word ^ (0x0101010101010101ull * static_cast<uint8_t>(c));
+  return ~(((x & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | x | 0x7f7f7f7f7f7f7f7full);
+}
+
+// Exact powers of ten for Clinger's fast path: a decimal with at most 15 significant digits
+// and an exponent within ±22 is one correctly rounded multiplication or division.
+constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// One event over simdjson's structural index (stage 1: every `{ } [ ] : ,` and the first byte
+// of every scalar, outside strings). A second stage of our own, building Values only for the
+// projected members and validating the rest. Every method returns false when it cannot decide
+// (an error, or a rare form it leaves to simdjson: numbers beyond the fast path, surrogate
+// escapes, deep nesting): the caller then asks the DOM parser. Strings and keys without
+// escapes are views of the text itself (which lives in the batch's arena).
+class IndexDecoder {
+ public:
+  IndexDecoder(const char* text, const uint32_t* index, uint32_t count, Arena& arena)
+      : text_(text), index_(index), count_(count), arena_(arena) {}
+
+  bool root(const Projection* projection, Value& out) {
+    if (count_ == 0 || here() != '{') return false;
+    const bool all = projection == nullptr || projection->everything();
+    Object* result =
+        Object::create(arena_, all ? 8 : static_cast<uint32_t>(projection->keys().size()));
+    ++at_;
+    if (here() == '}') {
+      ++at_;
+    } else {
+      while (true) {
+        std::string_view key;
+        if (!member_key(key)) return false;
+        if (all || projection->contains(key)) {
+          Value value;
+          if (!this->value<true>(2, value)) return false;
+          result->append(arena_, key, value);
+        } else {
+          Value ignored;
+          if (!this->value<false>(2, ignored)) return false;
+        }
+        if (!next_or_end('}')) return false;
+        if (done_) break;
+      }
+    }
+    // Nothing may follow the root object.
+    if (at_ != count_) return false;
+    out = Value::object(result);
+    return true;
+  }
+
+ private:
+  // Deeper than this, the DOM parser decides (and enforces kMaxDepth with its own message).
+  static constexpr int kDeepest = static_cast<int>(kMaxDepth) - 1;
+
+  char here() const { return at_ < count_ ? text_[index_[at_]] : '\0'; }
+
+  // The current token: from its structural to the next one, less trailing whitespace.
+  std::string_view token() const {
+    const char* begin = text_ + index_[at_];
+    const char* end = text_ + index_[at_ + 1];  // the index ends with sentinels
+    while (end > begin && is_space(end[-1])) --end;
+    return {begin, static_cast<size_t>(end - begin)};
+  }
+
+  // After a member or an item: a comma (more follow) or `close` (done_).
+  bool next_or_end(char close) {
+    const char c = here();
+    ++at_;
+    done_ = c == close;
+    return c == ',' || done_;
+  }
+
+  bool member_key(std::string_view& key) {
+    if (here() != '"') return false;
+    if (!string<true>(key)) return false;
+    if (here() != ':') return false;
+    ++at_;
+    return true;
+  }
+
+  // A string token; `build`: the text is wanted (a view when plain, else unescaped into the
+  // arena).
+  template <bool kBuild>
+  bool string(std::string_view& out) {
+    const std::string_view quoted = token();
+    ++at_;
+    if (quoted.size() < 2 || quoted.back() != '"') return false;
+    const char* begin = quoted.data() + 1;
+    const size_t size = quoted.size() - 2;
+    // Any quote or backslash inside? Eight bytes at a time (the padding makes reading past the
+    // end of the text safe); a quote must be escaped, so either sends us to unescape().
+    for (size_t i = 0; i < size; i += 8) {
+      uint64_t word;
+      std::memcpy(&word, begin + i, 8);
+      uint64_t hits = bytes_equal(word, '"') | bytes_equal(word, '\\');
+      if (size - i < 8) hits &= (1ull << ((size - i) * 8)) - 1;
+      if (hits != 0) return unescape<kBuild>(begin, size, out);
+    }
+    out = std::string_view(begin, size);
+    return true;
+  }
+
+  // The escapes of RFC 8259 except surrogates (left to simdjson); false for an unescaped
+  // quote (the string ended before its token did) or a bad escape.
+  template <bool kBuild>
+  bool unescape(const char* begin, size_t size, std::string_view& out) {
+    char* to = kBuild ? static_cast<char*>(arena_.allocate(size, 1)) : nullptr;
+    size_t written = 0;
+    auto put = [&](char c) {
+      if constexpr (kBuild) to[written] = c;
+      ++written;
+    };
+    for (size_t i = 0; i < size; ++i) {
+      const char c = begin[i];
+      if (c == '"') return false;
+      if (c != '\\') {
+        put(c);
+        continue;
+      }
+      if (++i == size) return false;
+      switch (begin[i]) {
+        case '"': put('"'); break;
+        case '\\': put('\\'); break;
+        case '/': put('/'); break;
+        case 'b': put('\b'); break;
+        case 'f': put('\f'); break;
+        case 'n': put('\n'); break;
+        case 'r': put('\r'); break;
+        case 't': put('\t'); break;
+        case 'u': {
+          if (size - i < 5) return false;
+          uint32_t code = 0;
+          for (size_t k = 1; k <= 4; ++k) {
+            const char h = begin[i + k];
+            uint32_t digit;
+            if (h >= '0' && h <= '9') {
+              digit = h - '0';
+            } else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f') {
+              digit = (h | 0x20) - 'a' + 10;
+            } else {
+              return false;
+            }
+            code = code * 16 + digit;
+          }
+          i += 4;
+          if (code >= 0xd800 && code <= 0xdfff) return false;
+          if (code < 0x80) {
+            put(static_cast<char>(code));
+          } else if (code < 0x800) {
+            put(static_cast<char>(0xc0 | (code >> 6)));
+            put(static_cast<char>(0x80 | (code & 0x3f)));
+          } else {
+            put(static_cast<char>(0xe0 | (code >> 12)));
+            put(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
+            put(static_cast<char>(0x80 | (code & 0x3f)));
+          }
+          break;
+        }
+        default: return false;
+      }
+    }
+    out = kBuild ? std::string_view(to, written) : std::string_view();
+    return true;
+  }
+
+  // RFC 8259 numbers, on the fast path only: up to 18 digits, and for a decimal at most 15
+  // significant digits with a power of ten within ±22 (exact, as simdjson's own fast path).
+  // Anything else (and -0) is left to simdjson.
+  bool number(Value& out) {
+    const std::string_view text = token();
+    ++at_;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    const bool negative = p < end && *p == '-';
+    if (negative) ++p;
+    if (p == end) return false;
+    uint64_t mantissa = 0;
+    int digits = 0;
+    if (*p == '0') {
+      ++p;
+    } else if (*p >= '1' && *p <= '9') {
+      while (p < end && *p >= '0' && *p <= '9') {
+        mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
+        ++p;
+        if (++digits > 18) return false;
+      }
+    } else {
+      return false;
+    }
+    if (p == end) {
+      if (negative && mantissa == 0) return false;
+      const auto value = static_cast<int64_t>(mantissa);
+      out = Value::integer(negative ? -value : value);
+      return true;
+    }
+    int exponent = 0;
+    if (*p == '.') {
+      ++p;
+      const char* first = p;
+      while (p < end && *p >= '0' && *p <= '9') {
+        mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
+        ++p;
+        if (mantissa != 0 && ++digits > 15) return false;
+      }
+      if (p == first) return false;
+      exponent = -static_cast<int>(p - first);
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      ++p;
+      const bool minus = p < end && *p == '-';
+      if (p < end && (*p == '-' || *p == '+')) ++p;
+      const char* first = p;
+      int power = 0;
+      while (p < end && *p >= '0' && *p <= '9') {
+        power = power * 10 + (*p - '0');
+        ++p;
+        if (p - first > 3) return false;
+      }
+      if (p == first) return false;
+      exponent += minus ? -power : power;
+    }
+    if (p != end || digits > 15 || exponent < -22 || exponent > 22) return false;
+    double value = static_cast<double>(mantissa);
+    value = exponent < 0 ? value / kPowersOfTen[-exponent] : value * kPowersOfTen[exponent];
+    if (negative && value == 0) return false;
+    out = Value::real(negative ? -value : value);
+    return true;
+  }
+
+  bool atom(std::string_view word) {
+    const bool same = token() == word;
+    ++at_;
+    return same;
+  }
+
+  template <bool kBuild>
+  bool value(int depth, Value& out) {
+    switch (here()) {
+      case '{': {
+        if (depth > kDeepest) return false;
+        Object* result = kBuild ? Object::create(arena_, 4) : nullptr;
+        ++at_;
+        if (here() == '}') {
+          ++at_;
+        } else {
+          while (true) {
+            std::string_view key;
+            Value item;
+            if (!member_key(key) || !value<kBuild>(depth + 1, item)) return false;
+            if constexpr (kBuild) result->append(arena_, key, item);
+            if (!next_or_end('}')) return false;
+            if (done_) break;
+          }
+        }
+        if constexpr (kBuild) out = Value::object(result);
+        return true;
+      }
+      case '[': {
+        if (depth > kDeepest) return false;
+        Array* result = kBuild ? Array::create(arena_, 4) : nullptr;
+        ++at_;
+        if (here() == ']') {
+          ++at_;
+        } else {
+          while (true) {
+            Value item;
+            if (!value<kBuild>(depth + 1, item)) return false;
+            if constexpr (kBuild) result->push_back(arena_, item);
+            if (!next_or_end(']')) return false;
+            if (done_) break;
+          }
+        }
+        if constexpr (kBuild) out = Value::array(result);
+        return true;
+      }
+      case '"': {
+        std::string_view text;
+        if (!string<kBuild>(text)) return false;
+        out = Value::string(text);
+        return true;
+      }
+      case 't': out = Value::boolean(true); return atom("true");
+      case 'f': out = Value::boolean(false); return atom("false");
+      case 'n': out = Value::null(); return atom("null");
+      default: return number(out);
+    }
+  }
+
+  const char* text_;
+  const uint32_t* index_;
+  uint32_t count_;
+  Arena& arena_;
+  uint32_t at_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+struct JsonReader::Impl {
+  dom::parser dom;
+  // simdjson's stage 1 alone (the structural index), in the kernels chosen for this CPU.
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> stage1;
+  size_t stage1_capacity = 64 * 1024;
+
+  Impl() {
+    // The depth limit is enforced by simdjson itself (DEPTH_ERROR), before any walk.
+    CAUDAL_CHECK(dom.allocate(64 * 1024, kMaxDepth) == simdjson::SUCCESS,
+                 "allocating the JSON parser");
+    CAUDAL_CHECK(simdjson::get_active_implementation()->create_dom_parser_implementation(
+                     stage1_capacity, kMaxDepth, stage1) == simdjson::SUCCESS,
+                 "allocating the JSON parser");
+  }
+
+  Result<Value> dom_read(std::string_view text, Arena& arena, const Projection* projection) {
+    dom::element root;
+    auto code = dom.parse(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                          /*realloc_if_needed=*/false)
+                    .get(root);
+    if (code == simdjson::SUCCESS) {
+      DomDecoder decoder(arena);
+      if (projection != nullptr && !projection->everything() &&
+          root.type() == dom::element_type::OBJECT) {
+        return decoder.projected(root.get_object().value_unsafe(), *projection);
+      }
+      return decoder.convert(root);
+    }
+    if (code == simdjson::DEPTH_ERROR) {
+      return Status(EventErrc::kTooDeep, fmt::format("JSON nested deeper than {} levels", kMaxDepth));
+    }
+    return Status(EventErrc::kInvalidJson,
+                  fmt::format("invalid JSON: {}", simdjson::error_message(code)));
+  }
+};
+
+JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
+
+JsonReader::~JsonReader() = default;
+
+Result<Value> JsonReader::read(std::string_view text, Arena& arena, const Projection* projection) {
+  Impl& impl = *impl_;
+  bool indexed = text.size() <= impl.stage1_capacity;
+  if (!indexed && text.size() <= simdjson::SIMDJSON_MAXSIZE_BYTES) {
+    indexed = impl.stage1->set_capacity(text.size()) == simdjson::SUCCESS;
+    if (indexed) impl.stage1_capacity = text.size();
+  }
+  if (indexed && impl.stage1->stage1(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                                     simdjson::stage1_mode::regular) == simdjson::SUCCESS) {
+    IndexDecoder decoder(text.data(), impl.stage1->structural_indexes.get(),
+                         impl.stage1->n_structural_indexes, arena);
+    Value root;
+    if (decoder.root(projection, root)) return root;
+  }
+  return impl.dom_read(text, arena, projection);
+}
+
+Result<Value> JsonReader::read_with_dom(std::string_view text, Arena& arena,
+                                        const Projection* projection) {
+  return impl_->dom_read(text, arena, projection);
+}
+
+}  // namespace caudal::pipeline
