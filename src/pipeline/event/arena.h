@@ -3,8 +3,8 @@
 // batch is released in one step (reset) when the pipeline is done with it.
 //
 // Not thread-safe: a batch and its arena belong to the one pipeline task that fills them.
-// Memory is never returned before reset() or destruction; only trivially destructible data
-// may live here (Value, Member and raw bytes are).
+// Memory is kept until destruction (reset() keeps its blocks for reuse, outsized ones aside);
+// only trivially destructible data may live here (Value, Member and raw bytes are).
 #pragma once
 
 #include <cstddef>
@@ -47,8 +47,8 @@ class Arena {
   // look like JSON. The padding is allocated too.
   std::string_view copy_padded(std::string_view text, size_t padding);
 
-  // Forgets every allocation but keeps the first block, so a reused batch allocates nothing
-  // once it has seen its largest load.
+  // Forgets every allocation but keeps the blocks (except outsized ones), so a reused batch
+  // allocates nothing once it has seen its usual load.
   void reset();
 
   // Bytes handed out since the last reset (for metrics and tests).
@@ -56,11 +56,14 @@ class Arena {
 
  private:
   void* allocate_slow(size_t size, size_t align);
+  void use_block(size_t index);
 
   static constexpr size_t kBlockSize = 64 * 1024;
+  static constexpr size_t kLargestKept = 1024 * 1024;
 
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::vector<size_t> block_sizes_;
+  size_t current_ = 0;  // index of the block in use
   char* block_start_ = nullptr;
   char* cursor_ = nullptr;
   char* end_ = nullptr;
