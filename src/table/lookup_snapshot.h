@@ -78,6 +78,17 @@ class LookupSnapshot {
   void prefetch(int64_t key) const {
     if (int_keys_) __builtin_prefetch(&slots_[hash_int(key) & mask_]);
   }
+  // The second step, once prefetch(key) had time to work: reads that slot, starts loading the
+  // key of the row it names, and returns that row's index (the row find(key) most likely
+  // returns: another key's when the probe must go on), so the caller can prefetch its own
+  // per-row data too; size() when the slot is empty or the keys are not ints.
+  size_t prefetch_row(int64_t key) const {
+    if (!int_keys_) return rows_.size();
+    const Slot& s = slots_[hash_int(key) & mask_];
+    if (s.row_plus_one == 0) return rows_.size();
+    __builtin_prefetch(&int_key_of_row_[s.row_plus_one - 1]);
+    return s.row_plus_one - 1;
+  }
 
   // Up to `limit` rows whose key starts with `prefix` and sorts after `after` (byte order of
   // the key text; "" for the first page), in that order.

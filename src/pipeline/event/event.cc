@@ -51,14 +51,15 @@ Status Event::set(const Path& path, Value value) {
   const auto& segments = path.segments();
   if (segments.empty()) return Status(EventErrc::kCannotSet, "cannot set the empty path");
   if (value.is_missing()) value = Value::null();
-  // Written events must read back: no deeper than the parser accepts.
-  if ((value.is_array() || value.is_object()) &&
-      segments.size() + nesting_depth(value) > kMaxDepth) {
+  // Written events must read back: no deeper than the parser accepts. The copy measures the
+  // depth on its way (a refused value leaves its copy in the arena until the batch resets).
+  size_t value_depth = 0;
+  value = deep_copy(value, *arena_, value_depth);
+  if (segments.size() + value_depth > kMaxDepth) {
     return Status(EventErrc::kCannotSet,
                   fmt::format("cannot set '{}': the event would nest deeper than {} levels",
                               path.text(), kMaxDepth));
   }
-  value = deep_copy(value, *arena_);
   prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
 
   // Walk to the parent of the last segment, creating objects for missing keys. Nothing is

@@ -113,30 +113,27 @@ bool values_equal(Value a, Value b) {
   }
 }
 
-size_t nesting_depth(Value value) {
-  size_t deepest = 0;
-  if (value.is_array()) {
-    for (Value item : *value.as_array()) deepest = std::max(deepest, nesting_depth(item));
-    return deepest + 1;
-  }
-  if (value.is_object()) {
-    for (const Member& m : *value.as_object()) deepest = std::max(deepest, nesting_depth(m.value));
-    return deepest + 1;
-  }
-  return 0;
-}
-
-Value deep_copy(Value value, Arena& arena) {
+Value deep_copy(Value value, Arena& arena, size_t& depth) {
+  depth = 0;
+  size_t below = 0;
   if (value.is_array()) {
     const Array& from = *value.as_array();
     Array* to = Array::create(arena, from.size);
-    for (Value item : from) to->items[to->size++] = deep_copy(item, arena);
+    for (Value item : from) {
+      to->items[to->size++] = deep_copy(item, arena, below);
+      depth = std::max(depth, below + 1);
+    }
+    depth = std::max<size_t>(depth, 1);
     return Value::array(to);
   }
   if (value.is_object()) {
     const Object& from = *value.as_object();
     Object* to = Object::create(arena, from.size);
-    for (const Member& m : from) to->members[to->size++] = Member{m.key, deep_copy(m.value, arena)};
+    for (const Member& m : from) {
+      to->members[to->size++] = Member{m.key, deep_copy(m.value, arena, below)};
+      depth = std::max(depth, below + 1);
+    }
+    depth = std::max<size_t>(depth, 1);
     to->rendered = from.rendered;  // the same members, so the same text
     return Value::object(to);
   }

@@ -192,12 +192,10 @@ struct Object {
 // null and missing; values of different kinds are never equal.
 bool values_equal(Value a, Value b);
 
-// How deeply `value` nests: 0 for a scalar, 1 for an array or object of scalars...
-size_t nesting_depth(Value value);
-
 // A copy of `value` whose arrays and objects are new in `arena` (strings are shared: they are
 // never modified in place). Used when a value is stored into an event, so that changing one
-// event never changes another that got the same value.
-Value deep_copy(Value value, Arena& arena);
+// event never changes another that got the same value. `depth` receives how deeply `value`
+// nests (0 for a scalar, 1 for an array or object of scalars...), measured by the same walk.
+Value deep_copy(Value value, Arena& arena, size_t& depth);
 
 }  // namespace caudal::pipeline

@@ -50,6 +50,11 @@ class RowObjects {
     objects_.assign(snapshot->size(), nullptr);
   }
 
+  // Starts loading the object slot of the row at `index` (< the snapshot's size()).
+  void prefetch(size_t index) const {
+    if (index < objects_.size()) __builtin_prefetch(&objects_[index]);
+  }
+
   Object* of(const table::LookupRow& row) {
     Object*& object = objects_[snapshot_->index_of(row)];
     if (object == nullptr) [[unlikely]] {
@@ -126,22 +131,27 @@ class LookupStep final : public Step {
   }
 
  private:
-  // found_[k]: the row object of values_[k], or null. The probes run a few keys ahead of
-  // their hash slots (LookupSnapshot::prefetch) and each row's object is fetched before the
-  // loop that stores it: with a table larger than the caches, the lookups' memory latency
-  // overlaps instead of adding up.
+  // found_[k]: the row object of values_[k], or null. With a table larger than the caches
+  // every lookup is a chain of cache misses (hash slot, row key, object slot, object), so the
+  // chain is walked in stages a few keys apart (LookupSnapshot::prefetch, prefetch_row): the
+  // misses of different keys overlap instead of adding up. Each object is fetched whole (its
+  // members and rendered text follow it in the arena) before the loop that stores it.
   void find_rows() {
-    constexpr size_t kAhead = 8;
+    constexpr size_t kSlotAhead = 12;
+    constexpr size_t kRowAhead = 6;
     found_.resize(values_.size());
     for (size_t k = 0; k < values_.size(); ++k) {
-      if (k + kAhead < values_.size() && values_[k + kAhead].is_int()) {
-        snapshot_->prefetch(values_[k + kAhead].as_int());
+      if (k + kSlotAhead < values_.size() && values_[k + kSlotAhead].is_int()) {
+        snapshot_->prefetch(values_[k + kSlotAhead].as_int());
+      }
+      if (k + kRowAhead < values_.size() && values_[k + kRowAhead].is_int()) {
+        rows_.prefetch(snapshot_->prefetch_row(values_[k + kRowAhead].as_int()));
       }
       const table::LookupRow* row = find(values_[k]);
       Object* object = row == nullptr ? nullptr : rows_.of(*row);
       if (object != nullptr) {
-        __builtin_prefetch(object);
-        __builtin_prefetch(reinterpret_cast<const char*>(object) + 64);
+        const char* bytes = reinterpret_cast<const char*>(object);
+        for (int line = 0; line < 4; ++line) __builtin_prefetch(bytes + 64 * line);
       }
       found_[k] = object;
     }
