@@ -113,25 +113,16 @@ class IndexDecoder {
     const bool all = projection == nullptr || projection->everything();
     Object* result =
         Object::create(arena_, all ? 8 : static_cast<uint32_t>(projection->keys().size()));
-    ++at_;
-    if (here() == '}') {
-      ++at_;
-    } else {
-      while (true) {
-        std::string_view key;
-        if (!member_key(key)) return false;
-        if (all || projection->contains(key)) {
-          Value value;
-          if (!this->value<true>(2, value)) return false;
-          result->append(arena_, key, value);
-        } else {
-          Value ignored;
-          if (!this->value<false>(2, ignored)) return false;
-        }
-        if (!next_or_end('}')) return false;
-        if (done_) break;
-      }
-    }
+    const bool members = items('}', [&] {
+      std::string_view key;
+      if (!member_key(key)) return false;
+      Value value;
+      if (!all && !projection->contains(key)) return this->value<false>(2, value);
+      if (!this->value<true>(2, value)) return false;
+      result->append(arena_, key, value);
+      return true;
+    });
+    if (!members) return false;
     // Nothing may follow the root object.
     if (at_ != count_) return false;
     out = Value::object(result);
@@ -152,12 +143,22 @@ class IndexDecoder {
     return {begin, static_cast<size_t>(end - begin)};
   }
 
-  // After a member or an item: a comma (more follow) or `close` (done_).
-  bool next_or_end(char close) {
-    const char c = here();
+  // The members or items of the container opening here, up to `close`: `each` reads one
+  // (and returns false on an error); commas between them, nothing else.
+  template <typename Each>
+  bool items(char close, Each each) {
     ++at_;
-    done_ = c == close;
-    return c == ',' || done_;
+    if (here() == close) {
+      ++at_;
+      return true;
+    }
+    while (true) {
+      if (!each()) return false;
+      const char c = here();
+      ++at_;
+      if (c == close) return true;
+      if (c != ',') return false;
+    }
   }
 
   bool member_key(std::string_view& key) {
@@ -329,39 +330,27 @@ class IndexDecoder {
       case '{': {
         if (depth > kDeepest) return false;
         Object* result = kBuild ? Object::create(arena_, 4) : nullptr;
-        ++at_;
-        if (here() == '}') {
-          ++at_;
-        } else {
-          while (true) {
-            std::string_view key;
-            Value item;
-            if (!member_key(key) || !value<kBuild>(depth + 1, item)) return false;
-            if constexpr (kBuild) result->append(arena_, key, item);
-            if (!next_or_end('}')) return false;
-            if (done_) break;
-          }
-        }
+        const bool members = items('}', [&] {
+          std::string_view key;
+          Value item;
+          if (!member_key(key) || !value<kBuild>(depth + 1, item)) return false;
+          if constexpr (kBuild) result->append(arena_, key, item);
+          return true;
+        });
         if constexpr (kBuild) out = Value::object(result);
-        return true;
+        return members;
       }
       case '[': {
         if (depth > kDeepest) return false;
         Array* result = kBuild ? Array::create(arena_, 4) : nullptr;
-        ++at_;
-        if (here() == ']') {
-          ++at_;
-        } else {
-          while (true) {
-            Value item;
-            if (!value<kBuild>(depth + 1, item)) return false;
-            if constexpr (kBuild) result->push_back(arena_, item);
-            if (!next_or_end(']')) return false;
-            if (done_) break;
-          }
-        }
+        const bool elements = items(']', [&] {
+          Value item;
+          if (!value<kBuild>(depth + 1, item)) return false;
+          if constexpr (kBuild) result->push_back(arena_, item);
+          return true;
+        });
         if constexpr (kBuild) out = Value::array(result);
-        return true;
+        return elements;
       }
       case '"': {
         std::string_view text;
@@ -381,7 +370,6 @@ class IndexDecoder {
   uint32_t count_;
   Arena& arena_;
   uint32_t at_ = 0;
-  bool done_ = false;
 };
 
 }  // namespace
