@@ -25,7 +25,7 @@ expect_eq "$CODE" "2" "serve without -c exits 2"
 
 run "$CAUDAL_BINARY" config check -c "$CAUDAL_SOURCE_DIR/examples/alarms/caudal.yaml"
 expect_eq "$CODE" "0" "the alarms example is valid"
-expect_contains "$OUT" "valid (3 topics)" "config check summarises"
+expect_contains "$OUT" "valid (4 topics)" "config check summarises"
 
 cat >"$TEST_DIR/bad.yaml" <<YAML
 data_dir: ./data

@@ -373,13 +373,14 @@ TEST(ExampleConfigTest, AlarmsExampleLoads) {
   EXPECT_EQ(config->data_dir, path.parent_path() / "data");
   EXPECT_EQ(config->listen.http->to_string(), "127.0.0.1:8080");
   EXPECT_EQ(config->listen.kafka->to_string(), "127.0.0.1:9092");
-  ASSERT_EQ(config->topics.size(), 3u);
+  ASSERT_EQ(config->topics.size(), 4u);
   const TopicConfig& entry = config->topics.at("ENTRY");
   EXPECT_EQ(entry.partitions, 4);
   EXPECT_EQ(entry.retention, hours(8 * 24));
   EXPECT_EQ(entry.retention_bytes, 10ull << 30);
   EXPECT_EQ(config->topics.count("OK"), 1u);
   EXPECT_EQ(config->topics.count("COUNT"), 1u);
+  EXPECT_EQ(config->topics.count("RECOVERED"), 1u);
 }
 
 TEST(LoaderTest, ElasticsearchListenerDefaultsToPort9200OnlyWithIndexes) {
