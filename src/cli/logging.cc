@@ -9,29 +9,10 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errc.h"
+#include "common/json_string.h"
 
 namespace caudal::cli {
 namespace {
-
-void append_json_string(spdlog::memory_buf_t& out, std::string_view text) {
-  out.push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"': out.append(std::string_view("\\\"")); break;
-      case '\\': out.append(std::string_view("\\\\")); break;
-      case '\n': out.append(std::string_view("\\n")); break;
-      case '\r': out.append(std::string_view("\\r")); break;
-      case '\t': out.append(std::string_view("\\t")); break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<int>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 // {"ts":"2026-11-21T10:00:00.123Z","level":"info","msg":"..."}: one object per line, with the
 // message escaped so any text (paths, client input) keeps the line valid JSON.

@@ -9,11 +9,9 @@
 
 #include <boost/container/small_vector.hpp>
 
-namespace caudal::http {
+#include "common/json_string.h"
 
-// `text` as the inside of a JSON string literal (quotes not included). Bytes >= 0x80 pass
-// through: callers hand in UTF-8 (or accept that non-UTF-8 bytes reach the client as sent).
-void append_json_escaped(std::string& out, std::string_view text);
+namespace caudal::http {
 
 class JsonWriter {
  public:

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json_string.h"
 #include "common/result.h"
 
 namespace caudal::index {
@@ -85,8 +86,5 @@ class Json {
 // Parses exactly one JSON value (surrounding whitespace allowed). Errors are Errc::kParsing
 // with "[line:col] what was wrong".
 Result<Json> parse_json(std::string_view text);
-
-// Appends `text` to `out` as a JSON string literal (quotes and escapes).
-void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace caudal::index

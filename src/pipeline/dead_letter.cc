@@ -12,7 +12,7 @@ namespace {
 
 void append_string(std::string_view text, std::string& out) {
   out.push_back('"');
-  append_json_escaped(text, out);
+  append_json_escaped(out, text);
   out.push_back('"');
 }
 
@@ -23,7 +23,7 @@ void append_bytes_as_string(std::string_view bytes, std::string& out) {
   out.push_back('"');
   while (!bytes.empty()) {
     const size_t valid = valid_utf8_prefix(bytes);
-    append_json_escaped(bytes.substr(0, valid), out);
+    append_json_escaped(out, bytes.substr(0, valid));
     if (valid == bytes.size()) break;
     out.append("\\ufffd");
     bytes.remove_prefix(valid + 1);

@@ -19,7 +19,7 @@ void capture(const SinkBatch& batch, CapturedSink& out) {
       continue;
     }
     std::string line = "{\"key\":\"";
-    append_json_escaped(*key, line);
+    append_json_escaped(line, *key);
     line.append("\",\"value\":");
     line.append(batch.value(i));
     line.push_back('}');

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <variant>
 
+#include "common/json_string.h"
+
 namespace caudal::table {
 
 enum class ColumnType : uint8_t { kString, kInt, kFloat, kBool };
@@ -36,7 +38,5 @@ std::optional<bool> parse_bool(std::string_view text);
 // `value` as JSON text appended to `out`: null, true/false, a number (a non-finite float is
 // null), or a string literal with JSON escapes.
 void append_json(std::string& out, const Value& value);
-// `text` as a JSON string literal, quotes included. Bytes >= 0x80 pass through unchanged.
-void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace caudal::table

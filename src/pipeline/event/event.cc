@@ -234,7 +234,7 @@ void Event::write_json(std::string& out) const {
     if (!first) out.push_back(',');
     first = false;
     out.push_back('"');
-    append_json_escaped(root.members[i].key, out);
+    append_json_escaped(out, root.members[i].key);
     out += "\":";
     pipeline::write_json(root.members[i].value, out);
   }

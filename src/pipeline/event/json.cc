@@ -15,31 +15,6 @@
 
 namespace caudal::pipeline {
 
-void append_json_escaped(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  size_t run = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
-    }
-  }
-  out.append(text.data() + run, text.size() - run);
-}
-
 namespace {
 
 void write_double(double number, std::string& out) {
@@ -70,7 +45,7 @@ void write_json(Value value, std::string& out) {
     case ValueKind::kDouble: write_double(value.as_double(), out); return;
     case ValueKind::kString:
       out.push_back('"');
-      append_json_escaped(value.as_string(), out);
+      append_json_escaped(out, value.as_string());
       out.push_back('"');
       return;
     case ValueKind::kTimestamp:
@@ -100,7 +75,7 @@ void write_json(Value value, std::string& out) {
         if (!first) out.push_back(',');
         first = false;
         out.push_back('"');
-        append_json_escaped(m.key, out);
+        append_json_escaped(out, m.key);
         out += "\":";
         write_json(m.value, out);
       }

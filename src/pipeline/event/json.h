@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_string.h"
 #include "common/result.h"
 #include "pipeline/event/value.h"
 
@@ -54,9 +55,5 @@ extern const size_t kJsonPadding;
 // they read back as doubles), NaN and infinities as null, timestamps as ISO-8601 strings,
 // missing as null.
 void write_json(Value value, std::string& out);
-
-// Appends `text` as the inside of a JSON string (no quotes): `"`, `\` and control characters
-// escaped, other bytes as they are.
-void append_json_escaped(std::string_view text, std::string& out);
 
 }  // namespace caudal::pipeline

@@ -462,7 +462,7 @@ void PipelineTask::answer_queries() {
 
 std::string PipelineTask::describe_state(std::string_view key) {
   std::string out = "{\"pipeline\":\"";
-  append_json_escaped(definition_->name, out);
+  append_json_escaped(out, definition_->name);
   out.append("\",\"key\":");
   out.append(key);
   out.append(",\"steps\":[");

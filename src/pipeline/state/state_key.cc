@@ -96,7 +96,7 @@ void KeySelector::write_fields(EventBatch& batch, std::string_view key_json, std
   if (!list_) {
     if (*names_[0] == "key") return;
     out.append(",\"");
-    append_json_escaped(*names_[0], out);
+    append_json_escaped(out, *names_[0]);
     out.append("\":");
     out.append(key_json);
     return;
@@ -107,7 +107,7 @@ void KeySelector::write_fields(EventBatch& batch, std::string_view key_json, std
   for (size_t e = 0; e < names_.size() && e < items->size; ++e) {
     if (!names_[e].has_value() || names_[e] == "key") continue;
     out.append(",\"");
-    append_json_escaped(*names_[e], out);
+    append_json_escaped(out, *names_[e]);
     out.append("\":");
     write_json(items->items[e], out);
   }

@@ -88,7 +88,7 @@ void Watermark::describe(std::string& out) const {
   for (size_t i = 0; i < partitions_.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.append("{\"topic\":\"");
-    append_json_escaped(partitions_[i].topic, out);
+    append_json_escaped(out, partitions_[i].topic);
     out.append(fmt::format("\",\"partition\":{},\"newest\":\"", partitions_[i].partition));
     append_iso8601(partitions_[i].max_time, out);
     out.append("\"}");

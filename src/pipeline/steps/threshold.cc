@@ -224,9 +224,8 @@ class ThresholdStep final : public Step, public StepState {
       append_time(s.activated, out);
     }
     out.append(",\"id\":\"");
-    append_json_escaped(fmt::format("{}/{}/{}/{}/{}", pipeline_, index, e.source().topic,
-                                    e.source().partition.value(), e.source().offset.value()),
-                        out);
+    append_json_escaped(out, fmt::format("{}/{}/{}/{}/{}", pipeline_, index, e.source().topic,
+                                    e.source().partition.value(), e.source().offset.value()));
     out.append("\"}");
     return out;
   }

@@ -370,7 +370,7 @@ class WindowStep final : public Step, public StepState {
     append_time(w.end, out);
     for (size_t a = 0; a < options_.aggregates.size(); ++a) {
       out.append(",\"");
-      append_json_escaped(options_.aggregates[a].name, out);
+      append_json_escaped(out, options_.aggregates[a].name);
       out.append("\":");
       if (a < w.aggregates.size()) {
         w.aggregates[a].write(options_.aggregates[a], out);
@@ -392,9 +392,8 @@ class WindowStep final : public Step, public StepState {
     output.json.push_back(',');
     output.json.append(window, 1, window.size() - 2);
     output.json.append(",\"id\":\"");
-    append_json_escaped(fmt::format("{}/{}/{}/{}/{}", pipeline_, index, state_key_group(state_key), key,
-                                    floor_div(w.start, 1'000'000)),
-                        output.json);
+    append_json_escaped(output.json, fmt::format("{}/{}/{}/{}/{}", pipeline_, index, state_key_group(state_key), key,
+                                    floor_div(w.start, 1'000'000)));
     output.json.append("\"}");
     output.position.topic = position.topic.empty() ? std::string_view(origin_) : position.topic;
     output.position.partition = log::PartitionId(static_cast<int32_t>(state_key_group(state_key)));
