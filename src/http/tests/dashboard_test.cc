@@ -5,8 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+
+#include "http/tests/route_call.h"
 
 namespace caudal::http {
 namespace {
@@ -26,16 +27,7 @@ class DashboardTest : public ::testing::Test {
   Response get(const std::string& target, bool configured = true) {
     RouteContext context;
     if (configured) context.dashboard_dir = dir_ / "dist";
-    const Router router(build_routes(context));
-    Request request(Verb::get, target, 11);
-    Router::Match match = router.match(Verb::get, target);
-    if (match.route == nullptr) return Router::unmatched(request, match);
-    const std::string client = "127.0.0.1";
-    boost::asio::io_context loop;
-    Response response;
-    match.route->handler(Incoming{request, match.params, client, loop.get_executor()},
-                         Responder([&response](Response r) { response = std::move(r); }));
-    return response;
+    return get_through_routes(context, target);
   }
 
   std::filesystem::path dir_;

@@ -1,12 +1,12 @@
 #include <map>
 
-#include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "common/errc.h"
 #include "http/handlers/tables.h"
 #include "http/routes.h"
+#include "http/tests/route_call.h"
 
 namespace caudal::http {
 namespace {
@@ -63,16 +63,7 @@ class TablesRouteTest : public ::testing::Test {
   Response get(const std::string& target, const TableQueries* tables) {
     RouteContext context;
     context.tables = tables;
-    const Router router(build_routes(context));
-    Request request(Verb::get, target, 11);
-    Router::Match match = router.match(Verb::get, target);
-    if (match.route == nullptr) return Router::unmatched(request, match);
-    const std::string client = "127.0.0.1";
-    boost::asio::io_context loop;
-    Response response;
-    match.route->handler(Incoming{request, match.params, client, loop.get_executor()},
-                         Responder([&response](Response r) { response = std::move(r); }));
-    return response;
+    return get_through_routes(context, target);
   }
   Response get(const std::string& target) { return get(target, &tables_); }
 

@@ -170,4 +170,10 @@ Result<int64_t> parse_iso8601(std::string_view text) {
   return utc;
 }
 
+void append_iso8601_quoted(int64_t nanos, std::string& out) {
+  out.push_back('"');
+  append_iso8601(nanos, out);
+  out.push_back('"');
+}
+
 }  // namespace caudal::pipeline

@@ -15,6 +15,8 @@ inline constexpr int64_t kNanosPerMilli = 1'000'000;
 
 // "2024-05-01T12:30:00Z", with ".123", ".123456" or ".123456789" when there is a fraction.
 void append_iso8601(int64_t nanos, std::string& out);
+// The same as a JSON string: quotes included.
+void append_iso8601_quoted(int64_t nanos, std::string& out);
 
 // RFC 3339 / ISO-8601: date "YYYY-MM-DD", then optionally "T" (or space) "HH:MM[:SS[.fff...]]"
 // and a zone "Z", "+HH:MM", "+HHMM" or "+HH" (no zone means UTC). Errors say what is wrong.

@@ -68,12 +68,6 @@ struct Options {
   Path into;
 };
 
-void append_time(int64_t nanos, std::string& out) {
-  out.push_back('"');
-  append_iso8601(nanos, out);
-  out.push_back('"');
-}
-
 class ThresholdStep final : public Step, public StepState {
  public:
   ThresholdStep(Options options, const StateScope* scope, std::string_view pipeline)
@@ -167,19 +161,24 @@ class ThresholdStep final : public Step, public StepState {
       first = false;
       out.append(fmt::format("{{\"group\":{},\"active\":{},\"count\":{},\"first\":", state_key_group(state_key),
                              s.active, s.count));
-      append_time(s.first, out);
-      out.append(",\"last\":");
-      append_time(s.last, out);
-      if (s.active) {
-        out.append(",\"activated\":");
-        append_time(s.activated, out);
-      }
+      append_times(s, out);
       out.push_back('}');
     });
     out.push_back(']');
   }
 
  private:
+  // The key's times after `"first":`, as inspect() and the emitted events show them.
+  static void append_times(const KeyState& s, std::string& out) {
+    append_iso8601_quoted(s.first, out);
+    out.append(",\"last\":");
+    append_iso8601_quoted(s.last, out);
+    if (s.active) {
+      out.append(",\"activated\":");
+      append_iso8601_quoted(s.activated, out);
+    }
+  }
+
   static bool truthy(Value v) { return v.is_bool() && v.as_bool(); }
 
   static void encode(const KeyState& s, std::string& value) {
@@ -216,13 +215,7 @@ class ThresholdStep final : public Step, public StepState {
     std::string out = fmt::format("{{\"state\":\"{}\",\"key\":", state);
     out.append(key);
     out.append(fmt::format(",\"count\":{},\"first\":", s.count));
-    append_time(s.first, out);
-    out.append(",\"last\":");
-    append_time(s.last, out);
-    if (s.active) {
-      out.append(",\"activated\":");
-      append_time(s.activated, out);
-    }
+    append_times(s, out);
     out.append(",\"id\":\"");
     append_json_escaped(out, fmt::format("{}/{}/{}/{}/{}", pipeline_, index, e.source().topic,
                                     e.source().partition.value(), e.source().offset.value()));

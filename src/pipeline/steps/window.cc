@@ -70,12 +70,6 @@ struct Options {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-void append_time(int64_t nanos, std::string& out) {
-  out.push_back('"');
-  append_iso8601(nanos, out);
-  out.push_back('"');
-}
-
 class WindowStep final : public Step, public StepState {
  public:
   WindowStep(Options options, const StateScope* scope, std::string_view pipeline, std::string_view origin)
@@ -365,9 +359,9 @@ class WindowStep final : public Step, public StepState {
 
   void write_window(const Window& w, std::string& out) const {
     out.append("{\"window_start\":");
-    append_time(w.start, out);
+    append_iso8601_quoted(w.start, out);
     out.append(",\"window_end\":");
-    append_time(w.end, out);
+    append_iso8601_quoted(w.end, out);
     for (size_t a = 0; a < options_.aggregates.size(); ++a) {
       out.append(",\"");
       append_json_escaped(out, options_.aggregates[a].name);
