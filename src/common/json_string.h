@@ -2,7 +2,9 @@
 // letters, search responses, table rows, log lines): one escaping rule everywhere.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace caudal {
 
@@ -14,12 +16,21 @@ namespace caudal {
 template <typename Buffer>
 void append_json_escaped(Buffer& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // A run of plain bytes goes in as one append; std::string's (pointer, length) append is much
+  // cheaper than its iterator-pair one, and most texts are a single plain run.
+  auto append_run = [&out](const char* first, const char* last) {
+    if constexpr (std::is_same_v<Buffer, std::string>) {
+      out.append(first, static_cast<size_t>(last - first));
+    } else {
+      out.append(first, last);
+    }
+  };
   const char* run = text.data();
   const char* const end = text.data() + text.size();
   for (const char* p = run; p != end; ++p) {
     const auto c = static_cast<unsigned char>(*p);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(run, p);
+    append_run(run, p);
     run = p + 1;
     out.push_back('\\');
     switch (c) {
@@ -36,7 +47,7 @@ void append_json_escaped(Buffer& out, std::string_view text) {
       }
     }
   }
-  out.append(run, end);
+  append_run(run, end);
 }
 
 // Appends `text` as a JSON string literal, quotes included.

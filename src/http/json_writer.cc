@@ -1,6 +1,6 @@
 #include "http/json_writer.h"
 
-#include <fmt/format.h>
+#include <charconv>
 
 #include "common/check.h"
 
@@ -63,15 +63,26 @@ JsonWriter& JsonWriter::value(std::string_view text) {
   return *this;
 }
 
+namespace {
+
+template <typename Integer>
+void append_integer(std::string& out, Integer number) {
+  char digits[24];
+  const auto written = std::to_chars(digits, digits + sizeof(digits), number);
+  out.append(digits, written.ptr);
+}
+
+}  // namespace
+
 JsonWriter& JsonWriter::value(int64_t number) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  append_integer(out_, number);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t number) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", number);
+  append_integer(out_, number);
   return *this;
 }
 

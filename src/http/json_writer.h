@@ -15,6 +15,9 @@ namespace caudal::http {
 
 class JsonWriter {
  public:
+  // Room for a typical small answer up front, so it is written without regrowing the text.
+  JsonWriter() { out_.reserve(256); }
+
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();

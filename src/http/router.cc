@@ -7,8 +7,8 @@
 namespace caudal::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
+template <class Segments>
+void split_path(std::string_view path, Segments& segments) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
@@ -16,7 +16,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
     if (slash > start) segments.push_back(path.substr(start, slash - start));
     start = slash + 1;
   }
-  return segments;
 }
 
 bool is_capture(std::string_view segment) {
@@ -35,17 +34,20 @@ Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
   // Patterns are split once here; matching a request then only compares segments.
   for (const Route& route : routes_) {
     std::vector<Segment> segments;
-    for (std::string_view part : split_path(route.pattern)) {
+    std::vector<std::string_view> parts;
+    split_path(route.pattern, parts);
+    for (std::string_view part : parts) {
       segments.push_back(is_capture(part)
                              ? Segment{std::string(part.substr(1, part.size() - 2)), true}
                              : Segment{std::string(part), false});
     }
+    if (by_depth_.size() <= segments.size()) by_depth_.resize(segments.size() + 1);
+    by_depth_[segments.size()].push_back(patterns_.size());
     patterns_.push_back(std::move(segments));
   }
 }
 
-bool Router::matches(size_t route, const std::vector<std::string_view>& path,
-                     PathParams* params) const {
+bool Router::matches(size_t route, const PathSegments& path, PathParams* params) const {
   const std::vector<Segment>& pattern = patterns_[route];
   if (pattern.size() != path.size()) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
@@ -64,21 +66,26 @@ bool Router::matches(size_t route, const std::vector<std::string_view>& path,
 }
 
 Router::Match Router::match(Verb method, std::string_view target) const {
-  const auto path = split_path(target.substr(0, target.find('?')));
+  PathSegments path;
+  split_path(target.substr(0, target.find('?')), path);
   Match result;
-  for (size_t i = 0; i < routes_.size(); ++i) {
-    const Route& route = routes_[i];
-    if (route.method == method) {
-      PathParams params;
-      if (!matches(i, path, &params)) continue;
-      result.route = &route;
-      result.params = std::move(params);
-      result.allow.clear();
-      return result;
+  if (path.size() >= by_depth_.size()) return result;
+  const std::vector<size_t>& candidates = by_depth_[path.size()];
+  for (const size_t i : candidates) {
+    if (routes_[i].method != method) continue;
+    // Most routes differ in their first segment: a cheap test before the full one.
+    if (!path.empty() && !patterns_[i].front().capture && patterns_[i].front().text != path.front()) {
+      continue;
     }
-    if (!matches(i, path, nullptr)) continue;
+    if (!matches(i, path, &result.params)) continue;
+    result.route = &routes_[i];
+    return result;
+  }
+  // Nothing for this method: which methods would have matched (for 405 and Allow)?
+  for (const size_t i : candidates) {
+    if (routes_[i].method == method || !matches(i, path, nullptr)) continue;
     if (!result.allow.empty()) result.allow += ", ";
-    result.allow += std::string(boost::beast::http::to_string(route.method));
+    result.allow += std::string(boost::beast::http::to_string(routes_[i].method));
   }
   return result;
 }

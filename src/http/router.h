@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "http/types.h"
 
@@ -79,11 +80,16 @@ class Router {
     std::string text;  // the literal, or the capture's name
     bool capture;
   };
+  // A request path split at '/', inline for the depths routes have (no allocation per request).
+  using PathSegments = boost::container::small_vector<std::string_view, 8>;
   // Whether `path` fits route `route`; fills `params` (when given) with decoded captures.
-  bool matches(size_t route, const std::vector<std::string_view>& path, PathParams* params) const;
+  bool matches(size_t route, const PathSegments& path, PathParams* params) const;
 
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> patterns_;  // per route, split once
+  // Per number of path segments, the routes of that depth in table order: a request is
+  // compared only with routes it could match.
+  std::vector<std::vector<size_t>> by_depth_;
 };
 
 }  // namespace caudal::http

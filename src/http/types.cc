@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
-#include <fmt/format.h>
 
 #include "http/json_writer.h"
 
@@ -24,8 +23,14 @@ void serialize_response(const Response& response, std::string& out) {
   // the serializer's buffer-sequence machinery on every response.
   out.clear();
   out.reserve(256 + response.body().size());
-  fmt::format_to(std::back_inserter(out), "HTTP/{}.{} {} ", response.version() / 10,
-                 response.version() % 10, response.result_int());
+  const unsigned version = response.version();
+  const unsigned code = response.result_int();
+  const char status_line[] = {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + version / 10 % 10),
+                              '.', static_cast<char>('0' + version % 10), ' ',
+                              static_cast<char>('0' + code / 100 % 10),
+                              static_cast<char>('0' + code / 10 % 10),
+                              static_cast<char>('0' + code % 10), ' '};
+  out.append(status_line, sizeof(status_line));
   out += response.reason();
   out += "\r\n";
   for (const auto& field : response) {

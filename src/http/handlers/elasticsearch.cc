@@ -58,15 +58,18 @@ Response es_error(const Request& request, const Status& error) {
   return response;
 }
 
-bool accepts(const std::string& media, bool ndjson) {
+bool accepts(std::string_view media, bool ndjson) {
   // The official clients send application/vnd.elasticsearch+json; compatible-with=8 (and
   // +x-ndjson for _bulk); curl users send the plain types.
-  if (media == "application/json" || media == "application/vnd.elasticsearch+json") return true;
-  return ndjson &&
-         (media == "application/x-ndjson" || media == "application/vnd.elasticsearch+x-ndjson");
+  if (media_type_is(media, "application/json") ||
+      media_type_is(media, "application/vnd.elasticsearch+json")) {
+    return true;
+  }
+  return ndjson && (media_type_is(media, "application/x-ndjson") ||
+                    media_type_is(media, "application/vnd.elasticsearch+x-ndjson"));
 }
 
-Status media_type_error(const std::string& media, bool ndjson) {
+Status media_type_error(std::string_view media, bool ndjson) {
   return Status(
       Errc::kUnsupportedMediaType,
       fmt::format("Content-Type header [{}] is not supported; send {}",
@@ -290,7 +293,7 @@ void handle_bulk(const RouteContext& context, const Incoming& in, Responder resp
   }
   auto run = std::make_shared<DocumentRun>();
   run->started = gateway->clock().steady_now();
-  const std::string media = media_type(in.request);
+  const std::string_view media = media_type(in.request);
   if (!accepts(media, true)) return refuse(media_type_error(media, true));
   Result<PaddedBody> body = decode_body(in.request, gateway->settings().max_body_bytes);
   if (!body.ok()) return refuse(body.status());
@@ -317,7 +320,7 @@ void handle_index_document(const RouteContext& context, const Incoming& in, Resp
   if (gateway == nullptr) {
     return refuse(Status(Errc::kNotConfigured, "this listener does not take documents"));
   }
-  const std::string media = media_type(in.request);
+  const std::string_view media = media_type(in.request);
   if (!accepts(media, false)) return refuse(media_type_error(media, false));
   Result<PaddedBody> body = decode_body(in.request, gateway->settings().max_body_bytes);
   if (!body.ok()) return refuse(body.status());

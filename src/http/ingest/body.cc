@@ -81,9 +81,13 @@ Result<PaddedBody> decode_body(Request& request, uint64_t max_bytes) {
   return body;
 }
 
-std::string media_type(const Request& request) {
+std::string_view media_type(const Request& request) {
   std::string_view value = request[boost::beast::http::field::content_type];
-  return lower(trimmed(value.substr(0, value.find(';'))));
+  return trimmed(value.substr(0, value.find(';')));
+}
+
+bool media_type_is(std::string_view media_type, std::string_view expected) {
+  return boost::beast::iequals(media_type, expected);
 }
 
 }  // namespace caudal::http

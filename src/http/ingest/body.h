@@ -37,8 +37,11 @@ class PaddedBody {
 // body passes `max_bytes`.
 Result<PaddedBody> decode_body(Request& request, uint64_t max_bytes);
 
-// The request's media type in lower case without parameters ("application/json" for
-// "Application/JSON; charset=utf-8"); "" when there is no Content-Type.
-std::string media_type(const Request& request);
+// The request's media type without parameters or surrounding blanks ("Application/JSON" for
+// "Application/JSON; charset=utf-8"), as sent: media types are case-insensitive, so compare
+// with media_type_is(). "" when there is no Content-Type. A view into the request's header.
+std::string_view media_type(const Request& request);
+// Whether `media_type` is `expected` (lower case), ignoring case.
+bool media_type_is(std::string_view media_type, std::string_view expected);
 
 }  // namespace caudal::http

@@ -58,6 +58,7 @@ class IngestMetrics {
   metrics::Family<metrics::Counter>& events_;
   metrics::Family<metrics::Counter>& bytes_;
   metrics::Family<metrics::Counter>& errors_;
+  const uint64_t id_;  // unique per instance, for the per-thread cache in appended()
 };
 
 class Gateway {
@@ -84,10 +85,14 @@ class Gateway {
   void resolve(std::vector<std::string> names, const boost::asio::any_io_executor& executor,
                std::function<void(Topics)> then);
 
-  // The same for one topic, without the map: the native API's hot path.
+  // The same for one topic, in two steps so the native API's hot path neither allocates nor
+  // defers: find_topic() answers at once from the directory; when must_create() says so,
+  // create_topic() creates it off the loops and runs `then` on `executor` with the outcome.
   using TopicResult = Result<std::shared_ptr<const TopicInfo>>;
-  void resolve(const std::string& name, const boost::asio::any_io_executor& executor,
-               std::function<void(TopicResult)> then);
+  TopicResult find_topic(std::string_view name) { return topics_.find(name); }
+  bool must_create(const TopicResult& found) const;
+  void create_topic(std::string name, const boost::asio::any_io_executor& executor,
+                    std::function<void(const TopicResult&)> then);
 
   // Appends `plan` (AppendPlan::append) and runs `done` with its outcomes on `executor`, after
   // counting what was appended and forgetting topics whose partitions turned out closed.

@@ -18,7 +18,7 @@ Status in_event(size_t line, const Status& error) {
   return error.with_context(fmt::format("line {}", line));
 }
 
-Status json_body(const PaddedBody& body, const std::function<Status(const JsonEvent&)>& on_event) {
+Status json_body(const PaddedBody& body, FunctionRef<Status(const JsonEvent&)> on_event) {
   const std::string_view text = body.view();
   JsonParse parsed = JsonParser::for_this_thread().parse(text);
   if (parsed.problem.has_value()) {
@@ -58,7 +58,7 @@ Status json_body(const PaddedBody& body, const std::function<Status(const JsonEv
 }
 
 Status ndjson_body(const PaddedBody& body,
-                   const std::function<Status(const JsonEvent&)>& on_event) {
+                   FunctionRef<Status(const JsonEvent&)> on_event) {
   NdjsonLines lines(body.view());
   JsonParser& parser = JsonParser::for_this_thread();
   size_t events = 0;
@@ -78,10 +78,11 @@ Status ndjson_body(const PaddedBody& body,
 
 }  // namespace
 
-Result<EventFormat> event_format(const std::string& media_type) {
-  if (media_type == "application/json") return EventFormat::kJson;
-  if (media_type == "application/x-ndjson" || media_type == "application/ndjson" ||
-      media_type == "application/jsonl") {
+Result<EventFormat> event_format(std::string_view media_type) {
+  if (media_type_is(media_type, "application/json")) return EventFormat::kJson;
+  if (media_type_is(media_type, "application/x-ndjson") ||
+      media_type_is(media_type, "application/ndjson") ||
+      media_type_is(media_type, "application/jsonl")) {
     return EventFormat::kNdjson;
   }
   return Status(Errc::kUnsupportedMediaType,
@@ -92,7 +93,7 @@ Result<EventFormat> event_format(const std::string& media_type) {
 }
 
 Status for_each_event(const PaddedBody& body, EventFormat format,
-                      const std::function<Status(const JsonEvent&)>& on_event) {
+                      FunctionRef<Status(const JsonEvent&)> on_event) {
   if (trim_json_space(body.view()).empty()) {
     return Status(Errc::kEmptyBody, "the request body is empty; send events");
   }

@@ -4,11 +4,11 @@
 // from 1; columns count bytes).
 #pragma once
 
-#include <functional>
 #include <simdjson.h>
 #include <string>
 #include <string_view>
 
+#include "common/function_ref.h"
 #include "common/result.h"
 #include "http/ingest/body.h"
 
@@ -21,7 +21,7 @@ enum class EventFormat {
 
 // The format a media type (body.h: media_type()) names; http::Errc::kUnsupportedMediaType for
 // any other.
-Result<EventFormat> event_format(const std::string& media_type);
+Result<EventFormat> event_format(std::string_view media_type);
 
 struct JsonEvent {
   std::string_view text;         // the event's bytes as sent, without surrounding whitespace
@@ -33,6 +33,6 @@ struct JsonEvent {
 // first invalid event (kInvalidJson, kInvalidUtf8 with its position) or at the first error
 // `on_event` returns (prefixed with the event's line). A body without events is kEmptyBody.
 Status for_each_event(const PaddedBody& body, EventFormat format,
-                      const std::function<Status(const JsonEvent&)>& on_event);
+                      FunctionRef<Status(const JsonEvent&)> on_event);
 
 }  // namespace caudal::http
