@@ -10,7 +10,8 @@
 // synced) as the pipeline task does: the delta is taken on the pipeline's thread between two
 // batches, and written by the CheckpointWriter's thread while the pipeline goes on (one at a
 // time). Reported: the state size, the time the pipeline's thread spent taking deltas, and the
-// time of the writes.
+// time of the writes. Beside the rate over wall time, the rate over the CPU time of the
+// pipeline's thread: on a shared machine that one barely moves with the load.
 //
 //   stateful_bench [EVENTS [PIPELINE...]]   (default 10,000,000 events, cycling over 100,000
 //                                            distinct ones; all three pipelines; name some to
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/check.h"
@@ -57,6 +59,12 @@ std::vector<std::string> make_events() {
 
 double seconds_since(Steady::time_point start) { return std::chrono::duration<double>(Steady::now() - start).count(); }
 
+double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
 struct Timing {
   size_t count = 0;
   double total = 0;
@@ -71,6 +79,7 @@ struct Timing {
 
 struct RunResult {
   double rate = 0;
+  double cpu_rate = 0;  // per second of the pipeline thread's CPU time
   size_t out = 0;
   Timing take;   // on the pipeline's thread
   Timing write;  // on the writer's thread
@@ -87,6 +96,7 @@ RunResult run(pipeline::PipelineDefinition& pipeline, const std::vector<std::str
   std::vector<pipeline::StepCounts> counts(pipeline.steps.size());
   RunResult result;
   const auto start = Steady::now();
+  const double cpu_start = thread_cpu_seconds();
   auto next_checkpoint = start + std::chrono::seconds(1);
   pipeline::CheckpointWriter writer(&store);
   auto written = [&](std::optional<pipeline::CheckpointWriter::Written> w) {
@@ -140,6 +150,7 @@ RunResult run(pipeline::PipelineDefinition& pipeline, const std::vector<std::str
     written(writer.wait());
   }
   result.rate = static_cast<double>(total) / seconds_since(start);
+  result.cpu_rate = static_cast<double>(total) / (thread_cpu_seconds() - cpu_start);
   for (const auto& step : pipeline.steps) {
     if (step->state() == nullptr) continue;
     result.state_entries += step->state()->entries();
@@ -184,6 +195,7 @@ pipelines:
   fmt::print("events: {} (cycling over {} distinct, {} sensor ids), checkpoints every second (synced RocksDB)\n",
              total, kDistinct, kSensors);
   double stateless_rate = 0;
+  double stateless_cpu_rate = 0;
   std::vector<std::string> names;
   for (int i = 2; i < argc; ++i) names.emplace_back(argv[i]);
   if (names.empty()) names = {"stateless", "threshold", "window"};
@@ -194,9 +206,14 @@ pipelines:
       return 1;
     }
     const RunResult r = run(**definition, events, total, **store);
-    if (name == "stateless") stateless_rate = r.rate;
-    fmt::print("{:<10} {:>12.0f} events/s", name, r.rate);
+    if (name == "stateless") {
+      stateless_rate = r.rate;
+      stateless_cpu_rate = r.cpu_rate;
+    }
+    fmt::print("{:<10} {:>9.0f} events/s", name, r.rate);
     if (stateless_rate > 0) fmt::print(" ({:5.1f}% of stateless)", 100.0 * r.rate / stateless_rate);
+    fmt::print(", {:>9.0f} per CPU second", r.cpu_rate);
+    if (stateless_cpu_rate > 0) fmt::print(" ({:5.1f}%)", 100.0 * r.cpu_rate / stateless_cpu_rate);
     fmt::print("  {:>9} records out", r.out);
     if (r.write.count > 0) {
       fmt::print("\n           state: {} entries, {:.1f} MB; {} checkpoints of up to {} entries: taking the delta "

@@ -1,5 +1,7 @@
 #include "pipeline/state/state_key.h"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "common/bytes.h"
@@ -16,6 +18,22 @@ void make_state_key(uint32_t group, std::string_view key_json, std::string& out)
 
 uint32_t state_key_group(std::string_view state_key) {
   return load_be32(reinterpret_cast<const uint8_t*>(state_key.data()));
+}
+
+uint64_t hash_key_json(std::string_view key_json) { return std::hash<std::string_view>{}(key_json); }
+
+uint64_t state_key_hash(uint32_t group, uint64_t key_json_hash) {
+  // A multiply-xorshift mix, so keys of different groups land apart in every bit.
+  uint64_t x = key_json_hash + group * 0x9E3779B97F4A7C15ull;
+  x ^= x >> 32;
+  x *= 0xD6E8FEB86659FD93ull;
+  x ^= x >> 32;
+  return x;
+}
+
+uint64_t state_key_hash(std::string_view state_key) {
+  if (state_key.size() < kGroupBytes) return state_key_hash(0, hash_key_json(state_key));
+  return state_key_hash(state_key_group(state_key), hash_key_json(state_key.substr(kGroupBytes)));
 }
 
 KeySelector::KeySelector(std::vector<Expression> expressions) : expressions_(std::move(expressions)) {
@@ -59,7 +77,10 @@ std::shared_ptr<KeySelector> KeySelector::build(const config::Node& node, const 
 }
 
 void KeySelector::compute(EventBatch& batch, std::vector<EvalFailure>& failures) {
-  if (keys_.size() < batch.size()) keys_.resize(batch.size());
+  if (keys_.size() < batch.size()) {
+    keys_.resize(batch.size());
+    hashes_.resize(batch.size());
+  }
   known_.assign(batch.size(), false);
   const std::span<const uint32_t> selection = batch.selection();
   parts_.resize(expressions_.size());
@@ -83,6 +104,7 @@ void KeySelector::compute(EventBatch& batch, std::vector<EvalFailure>& failures)
       write_json(value.is_missing() ? Value::null() : value, key);
     }
     if (list_) key.push_back(']');
+    hashes_[event] = hash_key_json(key);
     known_[event] = true;
   }
 }

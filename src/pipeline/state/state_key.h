@@ -13,6 +13,10 @@
 //
 // A state key is be32 group | key JSON | whatever the step adds (a window's start).
 //
+// Hashes: KeySelector hashes each event's key JSON once (key_by hashes, the steps after it
+// reuse the hash); a step's map hashes the state key as state_key_hash(group, that hash), the
+// same value state_key_hash(bytes) computes from the stored key (restore, erase by stored key).
+//
 // Threads: built at compile time; then used by the pipeline task's thread only.
 #pragma once
 
@@ -46,6 +50,12 @@ void make_state_key(uint32_t group, std::string_view key_json, std::string& out)
 // The group of a state key of at least kGroupBytes bytes.
 uint32_t state_key_group(std::string_view state_key);
 
+uint64_t hash_key_json(std::string_view key_json);
+uint64_t state_key_hash(uint32_t group, uint64_t key_json_hash);
+// The hash of a state key from its bytes: of the group and the rest as above; keys shorter
+// than a group are hashed whole.
+uint64_t state_key_hash(std::string_view state_key);
+
 class KeySelector {
  public:
   // `node`: one expression or a list of at least one. Reports to `diags` and returns null when
@@ -63,6 +73,8 @@ class KeySelector {
     if (event >= known_.size() || !known_[event]) return std::nullopt;
     return std::string_view(keys_[event]);
   }
+  // hash_key_json(*key(event)) when key(event) has a value, else any value.
+  uint64_t hash(uint32_t event) const { return event < hashes_.size() ? hashes_[event] : 0; }
 
   // Appends `"key":KEY` and, for each key expression that is a top-level field name,
   // `,"name":VALUE` (so outputs carry the key where the input had it), without braces.
@@ -75,6 +87,7 @@ class KeySelector {
   std::vector<std::optional<std::string>> names_;  // top-level field name, per expression
   bool list_ = false;                              // a list was given: keys are arrays
   std::vector<std::string> keys_;                  // by event index
+  std::vector<uint64_t> hashes_;                   // by event index
   std::vector<bool> known_;
   std::vector<Value> values_;
   std::vector<std::vector<Value>> parts_;

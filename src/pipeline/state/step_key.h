@@ -30,6 +30,12 @@ class StepKey {
     if (selector_ == nullptr) return std::string_view("null");
     return selector_->key(event);
   }
+  // hash_key_json(*key(event)) when key(event) has a value (computed once, by the selector),
+  // else any value.
+  uint64_t hash(uint32_t event) const {
+    if (selector_ == nullptr) return null_hash_;
+    return selector_->hash(event);
+  }
   void write_fields(EventBatch& batch, std::string_view key_json, std::string& out) const {
     if (selector_ != nullptr) {
       selector_->write_fields(batch, key_json, out);
@@ -41,6 +47,7 @@ class StepKey {
  private:
   std::shared_ptr<KeySelector> selector_;
   bool own_ = false;
+  uint64_t null_hash_ = hash_key_json("null");
 };
 
 }  // namespace caudal::pipeline

@@ -36,6 +36,9 @@ namespace {
 
 // Counts above this are refused: `within` keeps that many match times per key.
 constexpr int64_t kMaxCount = 10'000;
+// How far ahead of the event being processed the index cells and key states are loaded.
+constexpr size_t kCellAhead = 16;
+constexpr size_t kEntryAhead = 8;
 
 struct KeyState {
   bool active = false;
@@ -91,16 +94,26 @@ class ThresholdStep final : public Step, public StepState {
     }
     failures_.clear();
 
-    const std::vector<uint32_t> selection(batch.selection().begin(), batch.selection().end());
+    selection_.assign(batch.selection().begin(), batch.selection().end());
+    hashes_.resize(selection_.size());
+    for (size_t k = 0; k < selection_.size(); ++k) {
+      const uint32_t event = selection_[k];
+      hashes_[k] = state_key_hash(scope_->group(batch.event(event)), options_.key.hash(event));
+    }
     std::vector<uint32_t>& kept = batch.mutable_selection();
     kept.clear();
-    for (size_t k = 0; k < selection.size(); ++k) {
-      const uint32_t event = selection[k];
+    for (size_t k = 0; k < selection_.size(); ++k) {
+      // Most of the step's cost is loading key states from memory: start the loads of the
+      // index cells and then the states of the events a few places ahead.
+      if (k + kCellAhead < selection_.size()) keys_.prefetch_cell(hashes_[k + kCellAhead]);
+      if (k + kEntryAhead < selection_.size()) keys_.prefetch_entry(hashes_[k + kEntryAhead]);
+      const uint32_t event = selection_[k];
       if (failed_[event]) continue;
       const std::optional<std::string_view> key = options_.key.key(event);
       if (!key.has_value()) continue;
       Event& e = batch.event(event);
       make_state_key(scope_->group(e), *key, state_key_);
+      hash_ = hashes_[k];
       const bool clears =
           (!clears_.empty() && truthy(clears_[k])) ||
           std::find(options_.clear_from.begin(), options_.clear_from.end(), e.source().topic) !=
@@ -224,11 +237,11 @@ class ThresholdStep final : public Step, public StepState {
   }
 
   std::optional<std::string> clear(std::string_view key, const Event& e, uint32_t index) {
-    KeyState* s = keys_.find(state_key_);
+    KeyState* s = keys_.find(state_key_, hash_);
     if (s == nullptr) return std::nullopt;
     std::optional<std::string> fired;
     if (s->active) fired = describe("cleared", key, *s, e, index);
-    keys_.erase(state_key_);
+    keys_.erase(state_key_, hash_);
     return fired;
   }
 
@@ -236,7 +249,7 @@ class ThresholdStep final : public Step, public StepState {
                                    int64_t time, int64_t needed) {
     if (!matches) {
       if (!options_.consecutive) return std::nullopt;
-      keys_.update_existing(state_key_, [](KeyState& s) {
+      keys_.update_existing(state_key_, hash_, [](KeyState& s) {
         if (s.active || s.reset()) return false;
         s.clear();
         return true;
@@ -244,7 +257,7 @@ class ThresholdStep final : public Step, public StepState {
       return std::nullopt;
     }
     bool created = false;
-    KeyState& s = keys_.change(state_key_, &created);
+    KeyState& s = keys_.change(state_key_, hash_, &created);
     if (created || s.count == 0) s.first = time;
     s.last = std::max(s.last, time);
     ++s.count;
@@ -273,6 +286,9 @@ class ThresholdStep final : public Step, public StepState {
   std::string pipeline_;
   KeyedMap<KeyState> keys_;
   std::string state_key_;
+  uint64_t hash_ = 0;  // of state_key_
+  std::vector<uint32_t> selection_;
+  std::vector<uint64_t> hashes_;  // by position in selection_; any value for events without a key
   std::vector<EvalFailure> failures_;
   std::vector<int64_t> times_;
   std::vector<Value> when_, counts_, clears_;

@@ -10,6 +10,7 @@
 #include "pipeline/state/hyperloglog.h"
 #include "pipeline/state/keyed_map.h"
 #include "pipeline/state/quantile_sketch.h"
+#include "pipeline/state/state_key.h"
 #include "pipeline/state/watermark.h"
 
 namespace caudal::pipeline {
@@ -124,6 +125,33 @@ TEST(KeyedMapTest, ManyKeysSurviveGrowthAndErasure) {
   EXPECT_TRUE(map.update_existing("k1", [](int& v) { return ++v == 2; }));
   EXPECT_FALSE(map.update_existing("k0", [](int&) { return true; }));
   EXPECT_EQ(*map.find("k1"), 2);
+}
+
+// Steps find entries by the hash key_by computed (state_key_hash(group, hash_key_json(key)));
+// restore and the runtime's erase by stored key hash the bytes: both must agree.
+TEST(KeyedMapTest, PrecomputedHashesFindWhatTheBytesFind) {
+  KeyedMap<int> map;
+  std::string key;
+  for (uint32_t group = 0; group < 4; ++group) {
+    for (int i = 0; i < 1000; ++i) {
+      const std::string json = fmt::format("\"s-{}\"", i);
+      make_state_key(group, json, key);
+      EXPECT_EQ(state_key_hash(key), state_key_hash(group, hash_key_json(json)));
+      map.change(key, state_key_hash(group, hash_key_json(json))) = static_cast<int>(group * 1000 + i);
+    }
+  }
+  for (uint32_t group = 0; group < 4; ++group) {
+    for (int i = 0; i < 1000; i += 7) {
+      make_state_key(group, fmt::format("\"s-{}\"", i), key);
+      map.prefetch_cell(state_key_hash(key));
+      map.prefetch_entry(state_key_hash(key));
+      const int* found = map.find(key);
+      ASSERT_NE(found, nullptr);
+      EXPECT_EQ(*found, static_cast<int>(group * 1000 + i));
+    }
+  }
+  map.prefetch_entry(state_key_hash(std::string_view("absent")));
+  EXPECT_EQ(map.find("absent"), nullptr);
 }
 
 TEST(KeyedMapTest, DeltaHasDeletionsThenChangesOnce) {
