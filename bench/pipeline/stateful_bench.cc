@@ -9,8 +9,8 @@
 // Stateful runs checkpoint every second of the run into a real checkpoint store (RocksDB,
 // synced) as the pipeline task does: the delta is taken on the pipeline's thread between two
 // batches, and written by the CheckpointWriter's thread while the pipeline goes on (one at a
-// time). Reported: the state size, the time the pipeline's thread spent taking deltas, and the
-// time of the writes. Beside the rate over wall time, the rate over the CPU time of the
+// time). Reported: the state size, the CPU time the pipeline's thread spent taking deltas, and
+// the (wall) time of the writes. Beside the rate over wall time, the rate over the CPU time of the
 // pipeline's thread: on a shared machine that one barely moves with the load.
 //
 //   stateful_bench [EVENTS [PIPELINE...]]   (default 10,000,000 events, cycling over 100,000
@@ -81,7 +81,7 @@ struct RunResult {
   double rate = 0;
   double cpu_rate = 0;  // per second of the pipeline thread's CPU time
   size_t out = 0;
-  Timing take;   // on the pipeline's thread
+  Timing take;   // CPU time of the pipeline's thread
   Timing write;  // on the writer's thread
   size_t delta_entries_max = 0;
   size_t state_entries = 0;
@@ -105,7 +105,7 @@ RunResult run(pipeline::PipelineDefinition& pipeline, const std::vector<std::str
     result.write.add(std::chrono::duration<double>(w->took).count());
   };
   auto checkpoint = [&](size_t offset) {
-    const auto began = Steady::now();
+    const double began = thread_cpu_seconds();
     pipeline::Checkpoint c;
     c.pipeline = pipeline.name;
     c.offsets.push_back({{"ENTRY", log::PartitionId(0)}, log::Offset(static_cast<int64_t>(offset))});
@@ -119,7 +119,7 @@ RunResult run(pipeline::PipelineDefinition& pipeline, const std::vector<std::str
       c.state.push_back(std::move(delta));
     }
     writer.submit(std::move(c));
-    result.take.add(seconds_since(began));
+    result.take.add(thread_cpu_seconds() - began);
     result.delta_entries_max = std::max(result.delta_entries_max, entries);
   };
   const bool stateful = pipeline.stateful();
@@ -217,7 +217,7 @@ pipelines:
     fmt::print("  {:>9} records out", r.out);
     if (r.write.count > 0) {
       fmt::print("\n           state: {} entries, {:.1f} MB; {} checkpoints of up to {} entries: taking the delta "
-                 "{:.2f} ms mean, {:.2f} ms max (pipeline thread); writing {:.2f} ms mean, {:.2f} ms max (writer thread)",
+                 "{:.2f} ms mean, {:.2f} ms max (CPU time of the pipeline thread); writing {:.2f} ms mean, {:.2f} ms max (writer thread)",
                  r.state_entries, static_cast<double>(r.state_bytes) / 1e6, r.write.count, r.delta_entries_max,
                  r.take.mean_ms(), 1000 * r.take.max, r.write.mean_ms(), 1000 * r.write.max);
     }

@@ -87,7 +87,8 @@ Status CheckpointStore::commit(const Checkpoint& checkpoint) {
   for (const StepDelta& delta : checkpoint.state) {
     const std::string prefix_of_step = step_prefix(checkpoint.pipeline, delta.step, delta.kind);
     std::string key;
-    for (const StateWrite& write : delta.writes) {
+    for (size_t i = 0; i < delta.writes.size(); ++i) {
+      const StateDelta::Write write = delta.writes[i];
       key.assign(prefix_of_step);
       key.append(write.key);
       if (write.value.has_value()) {

@@ -46,7 +46,7 @@ struct SourceOffset {
 struct StepDelta {
   uint32_t step = 0;
   std::string kind;
-  std::vector<StateWrite> writes;
+  StateDelta writes;
 };
 
 struct Checkpoint {

@@ -7,9 +7,10 @@
 #include <fmt/format.h>
 
 #include "common/byte_reader.h"
-#include "common/byte_writer.h"
+#include "common/bytes.h"
 #include "pipeline/errc.h"
 #include "pipeline/event/json.h"
+#include "pipeline/state/state_delta.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -237,22 +238,19 @@ void AggregateState::write(const AggregateSpec& spec, std::string& out) const {
 }
 
 void AggregateState::encode(const AggregateSpec& spec, std::string& out) const {
-  ByteWriter writer;
-  writer.write_varlong(count);
-  writer.write_varlong(integer);
+  append_varlong(out, count);
+  append_varlong(out, integer);
   uint64_t bits = 0;
   std::memcpy(&bits, &number, 8);
-  writer.write_be64(bits);
-  writer.write_u8(all_integers ? 1 : 0);
-  const ByteView fixed = writer.view();
-  out.append(reinterpret_cast<const char*>(fixed.data()), fixed.size());
+  uint8_t be[8];
+  store_be64(be, bits);
+  out.append(reinterpret_cast<const char*>(be), 8);
+  out.push_back(all_integers ? 1 : 0);
   if (spec.kind == AggregateKind::kCountDistinct || spec.kind == AggregateKind::kPercentile) {
     std::string sketch_bytes;
     if (distinct != nullptr) distinct->encode(sketch_bytes);
     if (sketch != nullptr) sketch->encode(sketch_bytes);
-    ByteWriter size;
-    size.write_uvarint(sketch_bytes.size());
-    out.append(reinterpret_cast<const char*>(size.view().data()), size.size());
+    append_uvarint(out, sketch_bytes.size());
     out.append(sketch_bytes);
   }
 }

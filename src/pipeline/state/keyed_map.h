@@ -126,18 +126,19 @@ class KeyedMap {
     slot.fresh = false;
   }
 
-  // Deletions, then the changed entries encoded by `encode(entry, out_value)`.
+  // Deletions, then the changed entries, each value what `encode(entry, out)` appends to `out`.
   template <typename Encode>
-  void take_delta(std::vector<StateWrite>& out, Encode&& encode) {
-    for (std::string& key : deleted_) out.push_back(StateWrite{std::move(key), std::nullopt});
+  void take_delta(StateDelta& out, Encode&& encode) {
+    for (const std::string& key : deleted_) out.erase(key);
     deleted_.clear();
-    for (uint32_t number : changed_) {
-      Slot& slot = slot_at(number);
+    out.reserve(changed_.size());
+    for (size_t i = 0; i < changed_.size(); ++i) {
+      // The slots are scattered: start loading them a few entries ahead.
+      if (i + kEntryAhead < changed_.size()) prefetch_line(&slot_at(changed_[i + kEntryAhead]));
+      Slot& slot = slot_at(changed_[i]);
       if (!slot.live || !slot.changed) continue;  // erased since, or listed twice
       slot.changed = false;
-      std::string value;
-      encode(slot.entry, value);
-      out.push_back(StateWrite{slot.key, std::move(value)});
+      out.put_encoded(slot.key, [&](std::string& value) { encode(slot.entry, value); });
     }
     changed_.clear();
   }
@@ -177,6 +178,7 @@ class KeyedMap {
   static uint32_t tag(uint64_t h) { return static_cast<uint32_t>(h >> 32); }
   size_t home(uint32_t tag) const { return tag & (index_.size() - 1); }
   static constexpr uint32_t kChunkBits = 8;  // slots per chunk: 256
+  static constexpr size_t kEntryAhead = 8;
   Slot& slot_at(uint32_t number) { return chunks_[number >> kChunkBits][number & ((1u << kChunkBits) - 1)]; }
   const Slot& slot_at(uint32_t number) const { return const_cast<KeyedMap*>(this)->slot_at(number); }
   Slot& slot_of(uint64_t cell_value) { return slot_at(static_cast<uint32_t>(cell_value) - 1); }

@@ -14,20 +14,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "common/status.h"
+#include "pipeline/state/state_delta.h"
 
 namespace caudal::pipeline {
-
-// One changed entry: a value to store, or nullopt for an entry that no longer exists.
-struct StateWrite {
-  std::string key;
-  std::optional<std::string> value;
-};
 
 class StepState {
  public:
@@ -35,7 +28,7 @@ class StepState {
 
   // Appends every entry changed since the last call (deletions first, so a key deleted and
   // created again ends stored) and forgets them as changed.
-  virtual void take_delta(std::vector<StateWrite>& out) = 0;
+  virtual void take_delta(StateDelta& out) = 0;
   // Marks every entry changed: the last delta taken was not written, so the next one must
   // carry the whole state.
   virtual void mark_all_changed() = 0;

@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include "common/byte_reader.h"
-#include "common/byte_writer.h"
 #include "pipeline/errc.h"
 #include "pipeline/event/timestamp.h"
 #include "pipeline/state/event_time.h"
@@ -61,12 +60,8 @@ class DedupeStep final : public Step, public StepState {
     forget_expired();
   }
 
-  void take_delta(std::vector<StateWrite>& out) override {
-    seen_.take_delta(out, [](const Seen& s, std::string& value) {
-      ByteWriter writer;
-      writer.write_varlong(s.kept);
-      value.assign(reinterpret_cast<const char*>(writer.view().data()), writer.size());
-    });
+  void take_delta(StateDelta& out) override {
+    seen_.take_delta(out, [](const Seen& s, std::string& value) { append_varlong(value, s.kept); });
   }
   void mark_all_changed() override { seen_.mark_all_changed(); }
   Status restore(std::string_view key, std::string_view value) override {

@@ -20,7 +20,6 @@
 #include <fmt/format.h>
 
 #include "common/byte_reader.h"
-#include "common/byte_writer.h"
 #include "common/check.h"
 #include "pipeline/errc.h"
 #include "pipeline/event/json.h"
@@ -143,7 +142,7 @@ class ThresholdStep final : public Step, public StepState {
     }
   }
 
-  void take_delta(std::vector<StateWrite>& out) override {
+  void take_delta(StateDelta& out) override {
     keys_.take_delta(out, [](const KeyState& s, std::string& value) { encode(s, value); });
   }
   void mark_all_changed() override { keys_.mark_all_changed(); }
@@ -195,15 +194,13 @@ class ThresholdStep final : public Step, public StepState {
   static bool truthy(Value v) { return v.is_bool() && v.as_bool(); }
 
   static void encode(const KeyState& s, std::string& value) {
-    ByteWriter writer;
-    writer.write_u8(s.active ? 1 : 0);
-    writer.write_varlong(s.count);
-    writer.write_varlong(s.first);
-    writer.write_varlong(s.last);
-    writer.write_varlong(s.activated);
-    writer.write_uvarint(s.times.size());
-    for (int64_t t : s.times) writer.write_varlong(t);
-    value.assign(reinterpret_cast<const char*>(writer.view().data()), writer.size());
+    value.push_back(s.active ? 1 : 0);
+    append_varlong(value, s.count);
+    append_varlong(value, s.first);
+    append_varlong(value, s.last);
+    append_varlong(value, s.activated);
+    append_uvarint(value, s.times.size());
+    for (int64_t t : s.times) append_varlong(value, t);
   }
 
   void evaluate(const std::optional<Expression>& expression, EventBatch& batch, std::vector<Value>& out) {

@@ -94,11 +94,9 @@ class WindowStep final : public Step, public StepState {
     }
   }
 
-  void take_delta(std::vector<StateWrite>& out) override {
+  void take_delta(StateDelta& out) override {
     if (meta_changed_) {
-      std::string meta;
-      encode_meta(meta);
-      out.push_back(StateWrite{std::string(), std::move(meta)});
+      out.put_encoded(std::string_view(), [this](std::string& meta) { encode_meta(meta); });
       meta_changed_ = false;
     }
     windows_.take_delta(out, [this](const KeyWindows& k, std::string& value) { encode(k, value); });
@@ -395,15 +393,12 @@ class WindowStep final : public Step, public StepState {
     outputs_.push_back(std::move(output));
   }
 
+  // Appends the encoding of `k` to `value`.
   void encode(const KeyWindows& k, std::string& value) const {
-    ByteWriter writer;
-    writer.write_uvarint(k.windows.size());
-    value.clear();
+    append_uvarint(value, k.windows.size());
     for (const Window& w : k.windows) {
-      writer.write_varlong(w.start);
-      writer.write_varlong(w.end);
-      value.append(reinterpret_cast<const char*>(writer.view().data()), writer.size());
-      writer.clear();
+      append_varlong(value, w.start);
+      append_varlong(value, w.end);
       for (size_t a = 0; a < options_.aggregates.size(); ++a) {
         if (a < w.aggregates.size()) {
           w.aggregates[a].encode(options_.aggregates[a], value);
@@ -412,15 +407,15 @@ class WindowStep final : public Step, public StepState {
         }
       }
     }
-    value.append(reinterpret_cast<const char*>(writer.view().data()), writer.size());
   }
 
+  // Appends the meta entry's value to `out`.
   void encode_meta(std::string& out) const {
     ByteWriter writer;
     writer.write_u8(1);  // version
     writer.write_varlong(late_);
     writer.write_i64(clock_);
-    out.assign(reinterpret_cast<const char*>(writer.view().data()), writer.size());
+    out.append(reinterpret_cast<const char*>(writer.view().data()), writer.size());
     watermark_.encode(out);
   }
 

@@ -14,6 +14,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A step's delta from (key, value or nullopt for a deletion) pairs.
+StepDelta step_delta(uint32_t step, std::string kind,
+                     const std::vector<std::pair<std::string, std::optional<std::string>>>& writes) {
+  StepDelta delta{step, std::move(kind), {}};
+  for (const auto& [key, value] : writes) {
+    if (value.has_value()) {
+      delta.writes.put(key, *value);
+    } else {
+      delta.writes.erase(key);
+    }
+  }
+  return delta;
+}
+
 class CheckpointStoreTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -57,16 +71,17 @@ TEST_F(CheckpointStoreTest, StateChangesCommitWithOffsetsAndLoadPerPipeline) {
   Checkpoint first;
   first.pipeline = "detect";
   first.offsets = {{{"ENTRY", log::PartitionId(0)}, log::Offset(10)}};
-  first.state = {{1, "threshold", {{"k1", "v1"}, {"k2", "v2"}}}, {3, "window", {{"", "meta"}}}};
+  first.state.push_back(step_delta(1, "threshold", {{"k1", "v1"}, {"k2", "v2"}}));
+  first.state.push_back(step_delta(3, "window", {{"", "meta"}}));
   ASSERT_TRUE((*store)->commit(first).ok());
   Checkpoint second;
   second.pipeline = "detect";
   second.offsets = {{{"ENTRY", log::PartitionId(0)}, log::Offset(20)}};
-  second.state = {{1, "threshold", {{"k1", std::nullopt}, {"k3", "v3"}}}};
+  second.state.push_back(step_delta(1, "threshold", {{"k1", std::nullopt}, {"k3", "v3"}}));
   ASSERT_TRUE((*store)->commit(second).ok());
   Checkpoint other;
   other.pipeline = "detect2";
-  other.state = {{1, "threshold", {{"k9", "v9"}}}};
+  other.state.push_back(step_delta(1, "threshold", {{"k9", "v9"}}));
   ASSERT_TRUE((*store)->commit(other).ok());
 
   std::vector<std::string> seen;
@@ -102,7 +117,7 @@ TEST_F(CheckpointStoreTest, TheWriterWritesOneCheckpointAtATimeOnItsThread) {
   Checkpoint checkpoint;
   checkpoint.pipeline = "p";
   checkpoint.offsets.push_back(SourceOffset{{"ENTRY", log::PartitionId(0)}, log::Offset(7)});
-  checkpoint.state.push_back(StepDelta{1, "threshold", {StateWrite{"k", std::string("v")}}});
+  checkpoint.state.push_back(step_delta(1, "threshold", {{"k", "v"}}));
   writer.submit(checkpoint);
   EXPECT_TRUE(writer.busy());
   std::optional<CheckpointWriter::Written> written = writer.wait();

@@ -7,9 +7,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/byte_reader.h"
 #include "pipeline/state/hyperloglog.h"
 #include "pipeline/state/keyed_map.h"
 #include "pipeline/state/quantile_sketch.h"
+#include "pipeline/state/state_delta.h"
 #include "pipeline/state/state_key.h"
 #include "pipeline/state/watermark.h"
 
@@ -111,20 +113,44 @@ TEST(KeyedMapTest, ManyKeysSurviveGrowthAndErasure) {
     }
   }
   EXPECT_EQ(map.size(), 20000u - 6667u);
-  std::vector<StateWrite> delta;
-  map.take_delta(delta, [](const int& v, std::string& out) { out = std::to_string(v); });
+  StateDelta delta;
+  map.take_delta(delta, [](const int& v, std::string& out) { out += std::to_string(v); });
   EXPECT_EQ(delta.size(), 20000u);  // 6667 deletions, then 13333 entries
   bool created = false;
   map.change("new", &created) = 7;  // into a freed slot
   EXPECT_TRUE(created);
-  delta.clear();
-  map.take_delta(delta, [](const int& v, std::string& out) { out = std::to_string(v); });
+  delta = StateDelta();
+  map.take_delta(delta, [](const int& v, std::string& out) { out += std::to_string(v); });
   ASSERT_EQ(delta.size(), 1u);
   EXPECT_EQ(delta[0].key, "new");
   EXPECT_EQ(delta[0].value, "7");
   EXPECT_TRUE(map.update_existing("k1", [](int& v) { return ++v == 2; }));
   EXPECT_FALSE(map.update_existing("k0", [](int&) { return true; }));
   EXPECT_EQ(*map.find("k1"), 2);
+}
+
+// A delta packs every write into one buffer; what it hands back survives the buffer growing.
+TEST(StateDeltaTest, WritesComeBackInOrderWithTheirBytes) {
+  StateDelta delta;
+  EXPECT_TRUE(delta.empty());
+  delta.put(std::string_view(), "meta");  // a step's meta entry has the empty key
+  delta.erase("gone");
+  for (int i = 0; i < 1000; ++i) {
+    delta.put_encoded(fmt::format("key-{}", i), [i](std::string& out) { append_varlong(out, -i); });
+  }
+  ASSERT_EQ(delta.size(), 1002u);
+  EXPECT_EQ(delta[0].key, "");
+  EXPECT_EQ(delta[0].value, "meta");
+  EXPECT_EQ(delta[1].key, "gone");
+  EXPECT_FALSE(delta[1].value.has_value());
+  for (int i = 0; i < 1000; ++i) {
+    const StateDelta::Write write = delta[2 + static_cast<size_t>(i)];
+    EXPECT_EQ(write.key, fmt::format("key-{}", i));
+    ASSERT_TRUE(write.value.has_value());
+    ByteReader reader(as_bytes(*write.value));
+    EXPECT_EQ(reader.read_varlong(), -i);
+    EXPECT_TRUE(reader.at_end());
+  }
 }
 
 // Steps find entries by the hash key_by computed (state_key_hash(group, hash_key_json(key)));
@@ -158,11 +184,11 @@ TEST(KeyedMapTest, DeltaHasDeletionsThenChangesOnce) {
   KeyedMap<int> map;
   map.change("a") = 1;
   map.change("b") = 2;
-  auto encode = [](const int& v, std::string& out) { out = std::to_string(v); };
-  std::vector<StateWrite> delta;
+  auto encode = [](const int& v, std::string& out) { out += std::to_string(v); };
+  StateDelta delta;
   map.take_delta(delta, encode);
   ASSERT_EQ(delta.size(), 2u);
-  delta.clear();
+  delta = StateDelta();
   map.take_delta(delta, encode);
   EXPECT_TRUE(delta.empty()) << "nothing changed since";
 
@@ -184,7 +210,7 @@ TEST(KeyedMapTest, DeltaHasDeletionsThenChangesOnce) {
   EXPECT_EQ(delta[3].key, "c");
   EXPECT_EQ(delta[3].value, "6");
 
-  delta.clear();
+  delta = StateDelta();
   map.mark_all_changed();
   map.take_delta(delta, encode);
   EXPECT_EQ(delta.size(), 2u) << "everything again after a failed write";
