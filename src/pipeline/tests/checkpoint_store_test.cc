@@ -77,7 +77,9 @@ TEST_F(CheckpointStoreTest, StateChangesCommitWithOffsetsAndLoadPerPipeline) {
   Checkpoint second;
   second.pipeline = "detect";
   second.offsets = {{{"ENTRY", log::PartitionId(0)}, log::Offset(20)}};
-  second.state.push_back(step_delta(1, "threshold", {{"k1", std::nullopt}, {"k3", "v3"}}));
+  // Written in key order, a key deleted and created again (in that order) stays.
+  second.state.push_back(
+      step_delta(1, "threshold", {{"k4", std::nullopt}, {"k3", "v3"}, {"k1", std::nullopt}, {"k4", "v4"}}));
   ASSERT_TRUE((*store)->commit(second).ok());
   Checkpoint other;
   other.pipeline = "detect2";
@@ -91,7 +93,7 @@ TEST_F(CheckpointStoreTest, StateChangesCommitWithOffsetsAndLoadPerPipeline) {
         return Status();
       });
   ASSERT_TRUE(loaded.ok()) << loaded.to_string();
-  EXPECT_EQ(seen, (std::vector<std::string>{"1:threshold:k2=v2", "1:threshold:k3=v3", "3:window:=meta"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"1:threshold:k2=v2", "1:threshold:k3=v3", "1:threshold:k4=v4", "3:window:=meta"}));
   EXPECT_EQ((*store)->load_offsets("detect")->at({"ENTRY", log::PartitionId(0)}), log::Offset(20));
   // A visitor's error stops the load and is returned.
   Status stopped = (*store)->load_state("detect", [](uint32_t, std::string_view, std::string_view, std::string_view) {
