@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -128,11 +129,34 @@ struct HttpConfig {
   friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 
+// A pipeline's source on a remote Kafka cluster (or another Caudal), read with a consumer group
+// (docs/pipelines.md §Reading a remote Kafka cluster):
+// `from: {kafka: {brokers: ..., group: ..., topics: [...]}}`.
+struct KafkaSourceConfig {
+  std::string brokers;              // bootstrap servers: "kafka1:9092,kafka2:9092"
+  std::string group;                // the consumer group, whose committed offsets are the progress
+  std::vector<std::string> topics;  // read together, like a `from` list of local topics
+  // librdkafka properties passed through (TLS, SASL, timeouts); values from ${VAR} are secrets.
+  std::map<std::string, std::string> properties;
+  std::set<std::string> secret_keys;
+
+  friend bool operator==(const KafkaSourceConfig&, const KafkaSourceConfig&) = default;
+};
+
+// `from` as a map: a source outside Caudal, named by its one key.
+struct RemoteSourceConfig {
+  KafkaSourceConfig kafka;
+  std::set<std::string> secret_keys;
+
+  friend bool operator==(const RemoteSourceConfig&, const RemoteSourceConfig&) = default;
+};
+
 // One stream pipeline (docs/pipelines.md). The config module checks the keys below; what
 // `from`, `steps` and `to` hold is checked by the pipeline module (pipeline/definition.h),
 // which knows every step and sink, so they are kept here as written, with their positions.
 struct PipelineConfig {
-  Node from;   // a topic name or a list of them
+  Node from;   // a topic name or a list of them (or the map `remote` was read from)
+  std::optional<RemoteSourceConfig> remote;  // set when `from` names a remote source
   std::string start = "earliest";  // where a pipeline with no committed offsets begins
   // The order of the records of its source partitions: "arrival" (as read, partition by
   // partition) or "time" (by record timestamp across them all).

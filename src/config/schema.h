@@ -256,6 +256,16 @@ class ObjectSchema final : public SchemaInfo {
     return *this;
   }
 
+  // A key of several shapes, read by `apply` into `out` and written back by `emit` (a
+  // pipeline's `from`: a topic, a list of topics or a map naming a remote source). `children`
+  // is the schema of its map form (messages, docs), or null.
+  ObjectSchema& shaped(std::string name, std::string help, Presence presence, const SchemaInfo* children,
+                       std::function<void(const Node&, const std::string&, T&, Diagnostics&)> apply,
+                       std::function<Node(const T&)> emit) {
+    add(Field{std::move(name), std::move(help), presence, children}, std::move(apply), std::move(emit));
+    return *this;
+  }
+
   // A rule across keys, run after them, and only when this object's own keys had no errors
   // (so it never reports on top of a value that failed to parse).
   ObjectSchema& check(Check check) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "config/schema.h"
+#include "pipeline/connectors/kafka/rdkafka_config.h"
 #include "pipeline/connectors/options.h"
 #include "pipeline/connectors/registry.h"
 #include "pipeline/errc.h"
@@ -208,7 +209,19 @@ std::unique_ptr<PipelineDefinition> compile_one(const std::string& name,
   out->commit_interval = pipeline.commit_interval;
   out->checkpoint_interval = pipeline.checkpoint_interval;
   const size_t errors_before = diags.count();
-  compile_sources(pipeline.from, config::child_path(path, "from"), *out, diags);
+  if (pipeline.remote.has_value()) {
+    out->remote = pipeline.remote->kafka;
+    out->sources = pipeline.remote->kafka.topics;
+    // librdkafka knows its properties: a misspelt one is refused here, not when the pipeline opens.
+    Result<connectors::RdKafkaConf> conf =
+        connectors::rdkafka_conf(out->remote->brokers, {}, out->remote->properties);
+    if (!conf.ok()) {
+      diags.error(pipeline.from.position, config::child_path(config::child_path(path, "from"), "kafka"),
+                  conf.status().message());
+    }
+  } else {
+    compile_sources(pipeline.from, config::child_path(path, "from"), *out, diags);
+  }
   StepBuildContext context{catalog, &out->sinks, out->name, &out->sources, nullptr, &out->state_scope};
   // `to:` sinks first, so their ids do not depend on the steps.
   compile_to(pipeline.to, config::child_path(path, "to"), *out, diags);
@@ -218,7 +231,7 @@ std::unique_ptr<PipelineDefinition> compile_one(const std::string& name,
                 "the pipeline sends its events nowhere: give it `to:` or a `route` step");
   }
   for (const std::string& source : out->sources) {
-    if (source == out->dead_letter_topic) {
+    if (!out->remote.has_value() && source == out->dead_letter_topic) {
       diags.error(pipeline.from.position, config::child_path(path, "from"),
                   fmt::format("the pipeline reads its own dead-letter topic '{}'", source));
     }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,10 @@ enum class SourceOrder { kArrival, kTime };
 
 struct PipelineDefinition {
   std::string name;
-  std::vector<std::string> sources;  // topic names, in the order given
+  std::vector<std::string> sources;  // topic names, in the order given (remote ones for `remote`)
+  // Set when the pipeline reads a remote Kafka cluster (`from: {kafka: ...}`,
+  // runtime/remote_source.h) instead of local topics.
+  std::optional<config::KafkaSourceConfig> remote;
   bool start_latest = false;
   SourceOrder order = SourceOrder::kArrival;
   std::string dead_letter_topic;

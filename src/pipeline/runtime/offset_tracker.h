@@ -23,6 +23,12 @@ class OffsetTracker {
   // `sources`: how many source partitions (indexes 0..sources-1).
   explicit OffsetTracker(size_t sources) : pending_(sources), committable_(sources) {}
 
+  // Adds a source (a remote partition the group assigned); returns its index.
+  size_t add_source();
+  // Forgets what is in flight of `source` (its partition was revoked: the next owner reads it
+  // again); its tickets still complete, without effect, and it has nothing to commit.
+  void forget(size_t source);
+
   // A batch of `source` read up to (excluding) `next` is in flight. Returns its ticket.
   uint64_t open(size_t source, log::Offset next);
   // Every sink took the batch of `ticket`.
@@ -43,7 +49,7 @@ class OffsetTracker {
 
   std::vector<std::deque<Ticket>> pending_;  // by source, oldest first
   std::vector<std::optional<log::Offset>> committable_;
-  std::unordered_map<uint64_t, size_t> where_;  // open ticket -> source
+  std::unordered_map<uint64_t, size_t> where_;  // open ticket -> source (kForgotten: none)
   uint64_t next_id_ = 1;
 };
 

@@ -16,6 +16,10 @@ PipelineMetrics::PipelineMetrics(metrics::Registry& registry, const PipelineDefi
                                     "order: time: records processed after a newer one (stamped out of order)",
                                     {"pipeline"})
                        .with({definition.name})),
+      source_errors(registry.counter("caudal_pipeline_source_errors_total",
+                                     "problems reading a remote source (cluster unreachable, failed commits)",
+                                     {"pipeline"})
+                        .with({definition.name})),
       processing_seconds(registry.histogram("caudal_pipeline_processing_seconds",
                                             "time to run the steps over a batch and serialize it",
                                             {"pipeline"},
@@ -50,14 +54,16 @@ PipelineMetrics::PipelineMetrics(metrics::Registry& registry, const PipelineDefi
   };
   for (const SinkSpec& sink : definition.sinks) add_sink(sink.label());
   add_sink(definition.dead_letter_topic);
-  for (const log::TopicPartition& source : source_partitions) {
-    const metrics::LabelValues labels{definition.name, source.topic,
-                                      fmt::format("{}", source.partition.value())};
-    sources.push_back(SourceMetrics{
-        &registry.gauge("caudal_pipeline_lag_offsets", "records of a source partition not read yet", {"pipeline", "topic", "partition"}).with(labels),
-        &registry.gauge("caudal_pipeline_lag_seconds", "age of the last record read while behind", {"pipeline", "topic", "partition"}).with(labels),
-    });
-  }
+  for (const log::TopicPartition& source : source_partitions) add_source(registry, definition.name, source);
+}
+
+void PipelineMetrics::add_source(metrics::Registry& registry, const std::string& pipeline,
+                                 const log::TopicPartition& source) {
+  const metrics::LabelValues labels{pipeline, source.topic, fmt::format("{}", source.partition.value())};
+  sources.push_back(SourceMetrics{
+      &registry.gauge("caudal_pipeline_lag_offsets", "records of a source partition not read yet", {"pipeline", "topic", "partition"}).with(labels),
+      &registry.gauge("caudal_pipeline_lag_seconds", "age of the last record read while behind", {"pipeline", "topic", "partition"}).with(labels),
+  });
 }
 
 void PipelineMetrics::add(std::vector<StepCounts>& counts) {

@@ -17,6 +17,8 @@
 //   caudal_pipeline_lag_offsets{pipeline,topic,partition}  high watermark - next offset to read
 //   caudal_pipeline_lag_seconds{pipeline,topic,partition}  age of the last record read while
 //                                                          behind; 0 when caught up
+//   caudal_pipeline_source_errors_total{pipeline}        problems reading a remote source
+//                                                        (cluster unreachable, failed commits)
 // Stateful pipelines (threshold, window, dedupe) also:
 //   caudal_pipeline_checkpoints_total{pipeline}          state + offsets checkpoints written
 //   caudal_pipeline_checkpoint_seconds{pipeline}         time to write one (the synced write)
@@ -68,6 +70,7 @@ struct PipelineMetrics {
   metrics::Counter& commits;
   // `order: time`: records older than one processed before them (runtime/source_reader.h).
   metrics::Counter& out_of_order;
+  metrics::Counter& source_errors;
   metrics::Histogram& processing_seconds;
   std::vector<StepMetrics> steps;    // by step index
   std::vector<SinkMetrics> sinks;    // by sink id, then the dead-letter sink last
@@ -75,6 +78,9 @@ struct PipelineMetrics {
   metrics::Counter& checkpoints;
   metrics::Histogram& checkpoint_seconds;
   std::vector<StateMetrics> states;  // by step index; null gauges for stateless steps
+
+  // The metrics of one more source partition (a remote one the group assigned).
+  void add_source(metrics::Registry& registry, const std::string& pipeline, const log::TopicPartition& source);
 
   // Adds the step counts of one batch (and resets them).
   void add(std::vector<StepCounts>& counts);

@@ -6,8 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include "common/bytes.h"
+#include "common/check.h"
 #include "pipeline/errc.h"
 #include "pipeline/event/json.h"
+#include "pipeline/runtime/remote_source.h"
 #include "pipeline/sinks/topic_sink.h"
 
 namespace caudal::pipeline {
@@ -37,20 +39,34 @@ Result<std::unique_ptr<PipelineTask>> PipelineTask::open(
   task->reader_ = std::make_unique<SourceReader>(def.name, def.order, task->options_.clock);
   CAUDAL_ASSIGN_OR_RETURN(auto committed, task->options_.checkpoints->load_offsets(def.name));
   std::vector<log::TopicPartition> ids;
-  for (const std::string& topic : def.sources) {
-    Result<std::vector<std::shared_ptr<log::Partition>>> partitions = task->options_.open_topic(topic);
-    if (!partitions.ok()) return partitions.status().with_context(context);
-    for (std::shared_ptr<log::Partition>& partition : *partitions) {
-      Source source{partition->id(), partition, log::Offset(0), std::nullopt, -1};
-      auto it = committed.find(source.id);
-      if (it != committed.end()) {
-        source.next = it->second;
-        source.committed = it->second;
-      } else {
-        source.next = def.start_latest ? partition->high_watermark() : partition->log_start_offset();
+  if (def.remote.has_value()) {
+    // Stateful pipelines resume where their checkpointed state ends; stateless ones where the
+    // group committed (the checkpoint store holds no offsets for them).
+    std::map<log::TopicPartition, log::Offset> starts;
+    if (def.stateful()) starts = std::move(committed);
+    PipelineTask* raw = task.get();
+    RemoteSource::Hooks hooks{[raw](size_t source) { raw->remote_source_added(source); },
+                              [raw](const std::vector<size_t>& sources) { raw->remote_revoking(sources); }};
+    Result<std::unique_ptr<RemoteSource>> remote = RemoteSource::open(
+        def.name, *def.remote, def.start_latest, def.sources, std::move(starts), task->reader_->sources(), hooks);
+    if (!remote.ok()) return remote.status().with_context(context);
+    task->reader_->set_remote(std::move(remote).value());
+  } else {
+    for (const std::string& topic : def.sources) {
+      Result<std::vector<std::shared_ptr<log::Partition>>> partitions = task->options_.open_topic(topic);
+      if (!partitions.ok()) return partitions.status().with_context(context);
+      for (std::shared_ptr<log::Partition>& partition : *partitions) {
+        Source source{partition->id(), partition, log::Offset(0), std::nullopt, -1};
+        auto it = committed.find(source.id);
+        if (it != committed.end()) {
+          source.next = it->second;
+          source.committed = it->second;
+        } else {
+          source.next = def.start_latest ? partition->high_watermark() : partition->log_start_offset();
+        }
+        ids.push_back(source.id);
+        task->reader_->add(std::move(source));
       }
-      ids.push_back(source.id);
-      task->reader_->add(std::move(source));
     }
   }
   for (const SinkSpec& spec : def.sinks) {
@@ -85,7 +101,8 @@ Status PipelineTask::restore_state() {
   // (state/state_key.h); otherwise the pipeline is one state group.
   std::map<std::string_view, size_t> partitions;
   for (const Source& source : sources()) ++partitions[source.id.topic];
-  bool same = true;
+  // A remote source's partitions are not known yet (the group assigns them): one state group.
+  bool same = reader_->remote() == nullptr;
   for (const auto& [topic, count] : partitions) same = same && count == partitions.begin()->second;
   definition_->state_scope.by_partition = same;
   size_t skipped = 0;
@@ -291,14 +308,68 @@ void PipelineTask::retry_due() {
   }
 }
 
+void PipelineTask::remote_source_added(size_t source) {
+  const size_t index = tracker_.add_source();
+  CAUDAL_CHECK(index == source, "a remote source's index differs from its offset tracker's");
+  metrics_->add_source(*options_.metrics, definition_->name, sources()[source].id);
+}
+
+void PipelineTask::remote_revoking(const std::vector<size_t>& revoked) {
+  if (!stateful_) {
+    std::vector<std::pair<size_t, log::Offset>> done;
+    for (size_t s : revoked) {
+      const std::optional<log::Offset> next = tracker_.committable(s);
+      if (next.has_value() && next != sources()[s].committed) done.emplace_back(s, *next);
+    }
+    Status committed = reader_->remote()->commit(done, options_.stop_grace);
+    if (!committed.ok()) {
+      metrics_->errors.inc();
+      spdlog::warn("pipeline {}: committing before the group takes partitions away: {}; the next owner reads "
+                   "their events after the last commit again",
+                   definition_->name, committed.message());
+    } else if (!done.empty()) {
+      metrics_->commits.inc();
+    }
+  }
+  // Stateful pipelines committed their last checkpoint's offsets when it was written.
+  for (size_t s : revoked) tracker_.forget(s);
+}
+
+void PipelineTask::commit_remote(Duration wait) {
+  std::vector<std::pair<size_t, log::Offset>> done;
+  for (size_t s = 0; s < sources().size(); ++s) {
+    const std::optional<log::Offset> next = tracker_.committable(s);
+    // At stop (a wait) everything is sent again: an earlier commit sent without waiting may have failed.
+    if (next.has_value() && sources()[s].assigned && (wait > Duration(0) || next != sources()[s].committed)) {
+      done.emplace_back(s, *next);
+    }
+  }
+  next_commit_ = options_.clock->steady_now() + definition_->commit_interval;
+  if (done.empty()) return;
+  Status committed = reader_->remote()->commit(done, wait);
+  if (!committed.ok()) {
+    metrics_->errors.inc();
+    spdlog::warn("pipeline {}: {}", definition_->name, committed.message());
+    return;
+  }
+  metrics_->commits.inc();
+}
+
 void PipelineTask::wait_for_data() {
+  if (RemoteSource* remote = reader_->remote(); remote != nullptr && !sinks_full()) {
+    // Waits in librdkafka's poll: records that come are kept for the next read. Acknowledgements
+    // arriving meanwhile are handled after it (at most idle_wait later).
+    remote->wait(options_.idle_wait, definition_->batch_size);
+    update_lag();
+    return;
+  }
   std::vector<std::pair<log::Partition*, uint64_t>> watches;
   bool ready = false;
   {
     std::lock_guard lock(inbox_->mutex);
     inbox_->data_arrived = false;
   }
-  if (!sinks_full()) {
+  if (!sinks_full() && reader_->remote() == nullptr) {
     std::weak_ptr<Inbox> weak = inbox_;
     for (size_t s = 0; s < sources().size(); ++s) {
       Source& source = sources()[s];
@@ -329,6 +400,10 @@ void PipelineTask::wait_for_data() {
 }
 
 void PipelineTask::commit() {
+  if (reader_->remote() != nullptr) {
+    commit_remote(stopping_.load() ? options_.stop_grace : Duration(0));
+    return;
+  }
   Checkpoint checkpoint;
   checkpoint.pipeline = definition_->name;
   for (Source& source : sources()) {
@@ -357,9 +432,17 @@ void PipelineTask::commit() {
 
 void PipelineTask::update_lag() {
   const int64_t now_ms = options_.clock->wall_millis();
+  RemoteSource* remote = reader_->remote();
+  if (remote != nullptr) metrics_->source_errors.inc(remote->take_errors());
   for (size_t s = 0; s < sources().size(); ++s) {
     const Source& source = sources()[s];
-    const int64_t lag = source.partition->high_watermark().value() - source.next.value();
+    int64_t high = source.next.value();
+    if (remote == nullptr) {
+      high = source.partition->high_watermark().value();
+    } else if (source.assigned && source.positioned) {
+      high = remote->high_watermark(s).value_or(source.next).value();
+    }
+    const int64_t lag = high - source.next.value();
     metrics_->sources[s].lag_offsets->set(static_cast<double>(std::max<int64_t>(0, lag)));
     const double seconds = lag > 0 && source.last_timestamp_ms >= 0
                                ? static_cast<double>(std::max<int64_t>(0, now_ms - source.last_timestamp_ms)) / 1000.0
@@ -398,7 +481,9 @@ void PipelineTask::take_checkpoint() {
   pending.checkpoint.pipeline = definition_->name;
   pending.barrier = next_sequence_ - 1;
   for (const Source& source : sources()) {
-    if (source.committed != source.next) pending.checkpoint.offsets.push_back(SourceOffset{source.id, source.next});
+    if (source.positioned && source.committed != source.next) {
+      pending.checkpoint.offsets.push_back(SourceOffset{source.id, source.next});
+    }
   }
   bool changed = !pending.checkpoint.offsets.empty();
   for (size_t i = 0; i < definition_->steps.size(); ++i) {
@@ -432,10 +517,19 @@ void PipelineTask::finish_checkpoint(const CheckpointWriter::Written& written) {
   }
   metrics_->checkpoint_seconds.observe(std::chrono::duration<double>(written.took).count());
   metrics_->checkpoints.inc();
+  std::vector<std::pair<size_t, log::Offset>> remote_offsets;
   for (const SourceOffset& entry : written.checkpoint.offsets) {
-    for (Source& source : sources()) {
-      if (source.id == entry.source) source.committed = entry.next;
+    for (size_t s = 0; s < sources().size(); ++s) {
+      if (sources()[s].id != entry.source) continue;
+      sources()[s].committed = entry.next;
+      if (sources()[s].assigned) remote_offsets.emplace_back(s, entry.next);
     }
+  }
+  if (RemoteSource* remote = reader_->remote()) {
+    // The group's offsets follow the checkpoints (they say how far the pipeline got; a worker
+    // without this checkpoint store starts there). The local checkpoint stays the authority.
+    Status committed = remote->commit(remote_offsets, stopping_.load() ? options_.stop_grace : Duration(0));
+    if (!committed.ok()) spdlog::warn("pipeline {}: {}", definition_->name, committed.message());
   }
 }
 

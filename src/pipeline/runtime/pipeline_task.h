@@ -29,6 +29,11 @@
 // steps over an empty batch every idle_wait (a tick), so processing-time windows and idle
 // watermarks close windows without new events.
 //
+// A remote source (`from: {kafka: ...}`, runtime/remote_source.h): the same, with the offsets
+// committed to the remote consumer group instead of the checkpoint store (stateless), or
+// checkpointed with the state and then also sent to the group (stateful: a restart resumes at
+// the checkpoint). A partition the group takes away first commits what is done of it.
+//
 // Backpressure: at most max_in_flight records are handed to any one sink and not yet
 // acknowledged; the task stops reading until the sink catches up. A slow sink slows its
 // pipeline (memory stays bounded), never an event loop, and never drops.
@@ -153,6 +158,13 @@ class PipelineTask {
   void wait_for_data();
   bool sinks_full() const;
   void commit();
+  // A remote source (runtime/remote_source.h): commits the acknowledged offsets to the group,
+  // waiting up to `wait` for the answer (at stop).
+  void commit_remote(Duration wait);
+  // RemoteSource's hooks: a partition assigned for the first time; partitions about to be
+  // revoked (commits what is done of them, forgets the rest).
+  void remote_source_added(size_t source);
+  void remote_revoking(const std::vector<size_t>& sources);
   void update_lag();
   // Stateful pipelines: restores the steps' state from the checkpoint store.
   Status restore_state();

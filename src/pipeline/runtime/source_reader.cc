@@ -4,15 +4,16 @@
 
 #include "log/errc.h"
 #include "log/record_batch_header.h"
+#include "pipeline/runtime/remote_source.h"
 
 namespace caudal::pipeline {
 namespace {
 
 constexpr size_t kReadBytes = size_t{1} << 20;
 
-std::string_view text_of(const std::optional<ByteView>& bytes) {
-  return bytes.has_value() ? std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size())
-                           : std::string_view();
+std::optional<std::string_view> text_of(const std::optional<ByteView>& bytes) {
+  if (!bytes.has_value()) return std::nullopt;
+  return std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size());
 }
 
 // The first whole stored batch of `bytes`, taken off its front; nullopt when none is whole.
@@ -48,6 +49,8 @@ SourceReader::SourceReader(const std::string& pipeline, SourceOrder order, Clock
 
 SourceReader::~SourceReader() = default;
 
+void SourceReader::set_remote(std::unique_ptr<RemoteSource> remote) { remote_ = std::move(remote); }
+
 void SourceReader::add(Source source) {
   auto buffer = std::make_unique<Buffer>();
   buffer->cursor = source.next;
@@ -64,6 +67,7 @@ size_t SourceReader::read(EventBatch& batch, BatchOutput& output, size_t limit,
                           std::vector<std::pair<size_t, log::Offset>>& read_to) {
   read_to.clear();
   holding_ = false;
+  if (remote_ != nullptr) return remote_->read(batch, output, limit, read_to);
   return order_ == SourceOrder::kTime ? read_time(batch, output, limit, read_to)
                                       : read_arrival(batch, output, limit, read_to);
 }
@@ -82,22 +86,28 @@ std::optional<log::BatchRead> SourceReader::read_partition(Source& source, log::
   return std::nullopt;
 }
 
-void SourceReader::append(Source& source, const log::Record& record, EventBatch& batch, BatchOutput& output) {
+void append_record(Source& source, std::string_view topic, log::Offset offset, int64_t timestamp_ms,
+                   std::optional<std::string_view> key, std::optional<std::string_view> value, EventBatch& batch,
+                   BatchOutput& output) {
   SourcePosition position;
-  position.topic = source.id.topic;
+  position.topic = topic;
   position.partition = source.id.partition;
-  position.offset = record.offset;
-  position.timestamp_ms = record.timestamp_ms;
-  if (record.key.has_value()) position.key = text_of(record.key);
-  const std::string_view value = text_of(record.value);
-  Result<uint32_t> added = batch.append_json(value, position);
+  position.offset = offset;
+  position.timestamp_ms = timestamp_ms;
+  position.key = key;
+  Result<uint32_t> added = batch.append_json(value.value_or(std::string_view()), position);
   if (!added.ok()) {
-    output.add_undecodable(position, value,
-                           record.value.has_value() ? added.status().message()
-                                                    : std::string("the record has no value"));
+    output.add_undecodable(position, value.value_or(std::string_view()),
+                           value.has_value() ? added.status().message() : std::string("the record has no value"));
   }
-  source.next = log::Offset(record.offset.value() + 1);
-  source.last_timestamp_ms = record.timestamp_ms;
+  source.next = log::Offset(offset.value() + 1);
+  source.last_timestamp_ms = timestamp_ms;
+  source.positioned = true;
+}
+
+void SourceReader::append(Source& source, const log::Record& record, EventBatch& batch, BatchOutput& output) {
+  append_record(source, source.id.topic, record.offset, record.timestamp_ms, text_of(record.key), text_of(record.value),
+                batch, output);
 }
 
 size_t SourceReader::read_arrival(EventBatch& batch, BatchOutput& output, size_t limit,

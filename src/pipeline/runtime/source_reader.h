@@ -28,6 +28,10 @@
 // been put in a batch: what checkpoints and commits store); its cursor is where the next read
 // from the partition starts, past `next` by the records buffered in time order.
 //
+// A remote source (`from: {kafka: ...}`, runtime/remote_source.h) is read in arrival order by
+// its RemoteSource instead: the same events, with the remote topic, partition and offset as
+// their source position.
+//
 // Threads: the pipeline task's thread only.
 #pragma once
 
@@ -52,11 +56,24 @@ namespace caudal::pipeline {
 
 struct Source {
   log::TopicPartition id;
-  std::shared_ptr<log::Partition> partition;
+  std::shared_ptr<log::Partition> partition;  // null for a remote partition (remote_source.h)
   log::Offset next;                      // next offset to process
-  std::optional<log::Offset> committed;  // as last written to the checkpoint store
+  std::optional<log::Offset> committed;  // as last written to the checkpoint store (or remote group)
   int64_t last_timestamp_ms = -1;        // of the last record processed
+  // Remote partitions: `next` is known (a record was read, or it starts at a checkpoint), and
+  // the group assigns the partition to this worker now.
+  bool positioned = true;
+  bool assigned = true;
 };
+
+// Appends one record of `source` to `batch` as an event (to `output` as undecodable when it is
+// not a JSON object or has no value) and moves the source's `next` past it. `topic` must
+// outlive the batch.
+void append_record(Source& source, std::string_view topic, log::Offset offset, int64_t timestamp_ms,
+                   std::optional<std::string_view> key, std::optional<std::string_view> value, EventBatch& batch,
+                   BatchOutput& output);
+
+class RemoteSource;
 
 class SourceReader {
  public:
@@ -70,6 +87,11 @@ class SourceReader {
   // Adds a source; the order of calls is the tie-break of time order, so add the partitions
   // of each `from` topic in turn, in partition order.
   void add(Source source);
+
+  // Makes this the reader of a remote source (remote_source.h), whose sources are added to
+  // sources() as the group assigns partitions; read() then reads through it.
+  void set_remote(std::unique_ptr<RemoteSource> remote);
+  RemoteSource* remote() const { return remote_.get(); }
 
   std::vector<Source>& sources() { return sources_; }
   const std::vector<Source>& sources() const { return sources_; }
@@ -108,6 +130,7 @@ class SourceReader {
   SourceOrder order_;
   Clock* clock_;
   std::vector<Source> sources_;
+  std::unique_ptr<RemoteSource> remote_;
   std::vector<std::unique_ptr<Buffer>> buffers_;  // time order: one per source
   log::RecordBatchReader reader_;                 // arrival order
   size_t next_source_ = 0;                        // arrival order: where the next read starts

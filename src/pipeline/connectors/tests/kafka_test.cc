@@ -192,7 +192,7 @@ std::vector<std::string> poll_values(KafkaSource& source, size_t count, std::vec
     EXPECT_TRUE(records.ok()) << records.status().to_string();
     if (!records.ok()) break;
     for (const KafkaSourceRecord& record : *records) {
-      values.emplace_back(record.value);
+      values.emplace_back(record.value.value_or(""));
       positions.push_back(KafkaPosition{std::string(record.topic), record.partition, log::Offset(record.offset.value() + 1)});
     }
   }
@@ -218,7 +218,7 @@ TEST_F(KafkaTest, TheSourceWaitsForTheClusterThenResumesAtWhatItCommitted) {
   std::vector<KafkaPosition> positions;
   std::vector<std::string> first = poll_values(**source, 20, positions);
   ASSERT_EQ(first.size(), 20u);
-  ASSERT_TRUE((*source)->commit(positions).ok());
+  ASSERT_TRUE((*source)->commit(positions, 10s).ok());
   source->reset();  // leaves the group
 
   remote_.ingest("{\"n\":20}\n{\"n\":21}\n");

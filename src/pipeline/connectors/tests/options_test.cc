@@ -16,6 +16,30 @@ Result<std::unique_ptr<PipelineDefinition>> compile(const std::string& to) {
   return compile_pipeline(*config, "p", nullptr);
 }
 
+Result<std::unique_ptr<PipelineDefinition>> compile_from(const std::string& from) {
+  const std::string yaml = "data_dir: d\npipelines:\n  p:\n    from: " + from + "\n    to: OUT\n";
+  auto config = config::parse_config(yaml, "caudal.yaml", config::MapEnvironment());
+  EXPECT_TRUE(config.ok()) << config.status().message();
+  return compile_pipeline(*config, "p", nullptr);
+}
+
+TEST(ConnectorOptionsTest, ARemoteKafkaSourceNamesItsTopicsAsTheSources) {
+  auto definition = compile_from(
+      "{kafka: {brokers: 'h:9092', group: g, topics: [a, b], properties: {session.timeout.ms: '6000'}}}");
+  ASSERT_TRUE(definition.ok()) << definition.status().message();
+  ASSERT_TRUE((*definition)->remote.has_value());
+  EXPECT_EQ((*definition)->remote->group, "g");
+  EXPECT_EQ((*definition)->sources, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(ConnectorOptionsTest, AMisspeltPropertyOfARemoteSourceIsRefusedWhenThePipelineCompiles) {
+  auto definition = compile_from("{kafka: {brokers: 'h:9092', group: g, topics: a, properties: {securty.protocol: ssl}}}");
+  ASSERT_FALSE(definition.ok());
+  EXPECT_EQ(definition.status().message(),
+            "caudal.yaml:4:11: pipelines.p.from.kafka: properties: securty.protocol: No such configuration property: "
+            "\"securty.protocol\"");
+}
+
 TEST(ConnectorOptionsTest, DefaultsAreFilledIn) {
   auto definition = compile("      - webhook: { url: \"http://h/{id}\" }\n      - stdout\n");
   ASSERT_TRUE(definition.ok()) << definition.status().message();
