@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/file_system.h"
 #include "common/result.h"
 #include "pipeline/connectors/field_template.h"
 #include "pipeline/expr/expression.h"
@@ -129,10 +130,14 @@ class Transport {
   virtual DeliveryReport deliver(std::span<const RecordRef> records) = 0;
   // Called about once a second while events are held and none arrives: time-based work (the
   // file sink completes a file that is old enough). With `complete_now` (the sink's queue is
-  // full of held events) it makes them durable now. Returns the events still held.
-  virtual size_t poll(bool complete_now) {
+  // full of held events, or the pipeline stops) it makes them durable now. Reports the events
+  // still held (`held`), or that making them durable failed and they are lost (`dropped_held`
+  // with the reason in `status`): the machinery then offers them again, or gives them up as
+  // dead letters after max_attempts, and never acknowledges them. `done` and `rejected` are
+  // not used.
+  virtual DeliveryReport poll(bool complete_now) {
     (void)complete_now;
-    return 0;
+    return DeliveryReport{};
   }
   // Called when the sink closes, after the last deliver(): make what is held durable (ok: the
   // held events are acknowledged) or drop it (they are read again after a restart).
@@ -143,6 +148,8 @@ struct TransportArgs {
   const ConnectorOptions& options;
   std::string_view pipeline;
   std::string_view label;  // the sink's label (metrics, logs)
+  // Where a transport that writes files writes them (a fault-injecting one in tests).
+  FileSystem* file_system = &PosixFileSystem::instance();
 };
 
 struct ConnectorDescriptor {

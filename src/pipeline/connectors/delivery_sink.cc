@@ -117,7 +117,12 @@ void DeliverySink::run() {
         std::lock_guard lock(mutex_);
         complete_now = writer_waiting_ || flushing_;
       }
-      taken(0, transport_->poll(complete_now));
+      DeliveryReport polled = transport_->poll(complete_now);
+      if (polled.dropped_held) {
+        if (!held_lost(std::move(polled.status), 0)) return;
+        continue;
+      }
+      taken(0, polled.held);
       continue;
     }
     if (!deliver(records)) return;
@@ -139,18 +144,21 @@ void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<Record
                         [&] { return stopping_ || queued_records_ - taken_ >= settings_.batch_records; });
     if (stopping_) return;
   }
-  size_t skip = taken_;
+  collect(taken_, settings_.batch_records, records);
+}
+
+void DeliverySink::collect(size_t skip, size_t limit, std::vector<RecordRef>& records) const {
   for (const Entry& entry : pending_) {
     const size_t left = entry.batch->size() - entry.next;
     if (skip >= left) {
       skip -= left;
       continue;
     }
-    for (size_t i = entry.next + skip; i < entry.batch->size() && records.size() < settings_.batch_records; ++i) {
+    for (size_t i = entry.next + skip; i < entry.batch->size() && records.size() < limit; ++i) {
       records.push_back(RecordRef{entry.batch.get(), static_cast<uint32_t>(i)});
     }
     skip = 0;
-    if (records.size() >= settings_.batch_records) break;
+    if (records.size() >= limit) break;
   }
 }
 
@@ -162,7 +170,36 @@ void DeliverySink::taken(size_t finished, size_t held) {
     durable = taken_ - std::min(held, taken_);
     taken_ -= durable;
   }
-  if (durable > 0) finish(durable);
+  if (durable > 0) {
+    held_losses_ = 0;
+    finish(durable);
+  }
+}
+
+bool DeliverySink::held_lost(Status why, size_t attempted) {
+  if (why.ok()) why = Status(ConnectorErrc::kIo, "the transport dropped the events it held");
+  ++held_losses_;
+  std::vector<RecordRef> lost;
+  {
+    std::lock_guard lock(mutex_);
+    if (settings_.max_attempts > 0 && held_losses_ >= settings_.max_attempts) collect(0, taken_ + attempted, lost);
+    taken_ = 0;  // gathered again from the first of them, so they are offered again in order
+  }
+  if (!lost.empty()) {
+    const std::string reason = fmt::format("gave up after {} attempts: {}", held_losses_, why.message());
+    std::vector<std::pair<RecordRef, std::string>> rejected;
+    for (const RecordRef& record : lost) rejected.emplace_back(record, reason);
+    spdlog::warn("pipeline {}: sink {}: {} held events lost, writing them as dead letters: {}", pipeline_, label_,
+                 lost.size(), why.message());
+    if (!dead_letter(rejected)) return false;
+    held_losses_ = 0;
+    dead_lettered_.inc(lost.size());
+    finish(lost.size());
+    return true;
+  }
+  retries_.inc();
+  spdlog::warn("pipeline {}: sink {}: held events lost, writing them again: {}", pipeline_, label_, why.message());
+  return pause(held_losses_);
 }
 
 bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
@@ -173,18 +210,8 @@ bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
     const std::span<const RecordRef> rest(records.data() + start, records.size() - start);
     DeliveryReport report = transport_->deliver(rest);
     report.done = std::min(report.done, rest.size());
-    if (report.dropped_held) {
-      {
-        std::lock_guard lock(mutex_);
-        taken_ = 0;  // gathered again (they come before `rest`), so deliver() starts over
-      }
-      report.status = report.status.ok() ? Status(ConnectorErrc::kIo, "the transport dropped the events it held")
-                                         : report.status;
-      retries_.inc();
-      spdlog::warn("pipeline {}: sink {}: delivery failed, writing the held events again: {}", pipeline_, label_,
-                   report.status.message());
-      return pause(std::max<uint64_t>(attempt, 1));
-    }
+    // The records of this call are gathered again after the held ones, so deliver() starts over.
+    if (report.dropped_held) return held_lost(std::move(report.status), rest.size());
     std::vector<std::pair<RecordRef, std::string>> rejected;
     for (Rejection& r : report.rejected) {
       if (r.index < report.done) rejected.emplace_back(rest[r.index], std::move(r.reason));

@@ -13,6 +13,10 @@
 //   out). With `max_attempts` > 0 the events are given up after that many attempts.
 // - Held events: a transport may keep events before they are durable (the file sink's open
 //   file: a file is complete or absent); they are acknowledged when it says they are durable.
+//   When it says it lost them instead (its file could not be completed, in deliver() or in
+//   poll()), they are offered again after a backoff, from the first of them, and with
+//   `max_attempts` > 0 given up as dead letters after that many losses in a row: never
+//   acknowledged as delivered.
 // - Dead letters: events the destination refused for good (DeliveryReport::rejected) and
 //   events given up are written to the pipeline's dead-letter topic with the reason, and the
 //   batch is acknowledged only after that write is acknowledged.
@@ -78,6 +82,12 @@ class DeliverySink final : public Sink {
   // Takes the next delivery's events from pending_, after those the transport holds (the
   // lock held by `lock`). Empty `records`: none came within a second while events are held.
   void gather(std::unique_lock<std::mutex>& lock, std::vector<RecordRef>& records);
+  // Up to `limit` unfinished events of pending_ after the first `skip` (mutex_ held).
+  void collect(size_t skip, size_t limit, std::vector<RecordRef>& records) const;
+  // The transport lost the events it held (`why`), in a deliver() of `attempted` more (0 in
+  // poll()): offers them again after a backoff, or after max_attempts losses in a row writes
+  // them and the attempted ones as dead letters. False when stopped first.
+  bool held_lost(Status why, size_t attempted);
   // The transport took `finished` more events and now holds `held`: acknowledges the rest.
   void taken(size_t finished, size_t held);
   // Delivers `records` until each is delivered or given up; false when stopped first.
@@ -111,6 +121,7 @@ class DeliverySink final : public Sink {
   bool flushing_ = false;        // flush() was called: hold nothing back
   bool stopping_ = false;
   std::mt19937_64 random_;  // delivery thread only
+  uint64_t held_losses_ = 0;  // held events lost in a row (delivery thread only)
   std::thread thread_;
 };
 

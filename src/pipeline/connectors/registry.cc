@@ -32,12 +32,12 @@ const ConnectorDescriptor* find_connector(std::string_view name) {
 
 Result<std::unique_ptr<Sink>> open_connector_sink(const SinkSpec& spec, std::string_view pipeline,
                                                   std::unique_ptr<Sink> dead_letters,
-                                                  metrics::Registry& registry) {
+                                                  metrics::Registry& registry, FileSystem& file_system) {
   CAUDAL_CHECK(spec.kind == SinkSpec::Kind::kConnector && spec.connector != nullptr && spec.options != nullptr,
                "open_connector_sink is given a compiled connector spec");
   const std::string label = spec.label();
   CAUDAL_ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport,
-                          spec.connector->open(TransportArgs{*spec.options, pipeline, label}));
+                          spec.connector->open(TransportArgs{*spec.options, pipeline, label, &file_system}));
   return std::unique_ptr<Sink>(std::make_unique<DeliverySink>(std::move(transport), delivery_settings(*spec.options),
                                                               std::string(pipeline), label,
                                                               std::move(dead_letters), registry));

@@ -18,9 +18,11 @@ const std::vector<const ConnectorDescriptor*>& connector_registry();
 const ConnectorDescriptor* find_connector(std::string_view name);
 
 // Opens a connector sink (spec.kind == kConnector): its transport from the descriptor, inside
-// a DeliverySink. `dead_letters` writes to the pipeline's dead-letter topic.
+// a DeliverySink. `dead_letters` writes to the pipeline's dead-letter topic; `file_system` is
+// where transports that write files write them.
 Result<std::unique_ptr<Sink>> open_connector_sink(const SinkSpec& spec, std::string_view pipeline,
                                                   std::unique_ptr<Sink> dead_letters,
-                                                  metrics::Registry& registry);
+                                                  metrics::Registry& registry,
+                                                  FileSystem& file_system = PosixFileSystem::instance());
 
 }  // namespace caudal::pipeline::connectors

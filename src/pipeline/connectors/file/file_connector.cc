@@ -1,12 +1,8 @@
 #include "pipeline/connectors/file/file_connector.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zstd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 
 #include <fmt/chrono.h>
@@ -20,25 +16,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status io_error(std::string_view what, const fs::path& path) {
-  return Status(ConnectorErrc::kIo, fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
-}
-
-Status fsync_path(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return io_error("opening", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return io_error("syncing", path);
-  return Status();
-}
-
 constexpr size_t kCompressChunk = size_t{1} << 20;
 
 class FileTransport final : public Transport {
  public:
-  FileTransport(const ConnectorOptions& options, std::string label)
-      : dir_(options.text("dir")),
+  FileTransport(const ConnectorOptions& options, std::string label, FileSystem& files)
+      : files_(files),
+        dir_(options.text("dir")),
         prefix_(options.text("prefix")),
         max_bytes_(options.number("max_bytes")),
         max_age_(options.duration("max_age")),
@@ -53,29 +37,18 @@ class FileTransport final : public Transport {
 
   // Creates the directory and removes temp files a crash left.
   Status prepare() {
-    std::error_code error;
-    fs::create_directories(dir_, error);
-    if (error) return Status(ConnectorErrc::kIo, fmt::format("creating {}: {}", dir_.string(), error.message()));
-    for (auto it = fs::recursive_directory_iterator(dir_, error); !error && it != fs::recursive_directory_iterator();
-         it.increment(error)) {
-      const std::string name = it->path().filename().string();
-      if (it->is_regular_file() && name.starts_with(".") && name.ends_with(".tmp")) {
-        spdlog::info("sink {}: removing {}, left unfinished by an earlier run", label_, it->path().string());
-        fs::remove(it->path(), error);
-      }
-    }
-    if (error) return Status(ConnectorErrc::kIo, fmt::format("scanning {}: {}", dir_.string(), error.message()));
-    return Status();
+    CAUDAL_RETURN_IF_ERROR(files_.create_directories(dir_));
+    return remove_leftovers(dir_);
   }
 
   DeliveryReport deliver(std::span<const RecordRef> records) override {
     DeliveryReport report;
     for (size_t i = 0; i < records.size(); ++i) {
       // Size per event; the clocks once per delivery (they cost more than an event's copy).
-      if (fd_ >= 0 && (raw_bytes_ >= max_bytes_ || (i == 0 && rotation_due()))) {
+      if (file_ != nullptr && (raw_bytes_ >= max_bytes_ || (i == 0 && rotation_due()))) {
         if (Status done = complete(); !done.ok()) return lost(std::move(done));
       }
-      if (fd_ < 0) {
+      if (file_ == nullptr) {
         if (Status opened = open_file(); !opened.ok()) {
           report.status = std::move(opened);
           report.held = held_;
@@ -93,25 +66,24 @@ class FileTransport final : public Transport {
         if (Status written = compress_pending(ZSTD_e_continue); !written.ok()) return lost(std::move(written));
       }
     }
-    if (fd_ >= 0 && raw_bytes_ >= max_bytes_) {
+    if (file_ != nullptr && raw_bytes_ >= max_bytes_) {
       if (Status done = complete(); !done.ok()) return lost(std::move(done));
     }
     report.held = held_;
     return report;
   }
 
-  size_t poll(bool complete_now) override {
-    if (fd_ >= 0 && (complete_now || rotation_due())) {
-      if (Status done = complete(); !done.ok()) {
-        spdlog::warn("sink {}: {}", label_, done.message());
-        discard();
-      }
+  DeliveryReport poll(bool complete_now) override {
+    if (file_ != nullptr && (complete_now || rotation_due())) {
+      if (Status done = complete(); !done.ok()) return lost(std::move(done));
     }
-    return held_;
+    DeliveryReport report;
+    report.held = held_;
+    return report;
   }
 
   Status close() override {
-    if (fd_ < 0) return Status();
+    if (file_ == nullptr) return Status();
     Status done = complete();
     if (!done.ok()) discard();
     return done;
@@ -131,16 +103,18 @@ class FileTransport final : public Transport {
     const auto now = std::chrono::system_clock::now();
     hour_end_ = std::chrono::floor<std::chrono::hours>(now) + std::chrono::hours(1);
     const fs::path hour_dir = dir_ / hour_of(now);
-    std::error_code error;
-    fs::create_directories(hour_dir, error);
-    if (error) return Status(ConnectorErrc::kIo, fmt::format("creating {}: {}", hour_dir.string(), error.message()));
+    CAUDAL_RETURN_IF_ERROR(files_.create_directories(hour_dir));
     const std::string stamp = fmt::format("{:%Y%m%dT%H%M%SZ}", std::chrono::floor<std::chrono::seconds>(now));
     do {
       final_path_ = hour_dir / fmt::format("{}-{}-{:04}.ndjson.zst", prefix_, stamp, ++sequence_);
-    } while (fs::exists(final_path_));
+    } while (files_.exists(final_path_));
     temp_path_ = hour_dir / ("." + final_path_.filename().string() + ".tmp");
-    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) return io_error("creating", temp_path_);
+    CAUDAL_ASSIGN_OR_RETURN(file_, files_.open(temp_path_, OpenMode::kReadWrite));
+    position_ = 0;
+    if (Status emptied = file_->truncate(0); !emptied.ok()) {
+      discard();
+      return emptied;
+    }
     ZSTD_CCtx_reset(cctx_, ZSTD_reset_session_only);
     ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level_);
     // Compression runs on zstd's own worker thread, beside this delivery thread, which keeps
@@ -175,27 +149,43 @@ class FileTransport final : public Transport {
   }
 
   Status write_all(const char* data, size_t size) {
-    while (size > 0) {
-      const ssize_t n = ::write(fd_, data, size);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return io_error("writing", temp_path_);
-      }
-      data += n;
-      size -= static_cast<size_t>(n);
-    }
+    const ByteView part(reinterpret_cast<const uint8_t*>(data), size);
+    CAUDAL_RETURN_IF_ERROR(file_->write_gather_at(position_, std::span<const ByteView>(&part, 1)));
+    position_ += size;
     return Status();
   }
 
-  // Finishes the open file and makes it visible under its final name.
+  // Finishes the open file and makes it visible under its final name, durably. On failure
+  // nothing of it stays visible (the caller discards it).
   Status complete() {
     CAUDAL_RETURN_IF_ERROR(compress_pending(ZSTD_e_end));
-    if (::fsync(fd_) != 0) return io_error("syncing", temp_path_);
-    ::close(fd_);
-    fd_ = -1;
-    if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) return io_error("renaming", temp_path_);
-    CAUDAL_RETURN_IF_ERROR(fsync_path(final_path_.parent_path()));
+    CAUDAL_RETURN_IF_ERROR(file_->sync());
+    file_.reset();
+    CAUDAL_RETURN_IF_ERROR(files_.rename(temp_path_, final_path_));
+    temp_path_.clear();
+    if (Status synced = files_.sync_directory(final_path_.parent_path()); !synced.ok()) {
+      // The rename may not survive a crash: the events are written again in another file, and
+      // this one goes, so they are not there twice.
+      (void)files_.remove_file(final_path_);
+      return synced;
+    }
     held_ = 0;
+    return Status();
+  }
+
+  // Removes the temp files under `dir` (recursively) that an earlier run left unfinished.
+  Status remove_leftovers(const fs::path& dir) {
+    CAUDAL_ASSIGN_OR_RETURN(std::vector<std::string> names, files_.list_directory(dir));
+    for (const std::string& name : names) {
+      const fs::path path = dir / name;
+      CAUDAL_ASSIGN_OR_RETURN(FileInfo info, files_.stat(path));
+      if (info.is_directory) {
+        CAUDAL_RETURN_IF_ERROR(remove_leftovers(path));
+      } else if (name.starts_with(".") && name.ends_with(".tmp")) {
+        spdlog::info("sink {}: removing {}, left unfinished by an earlier run", label_, path.string());
+        CAUDAL_RETURN_IF_ERROR(files_.remove_file(path));
+      }
+    }
     return Status();
   }
 
@@ -208,16 +198,16 @@ class FileTransport final : public Transport {
     return report;
   }
 
+  // Drops the open file (or the temp file a failed completion left) and what it held.
   void discard() {
     pending_.clear();
-    if (fd_ < 0) return;
-    ::close(fd_);
-    fd_ = -1;
-    std::error_code ignored;
-    fs::remove(temp_path_, ignored);
+    file_.reset();
+    if (!temp_path_.empty()) (void)files_.remove_file(temp_path_);
+    temp_path_.clear();
     held_ = 0;
   }
 
+  FileSystem& files_;
   fs::path dir_;
   std::string prefix_;
   uint64_t max_bytes_;
@@ -225,7 +215,8 @@ class FileTransport final : public Transport {
   int level_;
   std::string label_;
   ZSTD_CCtx* cctx_;
-  int fd_ = -1;
+  std::unique_ptr<File> file_;  // the open temp file
+  uint64_t position_ = 0;       // its size
   fs::path temp_path_, final_path_;
   std::chrono::system_clock::time_point hour_end_;  // the open file's hour ends here
   std::chrono::steady_clock::time_point opened_at_;
@@ -256,7 +247,7 @@ const ConnectorDescriptor& file_connector() {
       10000,
       "1s",
       [](const TransportArgs& args) -> Result<std::unique_ptr<Transport>> {
-        auto transport = std::make_unique<FileTransport>(args.options, std::string(args.label));
+        auto transport = std::make_unique<FileTransport>(args.options, std::string(args.label), *args.file_system);
         CAUDAL_RETURN_IF_ERROR(transport->prepare());
         return std::unique_ptr<Transport>(std::move(transport));
       },

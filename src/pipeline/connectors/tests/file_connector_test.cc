@@ -8,6 +8,7 @@
 
 #include <cstdio>
 
+#include "common/fault_injecting_file_system.h"
 #include "pipeline/connectors/registry.h"
 #include "pipeline/connectors/tests/test_servers.h"
 
@@ -106,6 +107,49 @@ TEST_F(FileConnectorTest, FlushCompletesTheOpenFileAndAcknowledgesItWithoutWaiti
   EXPECT_EQ(decompress(files()[0]), "{\"a\":1}\n{\"a\":2}\n");
 }
 
+// A file whose completion fails (its fsync, here) holds lost events: they are never
+// acknowledged, the file never shows under its final name, and they are written again into a
+// new file once completing works.
+TEST_F(FileConnectorTest, EventsOfAFileThatCouldNotBeCompletedAreWrittenAgainNotAcknowledged) {
+  FaultInjectingFileSystem faulty(PosixFileSystem::instance());
+  file_system_ = &faulty;
+  faulty.set_sync_error(std::make_error_code(std::errc::io_error));
+  auto sink = open("max_age: 10m, linger: 0ms, retry_backoff: 20ms, retry_backoff_max: 50ms");
+  ASSERT_NE(sink, nullptr);
+  for (int n = 0; n < 3; ++n) sink->write(json_batch({fmt::format(R"({{"n":{}}})", n)}), acks_.callback());
+  sink->flush();  // completes the file now: its sync fails, again and again
+  ASSERT_TRUE(eventually([&] { return faulty.sync_count() >= 3; }, 5s)) << "completion was retried";
+  EXPECT_EQ(acks_.ok(), 0u) << "acknowledged events whose file could not be completed";
+  for (const fs::path& path : files()) {
+    EXPECT_TRUE(path.filename().string().starts_with(".")) << path << " is visible although it was not completed";
+  }
+  faulty.set_sync_error({});
+  ASSERT_TRUE(acks_.wait(3, 10s));
+  const std::vector<fs::path> done = files();
+  ASSERT_EQ(done.size(), 1u) << "one complete file, the failed attempts removed";
+  EXPECT_EQ(decompress(done[0]), "{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n");
+  std::lock_guard lock(dead_letters_->mutex);
+  EXPECT_TRUE(dead_letters_->records.empty());
+}
+
+TEST_F(FileConnectorTest, EventsOfAFileThatNeverCompletesAreDeadLetteredAfterMaxAttempts) {
+  FaultInjectingFileSystem faulty(PosixFileSystem::instance());
+  file_system_ = &faulty;
+  faulty.set_sync_error(std::make_error_code(std::errc::io_error));
+  auto sink = open("max_age: 10m, linger: 0ms, retry_backoff: 10ms, retry_backoff_max: 20ms, max_attempts: 3");
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"n":0})", R"({"n":1})"}), acks_.callback());
+  sink->flush();
+  ASSERT_TRUE(acks_.wait(1, 10s)) << "given up, the events are acknowledged as dead letters";
+  EXPECT_EQ(faulty.sync_count(), 3u) << "one completion per attempt";
+  EXPECT_TRUE(files().empty()) << "nothing of the failed files is left";
+  std::lock_guard lock(dead_letters_->mutex);
+  ASSERT_EQ(dead_letters_->records.size(), 2u);
+  EXPECT_NE(dead_letters_->records[0].find(R"("reason":"gave up after 3 attempts: )"), std::string::npos)
+      << dead_letters_->records[0];
+  EXPECT_NE(dead_letters_->records[1].find(R"("event":{"n":1})"), std::string::npos) << dead_letters_->records[1];
+}
+
 TEST_F(FileConnectorTest, TempFilesLeftByACrashAreRemovedAtOpen) {
   fs::create_directories(dir_.path() / "2026/01/01/00");
   write_file(dir_.path() / "2026/01/01/00/.events-x.ndjson.zst.tmp", "half");
@@ -123,7 +167,8 @@ TEST_F(FileConnectorTest, AnUnwritableDirectoryFailsTheOpen) {
   ASSERT_NE(definition_, nullptr);
   auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
   ASSERT_FALSE(sink.ok());
-  EXPECT_NE(sink.status().message().find(fmt::format("creating {}/plain/sub: ", dir_.path().string())), std::string::npos)
+  EXPECT_NE(sink.status().message().find(fmt::format("create directory {}/plain/sub: ", dir_.path().string())),
+            std::string::npos)
       << sink.status().message();
 }
 

@@ -166,7 +166,8 @@ std::unique_ptr<PipelineDefinition> compile_to(const std::string& to_yaml) {
 std::unique_ptr<Sink> ConnectorTest::open_to(const std::string& to_yaml) {
   definition_ = compile_to(to_yaml);
   if (definition_ == nullptr) return nullptr;
-  auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_);
+  auto sink = open_connector_sink(definition_->sinks[0], "p", std::make_unique<CapturingSink>(dead_letters_), registry_,
+                                  *file_system_);
   EXPECT_TRUE(sink.ok()) << sink.status().message();
   return sink.ok() ? std::move(sink).value() : nullptr;
 }

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/file_system.h"
 #include "common/metrics/registry.h"
 #include "pipeline/definition.h"
 #include "pipeline/sinks/sink.h"
@@ -119,6 +120,7 @@ class ConnectorTest : public ::testing::Test {
   std::shared_ptr<CapturingSink::State> dead_letters_ = std::make_shared<CapturingSink::State>();
   metrics::Registry registry_;
   Acks acks_;
+  FileSystem* file_system_ = &PosixFileSystem::instance();  // given to the sinks open_to() opens
 };
 
 // Polls `condition` every 20 ms up to `timeout`.
