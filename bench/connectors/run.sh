@@ -4,10 +4,14 @@
 #   PostgreSQL sink    vs psql \copy of the same rows (the sink also dedupes on the id)
 #   file sink          vs zstd -3 compressing the same NDJSON
 # Each server is started here on free ports in a temp dir (PostgreSQL as the postgres user
-# when run as root). Usage: bench/connectors/run.sh [BUILD_DIR] [EVENTS]
+# when run as root). Each pair is measured ROUNDS times, sink and peer back to back in each
+# round (so both see the same load), and the ratio's median and spread are printed: on a shared
+# machine one round says little.
+# Usage: bench/connectors/run.sh [BUILD_DIR] [EVENTS] [ROUNDS]
 set -euo pipefail
 build=${1:-build}
 events=${2:-200000}
+rounds=${3:-3}
 bench="$build/bench/connector_bench"
 work=$(mktemp -d /tmp/caudal_connector_bench_XXXXXX)
 pids=()
@@ -21,6 +25,23 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; n,a,b=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print('%d events in %.3f s: %.0f events/s' % (n, b-a, n/(b-a)))" "$@"; }
+per_second() { sed -n 's/.*: \([0-9]*\) events\/s.*/\1/p'; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+# round NAME ROUND SINK_LINE PEER_LINE: prints the round and keeps its ratio in ratios_NAME.
+round() {
+  local sink peer ratio
+  sink=$(echo "$3" | per_second); peer=$(echo "$4" | per_second)
+  ratio=$(python3 -c "print('%.2f' % ($sink / $peer))")
+  printf '%-9s round %d: sink %8d/s  peer %8d/s  ratio %s  (load %s)\n' "$1" "$2" "$sink" "$peer" "$ratio" "$(load)"
+  echo "$ratio" >>"$work/ratios_$1"
+}
+summary() {
+  python3 - "$1" "$work/ratios_$1" <<'PY'
+import statistics, sys
+r = sorted(float(x) for x in open(sys.argv[2]))
+print("%-9s median ratio %.2f over %d rounds (min %.2f, max %.2f)" % (sys.argv[1], statistics.median(r), len(r), r[0], r[-1]))
+PY
+}
 
 python3 - "$work" "$events" <<'PY'
 import json, sys
@@ -59,19 +80,20 @@ CONF
   influxd -config "$work/influxdb.conf" >/dev/null 2>&1 &
   pids+=($!)
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$http_port/ping" >/dev/null && break; sleep 0.1; done
-  curl -sf -XPOST "http://127.0.0.1:$http_port/query" --data-urlencode "q=CREATE DATABASE direct" >/dev/null
-  curl -sf -XPOST "http://127.0.0.1:$http_port/query" --data-urlencode "q=CREATE DATABASE sink" >/dev/null
-  : >"$work/curl.conf"
-  for f in "$work"/lines.*; do
-    [ -s "$work/curl.conf" ] && echo next >>"$work/curl.conf"
-    printf 'url = "http://127.0.0.1:%s/write?db=direct&precision=ns"\ndata-binary = "@%s"\n' "$http_port" "$f" >>"$work/curl.conf"
-  done
-  start=$(now); curl -sf -K "$work/curl.conf" >/dev/null; end=$(now)
-  echo "influxdb  curl, line protocol:  $(rate "$events" "$start" "$end")"
-  cat >"$work/influx.yaml" <<YAML
+  for r in $(seq 1 "$rounds"); do
+    curl -sf -XPOST "http://127.0.0.1:$http_port/query" --data-urlencode "q=CREATE DATABASE direct$r" >/dev/null
+    curl -sf -XPOST "http://127.0.0.1:$http_port/query" --data-urlencode "q=CREATE DATABASE sink$r" >/dev/null
+    : >"$work/curl.conf"
+    for f in "$work"/lines.*; do
+      [ -s "$work/curl.conf" ] && echo next >>"$work/curl.conf"
+      printf 'url = "http://127.0.0.1:%s/write?db=direct%s&precision=ns"\ndata-binary = "@%s"\n' "$http_port" "$r" "$f" >>"$work/curl.conf"
+    done
+    start=$(now); curl -sf -K "$work/curl.conf" >/dev/null; end=$(now)
+    peer=$(rate "$events" "$start" "$end")
+    cat >"$work/influx.yaml" <<YAML
 influxdb:
   url: "http://127.0.0.1:$http_port"
-  database: sink
+  database: sink$r
   measurement: "'temperature'"
   tags: { device: device, site: site }
   fields: { value: value, state: state }
@@ -79,7 +101,9 @@ influxdb:
   batch_records: 5000
   linger: 100ms
 YAML
-  echo "influxdb  connector sink:       $("$bench" "$work/influx.yaml" "$work/events.ndjson")"
+    round influxdb "$r" "$("$bench" "$work/influx.yaml" "$work/events.ndjson")" "$peer"
+  done
+  summary influxdb
 fi
 
 # --- PostgreSQL 15 ---------------------------------------------------------------------------
@@ -95,8 +119,6 @@ if [ -x "$pg_bin/postgres" ]; then
   for _ in $(seq 1 200); do psql "$conn" -qAtc 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
   psql "$conn" -qc "CREATE TABLE direct (id text PRIMARY KEY, device text, value double precision);
                     CREATE TABLE sink (id text PRIMARY KEY, device text, value double precision)"
-  start=$(now); psql "$conn" -qc "\\copy direct (id, device, value) from '$work/rows.tsv'"; end=$(now)
-  echo "postgres  psql \\copy:           $(rate "$events" "$start" "$end")"
   cat >"$work/pg.yaml" <<YAML
 postgres:
   conninfo: "$conn"
@@ -106,8 +128,15 @@ postgres:
   batch_records: 5000
   linger: 100ms
 YAML
-  echo "postgres  connector sink:       $("$bench" "$work/pg.yaml" "$work/events.ndjson")"
-  echo "postgres  rows: direct $(psql "$conn" -qAtc 'SELECT count(*) FROM direct'), sink $(psql "$conn" -qAtc 'SELECT count(*) FROM sink')"
+  for r in $(seq 1 "$rounds"); do
+    psql "$conn" -qc "TRUNCATE direct; TRUNCATE sink; CHECKPOINT"
+    start=$(now); psql "$conn" -qc "\\copy direct (id, device, value) from '$work/rows.tsv'"; end=$(now)
+    peer=$(rate "$events" "$start" "$end")
+    round postgres "$r" "$("$bench" "$work/pg.yaml" "$work/events.ndjson")" "$peer"
+    rows="direct $(psql "$conn" -qAtc 'SELECT count(*) FROM direct'), sink $(psql "$conn" -qAtc 'SELECT count(*) FROM sink')"
+    [ "$rows" = "direct $events, sink $events" ] || echo "postgres  rows: $rows (expected $events each)"
+  done
+  summary postgres
 fi
 
 # --- files -----------------------------------------------------------------------------------
@@ -115,10 +144,14 @@ fi
 # the rates are not a matter of process start-up and timer noise.
 for _ in 1 2 3 4 5; do cat "$work/events.ndjson"; done >"$work/file_events.ndjson"
 file_events=$((events * 5))
-start=$(now); zstd -3 -q -c "$work/file_events.ndjson" >"$work/direct.ndjson.zst"; end=$(now)
-echo "file      zstd -3:              $(rate "$file_events" "$start" "$end")"
-# One file of the whole input: it is complete (renamed) exactly when the last event is in.
 cat >"$work/file.yaml" <<YAML
 file: { dir: "$work/files", max_bytes: $(stat -c %s "$work/file_events.ndjson"), level: 3, queue_records: $file_events }
 YAML
-echo "file      connector sink:       $("$bench" "$work/file.yaml" "$work/file_events.ndjson")"
+for r in $(seq 1 "$rounds"); do
+  rm -rf "$work/files"
+  start=$(now); zstd -3 -q -c "$work/file_events.ndjson" >"$work/direct.ndjson.zst"; end=$(now)
+  peer=$(rate "$file_events" "$start" "$end")
+  # One file of the whole input: it is complete (renamed) exactly when the last event is in.
+  round file "$r" "$("$bench" "$work/file.yaml" "$work/file_events.ndjson")" "$peer"
+done
+summary file

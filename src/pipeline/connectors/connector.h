@@ -111,6 +111,9 @@ struct DeliveryReport {
   // The transport lost the events it held (its file could not be written): the machinery
   // offers them again, in order, before the rest.
   bool dropped_held = false;
+  // The held events become durable without more events (an answer in flight): poll() as soon
+  // as no event waits, instead of about a second later.
+  bool poll_soon = false;
 };
 
 // One record given to a transport: its JSON value and key, in its SinkBatch.

@@ -133,7 +133,7 @@ void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<Record
   records.clear();
   const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && (writer_waiting_ || flushing_)); };
   if (taken_ > 0) {
-    if (!changed_.wait_for(lock, std::chrono::seconds(1), has_new)) return;
+    if (!changed_.wait_for(lock, poll_soon_ ? Duration(0) : Duration(std::chrono::seconds(1)), has_new)) return;
   } else {
     changed_.wait(lock, has_new);
   }
@@ -210,6 +210,7 @@ bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
     const std::span<const RecordRef> rest(records.data() + start, records.size() - start);
     DeliveryReport report = transport_->deliver(rest);
     report.done = std::min(report.done, rest.size());
+    poll_soon_ = report.poll_soon;
     // The records of this call are gathered again after the held ones, so deliver() starts over.
     if (report.dropped_held) return held_lost(std::move(report.status), rest.size());
     std::vector<std::pair<RecordRef, std::string>> rejected;

@@ -122,6 +122,7 @@ class DeliverySink final : public Sink {
   bool stopping_ = false;
   std::mt19937_64 random_;  // delivery thread only
   uint64_t held_losses_ = 0;  // held events lost in a row (delivery thread only)
+  bool poll_soon_ = false;    // the last report's poll_soon (delivery thread only)
   std::thread thread_;
 };
 

@@ -14,6 +14,7 @@ namespace {
 
 using table::is_transient_sqlstate;
 using table::PostgresFailure;
+using table::PostgresResult;
 using table::quote_identifier;
 using table::quote_table_name;
 
@@ -61,12 +62,78 @@ class PostgresTransport final : public Transport {
                               quote_table_name(table_), names, names, id);
   }
 
+  // Rows are loaded one delivery behind: a delivery renders its rows while the server still
+  // works on the previous COPY, then reads that COPY's answer and sends its own, holding its
+  // events until the next delivery or poll() reads the answer. A failed answer gives the held
+  // events back (DeliveryReport::dropped_held) and the next deliveries load synchronously until
+  // one succeeds, so refused rows are dead-lettered one by one as before.
   DeliveryReport deliver(std::span<const RecordRef> records) override {
     DeliveryReport report;
-    parsed_.parse(records);
-    rows_.clear();
     std::vector<size_t> in_rows;
     std::vector<size_t> row_begin;
+    render(records, report, in_rows, row_begin);
+    if (Status answered = finish_in_flight(); !answered.ok()) return lost(std::move(answered));
+    if (in_rows.empty()) {
+      report.done = records.size();
+      return report;
+    }
+    if (!synchronous_) {
+      if (Status sent = send(rows_); !sent.ok()) {
+        if (is_transient(sent)) {
+          report.rejected.clear();
+          report.status = std::move(sent);
+          return report;
+        }
+        synchronous_ = true;  // loaded again below, with the refused rows found one by one
+      } else {
+        in_flight_.swap(rows_);
+        report.done = records.size();
+        // All of them, the refused ones too: events are acknowledged from the front.
+        report.held = records.size();
+        report.poll_soon = true;
+        return report;
+      }
+    }
+    std::string sqlstate;
+    Status loaded = load(rows_, sqlstate);
+    if (!loaded.ok() && is_transient_sqlstate(sqlstate)) {
+      report.rejected.clear();
+      report.status = std::move(loaded);
+      return report;
+    }
+    if (!loaded.ok()) {
+      // The data: one row at a time, so only the refused rows are dead-lettered.
+      for (size_t r = 0; r < in_rows.size(); ++r) {
+        const std::string row = rows_.substr(row_begin[r], row_begin[r + 1] - row_begin[r]);
+        Status one = load(row, sqlstate);
+        if (one.ok()) continue;
+        if (is_transient_sqlstate(sqlstate)) {
+          report.rejected.clear();
+          report.status = std::move(one);
+          return report;
+        }
+        report.rejected.push_back(Rejection{in_rows[r], std::string(one.message())});
+      }
+    }
+    synchronous_ = false;
+    report.done = records.size();
+    return report;
+  }
+
+  DeliveryReport poll(bool) override {
+    if (Status answered = finish_in_flight(); !answered.ok()) return lost(std::move(answered));
+    return DeliveryReport{};
+  }
+
+  Status close() override { return finish_in_flight(); }
+
+ private:
+  // Renders the rows of `records` into rows_ (refused ones into `report`): `in_rows` the
+  // records with a row, `row_begin` where each starts (and the end).
+  void render(std::span<const RecordRef> records, DeliveryReport& report, std::vector<size_t>& in_rows,
+              std::vector<size_t>& row_begin) {
+    parsed_.parse(records);
+    rows_.clear();
     for (size_t i = 0; i < records.size(); ++i) {
       if (parsed_.event(i) == nullptr) {
         report.rejected.push_back(Rejection{i, *parsed_.failure(i)});
@@ -82,34 +149,56 @@ class PostgresTransport final : public Transport {
       row_begin.push_back(begin);
     }
     row_begin.push_back(rows_.size());
-    if (!in_rows.empty()) {
-      std::string sqlstate;
-      Status loaded = load(rows_, sqlstate);
-      if (!loaded.ok() && is_transient_sqlstate(sqlstate)) {
-        report.rejected.clear();
-        report.status = std::move(loaded);
-        return report;
-      }
-      if (!loaded.ok()) {
-        // The data: one row at a time, so only the refused rows are dead-lettered.
-        for (size_t r = 0; r < in_rows.size(); ++r) {
-          const std::string row = rows_.substr(row_begin[r], row_begin[r + 1] - row_begin[r]);
-          Status one = load(row, sqlstate);
-          if (one.ok()) continue;
-          if (is_transient_sqlstate(sqlstate)) {
-            report.rejected.clear();
-            report.status = std::move(one);
-            return report;
-          }
-          report.rejected.push_back(Rejection{in_rows[r], std::string(one.message())});
-        }
-      }
+  }
+
+  static bool is_transient(const Status& status) { return status.code() == make_error_code(ConnectorErrc::kUnavailable); }
+
+  // Starts `rows` as a COPY straight into the table without reading its answer.
+  Status send(const std::string& rows) {
+    bool fresh = false;
+    if (std::optional<PostgresFailure> failure = connection_.connect(&fresh)) {
+      return Status(ConnectorErrc::kUnavailable, failure->message);
     }
-    report.done = records.size();
+    if (fresh) staged_ = false;
+    std::string sqlstate;
+    if (std::optional<PostgresFailure> failure = connection_.exec(direct_copy_sql_, PGRES_COPY_IN)) {
+      return failed(*failure, sqlstate);
+    }
+    PGconn* conn = connection_.get();
+    if (PQputCopyData(conn, rows.data(), static_cast<int>(rows.size())) != 1 || PQputCopyEnd(conn, nullptr) != 1) {
+      return Status(ConnectorErrc::kUnavailable,
+                    fmt::format("PostgreSQL table {}: sending COPY rows: {}", table_, PQerrorMessage(conn)));
+    }
+    return Status();
+  }
+
+  // Reads the answer to the COPY in flight; a unique violation (a replay) loads its rows again
+  // through the staging table. Afterwards nothing is in flight.
+  Status finish_in_flight() {
+    if (in_flight_.empty()) return Status();
+    std::string rows;
+    rows.swap(in_flight_);
+    PGconn* conn = connection_.get();
+    PostgresResult result(PQgetResult(conn));
+    std::optional<PostgresFailure> failure = connection_.check(result.get(), PGRES_COMMAND_OK);
+    result.reset();
+    while (PGresult* rest = PQgetResult(conn)) PQclear(rest);
+    std::string sqlstate;
+    if (!failure) return Status();
+    if (failure->sqlstate == kUniqueViolation) return load_staged(rows, sqlstate);
+    return failed(*failure, sqlstate);
+  }
+
+  // The COPY in flight failed (`why`): its events are given back to be offered again; the
+  // next deliveries load synchronously, so refused rows are found one by one.
+  DeliveryReport lost(Status why) {
+    synchronous_ = true;
+    DeliveryReport report;
+    report.status = std::move(why);
+    report.dropped_held = true;
     return report;
   }
 
- private:
   Status append_row(size_t i) {
     bool first = true;
     for (const auto& [name, expression] : columns_) {
@@ -173,6 +262,8 @@ class PostgresTransport final : public Transport {
   const std::vector<std::pair<std::string, Expression>>& columns_;
   std::string stage_sql_, copy_sql_, insert_sql_, direct_copy_sql_;
   bool staged_ = false;  // the staging table exists on the connection
+  bool synchronous_ = false;  // a pipelined COPY failed: load and wait until one succeeds
+  std::string in_flight_;     // the rows of the COPY sent and not answered yet
   ParsedRecords parsed_;
   std::string rows_;
 };

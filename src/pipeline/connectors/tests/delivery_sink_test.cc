@@ -58,6 +58,19 @@ class ScriptedTransport final : public Transport {
   std::shared_ptr<State> state_;
 };
 
+// Holds every event it takes until poll() reads the (immediate) answer: a load in flight.
+class AnsweringTransport final : public Transport {
+ public:
+  DeliveryReport deliver(std::span<const RecordRef> records) override {
+    DeliveryReport report;
+    report.done = records.size();
+    report.held = records.size();
+    report.poll_soon = true;
+    return report;
+  }
+  DeliveryReport poll(bool) override { return DeliveryReport{}; }
+};
+
 class DeliverySinkTest : public ::testing::Test {
  protected:
   std::unique_ptr<DeliverySink> open(DeliverySettings settings) {
@@ -181,6 +194,16 @@ TEST_F(DeliverySinkTest, ClosingFailsWhatIsStillQueued) {
   release.join();
   EXPECT_EQ(acks_.ok(), 0u);
   EXPECT_EQ(acks_.failed(), 1u);
+}
+
+TEST_F(DeliverySinkTest, HeldEventsWhoseAnswerIsInFlightArePolledAtOnce) {
+  DeliverySink sink(std::make_unique<AnsweringTransport>(), DeliverySettings{}, "p", "test",
+                    std::make_unique<CapturingSink>(dead_letters_), registry_);
+  const auto started = std::chrono::steady_clock::now();
+  sink.write(json_batch({R"({"a":1})"}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(1, 5s));
+  // Without poll_soon the machinery polls held events about a second later.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms);
 }
 
 }  // namespace
