@@ -34,6 +34,14 @@ class FileConnectorTest : public ConnectorTest {
     return out;
   }
 
+  // A sink (max_age 10m, no linger, `options`) on a file system whose every sync fails until
+  // faulty_.set_sync_error({}).
+  std::unique_ptr<Sink> open_failing_syncs(const std::string& options) {
+    faulty_.set_sync_error(std::make_error_code(std::errc::io_error));
+    file_system_ = &faulty_;
+    return open("max_age: 10m, linger: 0ms, " + options);
+  }
+
   static std::string decompress(const fs::path& path) {
     std::string out;
     FILE* pipe = popen(fmt::format("zstd -dc '{}'", path.string()).c_str(), "r");
@@ -43,6 +51,7 @@ class FileConnectorTest : public ConnectorTest {
     return out;
   }
 
+  FaultInjectingFileSystem faulty_{PosixFileSystem::instance()};
 };
 
 TEST_F(FileConnectorTest, RotatesBySizeIntoCompleteDatedFiles) {
@@ -111,19 +120,16 @@ TEST_F(FileConnectorTest, FlushCompletesTheOpenFileAndAcknowledgesItWithoutWaiti
 // acknowledged, the file never shows under its final name, and they are written again into a
 // new file once completing works.
 TEST_F(FileConnectorTest, EventsOfAFileThatCouldNotBeCompletedAreWrittenAgainNotAcknowledged) {
-  FaultInjectingFileSystem faulty(PosixFileSystem::instance());
-  file_system_ = &faulty;
-  faulty.set_sync_error(std::make_error_code(std::errc::io_error));
-  auto sink = open("max_age: 10m, linger: 0ms, retry_backoff: 20ms, retry_backoff_max: 50ms");
+  auto sink = open_failing_syncs("retry_backoff: 20ms, retry_backoff_max: 50ms");
   ASSERT_NE(sink, nullptr);
   for (int n = 0; n < 3; ++n) sink->write(json_batch({fmt::format(R"({{"n":{}}})", n)}), acks_.callback());
   sink->flush();  // completes the file now: its sync fails, again and again
-  ASSERT_TRUE(eventually([&] { return faulty.sync_count() >= 3; }, 5s)) << "completion was retried";
+  ASSERT_TRUE(eventually([&] { return faulty_.sync_count() >= 3; }, 5s)) << "completion was retried";
   EXPECT_EQ(acks_.ok(), 0u) << "acknowledged events whose file could not be completed";
   for (const fs::path& path : files()) {
     EXPECT_TRUE(path.filename().string().starts_with(".")) << path << " is visible although it was not completed";
   }
-  faulty.set_sync_error({});
+  faulty_.set_sync_error({});
   ASSERT_TRUE(acks_.wait(3, 10s));
   const std::vector<fs::path> done = files();
   ASSERT_EQ(done.size(), 1u) << "one complete file, the failed attempts removed";
@@ -133,15 +139,12 @@ TEST_F(FileConnectorTest, EventsOfAFileThatCouldNotBeCompletedAreWrittenAgainNot
 }
 
 TEST_F(FileConnectorTest, EventsOfAFileThatNeverCompletesAreDeadLetteredAfterMaxAttempts) {
-  FaultInjectingFileSystem faulty(PosixFileSystem::instance());
-  file_system_ = &faulty;
-  faulty.set_sync_error(std::make_error_code(std::errc::io_error));
-  auto sink = open("max_age: 10m, linger: 0ms, retry_backoff: 10ms, retry_backoff_max: 20ms, max_attempts: 3");
+  auto sink = open_failing_syncs("retry_backoff: 10ms, retry_backoff_max: 20ms, max_attempts: 3");
   ASSERT_NE(sink, nullptr);
   sink->write(json_batch({R"({"n":0})", R"({"n":1})"}), acks_.callback());
   sink->flush();
   ASSERT_TRUE(acks_.wait(1, 10s)) << "given up, the events are acknowledged as dead letters";
-  EXPECT_EQ(faulty.sync_count(), 3u) << "one completion per attempt";
+  EXPECT_EQ(faulty_.sync_count(), 3u) << "one completion per attempt";
   EXPECT_TRUE(files().empty()) << "nothing of the failed files is left";
   std::lock_guard lock(dead_letters_->mutex);
   ASSERT_EQ(dead_letters_->records.size(), 2u);
