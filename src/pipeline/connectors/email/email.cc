@@ -1,9 +1,6 @@
 #include "pipeline/connectors/email/email.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -79,8 +76,9 @@ std::vector<std::string> addresses(std::string_view list) {
 
 class EmailTransport final : public Transport {
  public:
-  explicit EmailTransport(const ConnectorOptions& options)
-      : from_(options.field_template("from")),
+  EmailTransport(const ConnectorOptions& options, FileSystem& files)
+      : files_(files),
+        from_(options.field_template("from")),
         to_(options.field_template("to")),
         subject_(options.field_template("subject")),
         body_(options.field_template("body")),
@@ -96,13 +94,29 @@ class EmailTransport final : public Transport {
 
   Status prepare() {
     if (outbox_.empty()) return Status();
-    std::error_code error;
-    fs::create_directories(outbox_, error);
-    if (error) return Status(ConnectorErrc::kIo, fmt::format("creating {}: {}", outbox_.string(), error.message()));
-    return Status();
+    return files_.create_directories(outbox_);
   }
 
+  // Outbox messages of one delivery are written and synced under temp names, then renamed
+  // together with one directory sync: each is complete or absent, and all of them are
+  // acknowledged only once their names are durable. When that fails, none is left visible and
+  // the delivery is tried again from its first message.
   DeliveryReport deliver(std::span<const RecordRef> records) override {
+    DeliveryReport report = compose(records);
+    if (staged_.empty()) return report;
+    if (Status published = publish(); !published.ok()) {
+      report.done = staged_first_;
+      report.throttled_for = Duration(0);
+      report.status = std::move(published);
+    }
+    staged_.clear();
+    return report;
+  }
+
+ private:
+  // Sends (or stages in the outbox) the messages of `records`, as far as the rate limit and
+  // the server allow.
+  DeliveryReport compose(std::span<const RecordRef> records) {
     DeliveryReport report;
     parsed_.parse(records);
     for (size_t i = 0; i < records.size(); ++i) {
@@ -124,7 +138,7 @@ class EmailTransport final : public Transport {
         continue;
       }
       build_message(*event, to);
-      Status sent = outbox_.empty() ? send_smtp(recipients, report, i) : write_outbox();
+      Status sent = outbox_.empty() ? send_smtp(recipients, report, i) : stage_outbox(i);
       if (!sent.ok()) {
         report.status = std::move(sent);
         return report;
@@ -135,7 +149,6 @@ class EmailTransport final : public Transport {
     return report;
   }
 
- private:
   // How long until the rate limit allows one more message.
   Duration rate_wait() {
     const auto now = std::chrono::steady_clock::now();
@@ -213,33 +226,49 @@ class EmailTransport final : public Transport {
     return status;
   }
 
-  Status write_outbox() {
+  // Writes message_ (of record `index`) under a temp name in the outbox, synced.
+  Status stage_outbox(size_t index) {
     const std::string name = fmt::format(
         "{}-{:06}.eml",
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
         sequence_);
-    const fs::path final_path = outbox_ / name;
     const fs::path temp_path = outbox_ / ("." + name + ".tmp");
-    const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Status(ConnectorErrc::kIo, fmt::format("creating {}: {}", temp_path.string(), std::strerror(errno)));
-    size_t written = 0;
-    while (written < message_.size()) {
-      const ssize_t n = ::write(fd, message_.data() + written, message_.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;
-      written += static_cast<size_t>(n);
+    if (Status written = write_synced(temp_path); !written.ok()) {
+      (void)files_.remove_file(temp_path);
+      return written;
     }
-    const bool ok = written == message_.size() && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-      const std::string why = std::strerror(errno);
-      std::error_code ignored;
-      fs::remove(temp_path, ignored);
-      return Status(ConnectorErrc::kIo, fmt::format("writing {}: {}", final_path.string(), why));
-    }
+    if (staged_.empty()) staged_first_ = index;
+    staged_.emplace_back(temp_path, outbox_ / name);
     return Status();
   }
 
+  Status write_synced(const fs::path& path) {
+    CAUDAL_ASSIGN_OR_RETURN(std::unique_ptr<File> file, files_.open(path, OpenMode::kReadWrite));
+    CAUDAL_RETURN_IF_ERROR(file->truncate(0));
+    const ByteView bytes(reinterpret_cast<const uint8_t*>(message_.data()), message_.size());
+    CAUDAL_RETURN_IF_ERROR(file->write_gather_at(0, std::span<const ByteView>(&bytes, 1)));
+    return file->sync();
+  }
+
+  // Renames the staged messages to their final names and syncs the outbox once. On failure
+  // none of them stays (the delivery is tried again).
+  Status publish() {
+    Status status;
+    size_t renamed = 0;
+    for (const auto& [temp_path, final_path] : staged_) {
+      status = files_.rename(temp_path, final_path);
+      if (!status.ok()) break;
+      ++renamed;
+    }
+    if (status.ok()) status = files_.sync_directory(outbox_);
+    if (status.ok()) return status;
+    for (size_t i = 0; i < staged_.size(); ++i) {
+      (void)files_.remove_file(i < renamed ? staged_[i].second : staged_[i].first);
+    }
+    return status;
+  }
+
+  FileSystem& files_;
   const FieldTemplate& from_;
   const FieldTemplate& to_;
   const FieldTemplate& subject_;
@@ -255,6 +284,8 @@ class EmailTransport final : public Transport {
   std::string message_, from_text_;
   size_t read_offset_ = 0;
   uint64_t sequence_ = 0;
+  std::vector<std::pair<fs::path, fs::path>> staged_;  // this delivery's outbox messages: temp, final
+  size_t staged_first_ = 0;                            // the record of the first of them
 };
 
 }  // namespace
@@ -287,7 +318,7 @@ const ConnectorDescriptor& email_connector() {
       1,
       "0ms",
       [](const TransportArgs& args) -> Result<std::unique_ptr<Transport>> {
-        auto transport = std::make_unique<EmailTransport>(args.options);
+        auto transport = std::make_unique<EmailTransport>(args.options, *args.file_system);
         CAUDAL_RETURN_IF_ERROR(transport->prepare());
         return std::unique_ptr<Transport>(std::move(transport));
       },

@@ -1,11 +1,13 @@
 // The e-mail connector against a real SMTP server (aiosmtpd, tests/smtp_server.py): the
 // delivered message's envelope, headers and body; authentication; a refused recipient
 // dead-lettered; the server down at start; the rate limit; the outbox mode.
+#include <atomic>
 #include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/fault_injecting_file_system.h"
 #include "config/config.h"
 #include "pipeline/connectors/registry.h"
 #include "pipeline/connectors/tests/test_servers.h"
@@ -152,6 +154,40 @@ TEST_F(EmailTest, OutboxModeWritesCompleteEmlFiles) {
                                   "ops@caudal.test\r\nSubject: Alarm: fridge-7 is ALARM\r\nDate: "))
       << mail[0];
   expect_contains(mail[1], "Subject: Alarm: x is OK\r\n");
+}
+
+TEST_F(EmailTest, OutboxMessagesOfADeliveryAreSyncedOnceThenNamedTogetherWithOneDirectorySync) {
+  FaultInjectingFileSystem faulty(PosixFileSystem::instance());
+  file_system_ = &faulty;
+  auto sink = open(fmt::format("          outbox: \"{}\"\n          batch_records: 3\n          linger: 200ms\n",
+                               (dir_.path() / "out").string()));
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({kCustomerEvent, kCustomerEvent, kCustomerEvent}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(1, 10s));
+  EXPECT_EQ(messages(dir_.path() / "out").size(), 3u);
+  EXPECT_EQ(faulty.sync_count(), 4u) << "one sync per message and one of the outbox for the delivery";
+}
+
+// The outbox's directory sync fails twice: the messages already renamed are removed again
+// (none shows twice) and the delivery is acknowledged only after the third attempt.
+TEST_F(EmailTest, AnOutboxDeliveryWhoseNamesCannotBeMadeDurableLeavesNoMessageAndIsTriedAgain) {
+  FaultInjectingFileSystem faulty(PosixFileSystem::instance());
+  file_system_ = &faulty;
+  const fs::path out = dir_.path() / "out";
+  std::atomic<int> directory_syncs{0};
+  faulty.set_sync_hook([&](const fs::path& path) {
+    const bool fail = path == out && ++directory_syncs <= 2;
+    faulty.set_sync_error(fail ? std::make_error_code(std::errc::io_error) : std::error_code());
+  });
+  auto sink = open(fmt::format("          outbox: \"{}\"\n          batch_records: 2\n          linger: 200ms\n",
+                               out.string()));
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({kCustomerEvent, kCustomerEvent}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(1, 10s));
+  EXPECT_EQ(directory_syncs.load(), 3);
+  EXPECT_EQ(messages(out).size(), 2u) << "the messages of the failed attempts were removed";
+  sink.reset();
+  faulty.set_sync_hook({});
 }
 
 TEST_F(EmailTest, UrlOrOutboxIsRequired) {
