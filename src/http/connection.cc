@@ -4,13 +4,14 @@
 #include <optional>
 #include <string>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <fmt/format.h>
+
+#include "http/run_on_loop.h"
 
 namespace caudal::http {
 
@@ -156,8 +157,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     route_name_ = match_.route->name;
     Responder responder([self = shared_from_this()](Response response) {
       // Runs inline when the handler answers on this connection's loop, else is queued there.
-      asio::dispatch(self->socket_.get_executor(),
-                     [self, response = std::move(response)] { self->finish(response); });
+      run_on_loop(self->socket_.get_executor(),
+                  [self, response = std::move(response)] { self->finish(response); });
     });
     match_.route->handler(
         Incoming{request_, match_.params, client_address_, socket_.get_executor()},

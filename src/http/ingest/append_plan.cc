@@ -2,10 +2,10 @@
 
 #include <atomic>
 
-#include <boost/asio/dispatch.hpp>
 #include <fmt/format.h>
 
 #include "http/errc.h"
+#include "http/run_on_loop.h"
 #include "log/partitioner.h"
 #include "log/record_batch_header.h"
 
@@ -147,7 +147,7 @@ class Completion final : public AppendWaiter {
     AppendPlan::Outcomes all;
     all.reserve(outcomes_.size());
     for (auto& outcome : outcomes_) all.push_back(std::move(*outcome));
-    boost::asio::dispatch(executor_, [done = std::move(done_), all = std::move(all)]() mutable {
+    run_on_loop(executor_, [done = std::move(done_), all = std::move(all)]() mutable {
       done(std::move(all));
     });
     delete this;
