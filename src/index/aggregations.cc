@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "index/date.h"
+#include "index/doc_scan.h"
 #include "index/errc.h"
 
 namespace caudal::index {
@@ -23,7 +24,7 @@ DocSet subset(const DocSet& parent, std::vector<Roaring> per_set) {
   out.reserve(parent.size());
   for (size_t i = 0; i < parent.size(); ++i) {
     out.push_back(SegmentDocs{parent[i].snapshot, parent[i].segment, std::move(per_set[i]),
-                              parent[i].scores});
+                              parent[i].scores, parent[i].constant_score});
   }
   return out;
 }
@@ -51,8 +52,11 @@ void for_each_number(const DocSet& docs, const std::string& field, Fn&& fn) {
   for (size_t s = 0; s < docs.size(); ++s) {
     const SegmentField* f = field_in(docs[s], field);
     if (f == nullptr || f->values.empty()) continue;
-    Roaring both = docs[s].docs & f->has_value;
-    for (uint32_t doc : both) fn(s, doc, f->values[doc]);
+    if (f->dense) {
+      for_each_doc(docs[s].docs, [&](uint32_t doc) { fn(s, doc, f->values[doc]); });
+    } else {
+      for_each_doc(docs[s].docs & f->has_value, [&](uint32_t doc) { fn(s, doc, f->values[doc]); });
+    }
   }
 }
 
@@ -60,12 +64,12 @@ template <typename Fn>
 void for_each_keyword(const DocSet& docs, const std::string& field, Fn&& fn) {
   for (size_t s = 0; s < docs.size(); ++s) {
     const SegmentField* f = field_in(docs[s], field);
-    if (f == nullptr || !f->has_dict()) continue;
-    for (uint32_t doc : docs[s].docs) {
+    if (f == nullptr || !f->has_dict() || f->ord_starts.empty()) continue;
+    for_each_doc(docs[s].docs, [&](uint32_t doc) {
       for (uint32_t i = f->ord_starts[doc]; i < f->ord_starts[doc + 1]; ++i) {
         fn(s, doc, f->dict[f->ords[i]]);
       }
-    }
+    });
   }
 }
 
@@ -215,8 +219,10 @@ Result<Json> top_hits(const Json& body, const DocSet& docs) {
   CAUDAL_ASSIGN_OR_RETURN(std::vector<HitRef> hits, pick_hits(docs, sort, from + size, nullptr));
   Json list = Json::array();
   std::optional<double> max_score;
+  SourceReader sources;
   for (size_t i = from; i < hits.size(); ++i) {
-    CAUDAL_ASSIGN_OR_RETURN(Json hit, render_hit(docs, hits[i], filter, custom_sort, !custom_sort));
+    CAUDAL_ASSIGN_OR_RETURN(Json hit, render_hit(docs, hits[i], filter, custom_sort, !custom_sort,
+                                                 sources));
     if (!custom_sort)
       max_score = max_score ? std::max<double>(*max_score, hits[i].score) : hits[i].score;
     list.push(std::move(hit));
@@ -268,9 +274,29 @@ Result<Json> terms(const Json& body, const Json* subs, const DocSet& docs, AggCo
     ++b.count;
   };
   if (type && (*type == FieldType::kText || *type == FieldType::kKeyword)) {
-    for_each_keyword(docs, field, [&](size_t s, uint32_t doc, const std::string& v) {
-      touch(by_text[v], s, doc);
-    });
+    // Counted by ordinal, then named: one lookup by value per distinct value of a segment,
+    // not one per document.
+    for (size_t s = 0; s < docs.size(); ++s) {
+      const SegmentField* f = field_in(docs[s], field);
+      if (f == nullptr || !f->has_dict() || f->ord_starts.empty()) continue;
+      std::vector<uint32_t> counts(f->dict.size(), 0);
+      std::vector<std::vector<uint32_t>> ord_docs(keep_docs ? f->dict.size() : 0);
+      for_each_doc(docs[s].docs, [&](uint32_t doc) {
+        for (uint32_t i = f->ord_starts[doc]; i < f->ord_starts[doc + 1]; ++i) {
+          ++counts[f->ords[i]];
+          if (keep_docs) ord_docs[f->ords[i]].push_back(doc);
+        }
+      });
+      for (size_t ord = 0; ord < counts.size(); ++ord) {
+        if (counts[ord] == 0) continue;
+        Bucket& b = by_text[f->dict[ord]];
+        b.count += counts[ord];
+        if (keep_docs) {
+          if (b.docs.empty()) b.docs.resize(docs.size());
+          b.docs[s].addMany(ord_docs[ord].size(), ord_docs[ord].data());
+        }
+      }
+    }
   } else if (type) {
     for_each_number(docs, field,
                     [&](size_t s, uint32_t doc, double v) { touch(by_number[v], s, doc); });
@@ -445,13 +471,20 @@ Result<Json> histogram(bool dates, const Json& body, const Json* subs, const Doc
     return key + width;
   };
   std::map<double, Bucket> buckets;
+  // Documents come in time order within a segment, so most fall in the previous one's bucket.
+  Bucket* current = nullptr;
+  double current_key = 0;
   for_each_number(docs, field, [&](size_t s, uint32_t doc, double v) {
-    Bucket& b = buckets[key_of(v)];
-    if (subs != nullptr) {
-      if (b.docs.empty()) b.docs.resize(docs.size());
-      b.docs[s].add(doc);
+    const double key = key_of(v);
+    if (current == nullptr || key != current_key) {
+      current = &buckets[key];
+      current_key = key;
     }
-    ++b.count;
+    if (subs != nullptr) {
+      if (current->docs.empty()) current->docs.resize(docs.size());
+      current->docs[s].add(doc);
+    }
+    ++current->count;
   });
   if (min_doc_count == 0 && !buckets.empty()) {
     const double last = buckets.rbegin()->first;

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include "index/analyzer.h"
 #include "index/date.h"
+#include "index/doc_scan.h"
 #include "index/errc.h"
 #include "index/segment_builder.h"
 
@@ -23,7 +25,53 @@ std::string value_text(const Json& value) {
 
 void add_scores(std::vector<float>* into, const std::vector<float>& from, const Roaring& docs) {
   if (into == nullptr) return;
-  for (uint32_t doc : docs) (*into)[doc] += from[doc];
+  for_each_doc(docs, [&](uint32_t doc) { (*into)[doc] += from[doc]; });
+}
+
+// A numeric range as a closed interval [low, high] (a strict bound is the next double past
+// it), so a value is tested with two comparisons; NaN is inside none.
+struct ColumnBounds {
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+
+  void greater_than(double v, bool inclusive) {
+    low = std::max(low, inclusive ? v : std::nextafter(v, std::numeric_limits<double>::infinity()));
+  }
+  void less_than(double v, bool inclusive) {
+    high =
+        std::min(high, inclusive ? v : std::nextafter(v, -std::numeric_limits<double>::infinity()));
+  }
+  bool holds(double v) const { return v >= low && v <= high; }
+};
+
+// The documents of a segment of `n` whose value in column `f` is within `bounds`, a run of
+// kColumnRunDocs at a time: a run whose summary lies outside is skipped, one wholly inside is
+// taken as a range, the others are tested document by document (without branches: about half
+// of a run's documents may match in no predictable pattern).
+Roaring scan_column(const SegmentField& f, uint32_t n, const ColumnBounds& bounds) {
+  Roaring docs;
+  if (f.values.empty()) return docs;
+  const double* values = f.values.data();
+  std::vector<uint32_t> found(kColumnRunDocs);
+  for (size_t run = 0; run < f.run_min.size(); ++run) {
+    const double low = f.run_min[run], high = f.run_max[run];
+    if (!(low <= high) || high < bounds.low || low > bounds.high) continue;
+    const uint32_t begin = static_cast<uint32_t>(run * kColumnRunDocs);
+    const uint32_t end = std::min<uint32_t>(n, begin + kColumnRunDocs);
+    if (bounds.holds(low) && bounds.holds(high)) {
+      docs.addRange(begin, end);
+      continue;
+    }
+    size_t count = 0;
+    for (uint32_t doc = begin; doc < end; ++doc) {
+      found[count] = doc;
+      count += static_cast<size_t>(values[doc] >= bounds.low) & static_cast<size_t>(values[doc] <= bounds.high);
+    }
+    docs.addMany(count, found.data());
+  }
+  // Documents without a value hold 0 in the column: only those with one count.
+  if (!f.dense) docs &= f.has_value;
+  return docs;
 }
 
 }  // namespace
@@ -117,6 +165,37 @@ double Executor::idf(const std::string& field, const std::string& token, bool ex
   return value;
 }
 
+std::optional<float> Executor::constant_score(const Query& q) const {
+  switch (q.kind) {
+    case Query::Kind::kMatchAll:
+    case Query::Kind::kConstantScore:
+    case Query::Kind::kIds: return static_cast<float>(q.boost);
+    case Query::Kind::kMatchNone: return 0.0f;
+    case Query::Kind::kBool:
+      // Filter and must_not clauses add nothing to a score.
+      if (q.must.empty() && q.should.empty()) return 0.0f;
+      return std::nullopt;
+    default: break;
+  }
+  if (q.field == "*") return std::nullopt;
+  switch (q.kind) {
+    case Query::Kind::kTerms:
+    case Query::Kind::kRange:
+    case Query::Kind::kExists:
+    case Query::Kind::kPrefix:
+    case Query::Kind::kWildcard: return static_cast<float>(q.boost);
+    case Query::Kind::kTerm:
+    case Query::Kind::kMatch:
+    case Query::Kind::kMatchPhrase: {
+      // On a number or date, these compare the column and score their boost.
+      const std::optional<FieldType> type = snapshot_.mappings.type_of(q.field);
+      if (type && is_numeric(*type)) return static_cast<float>(q.boost);
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
 Result<Roaring> Executor::run(const Query& query, size_t s, std::vector<float>* scores) {
   const SegmentView& view = snapshot_.segments[s];
   if (scores != nullptr) {
@@ -142,7 +221,7 @@ Result<Roaring> Executor::eval(const Query& q, size_t s, std::vector<float>* sco
     case Query::Kind::kConstantScore: {
       CAUDAL_ASSIGN_OR_RETURN(Roaring docs, eval(q.filter[0], s, nullptr));
       if (scores != nullptr) {
-        for (uint32_t doc : docs) (*scores)[doc] += static_cast<float>(q.boost);
+        for_each_doc(docs, [&](uint32_t doc) { (*scores)[doc] += static_cast<float>(q.boost); });
       }
       return docs;
     }
@@ -155,7 +234,7 @@ Result<Roaring> Executor::eval(const Query& q, size_t s, std::vector<float>* sco
         }
       }
       if (scores != nullptr) {
-        for (uint32_t doc : docs) (*scores)[doc] += static_cast<float>(q.boost);
+        for_each_doc(docs, [&](uint32_t doc) { (*scores)[doc] += static_cast<float>(q.boost); });
       }
       return docs;
     }
@@ -184,7 +263,7 @@ Result<Roaring> Executor::eval(const Query& q, size_t s, std::vector<float>* sco
     if (scores != nullptr) these.assign(scores->size(), 0.0f);
     CAUDAL_ASSIGN_OR_RETURN(Roaring matched, eval_field(q, name, s, scores ? &these : nullptr));
     if (scores != nullptr) {
-      for (uint32_t doc : matched) best[doc] = std::max(best[doc], these[doc]);
+      for_each_doc(matched, [&](uint32_t doc) { best[doc] = std::max(best[doc], these[doc]); });
     }
     docs |= matched;
   }
@@ -254,7 +333,9 @@ Result<Roaring> Executor::eval_bool(const Query& q, size_t s, std::vector<float>
   if (scores != nullptr) {
     for (const auto& [matched, values] : scored) {
       Roaring both = matched & docs;
-      for (uint32_t doc : both) (*scores)[doc] += static_cast<float>(values[doc] * q.boost);
+      for_each_doc(both, [&](uint32_t doc) {
+        (*scores)[doc] += static_cast<float>(values[doc] * q.boost);
+      });
     }
   }
   return docs;
@@ -271,7 +352,7 @@ Result<Roaring> Executor::eval_field(const Query& q, const std::string& name, si
   if (f == nullptr) return Roaring();
   auto constant = [&](Roaring docs) {
     if (scores != nullptr) {
-      for (uint32_t doc : docs) (*scores)[doc] += static_cast<float>(q.boost);
+      for_each_doc(docs, [&](uint32_t doc) { (*scores)[doc] += static_cast<float>(q.boost); });
     }
     return docs;
   };
@@ -444,7 +525,7 @@ Result<Roaring> Executor::term(const std::string& field, FieldType type, const J
     }
     if (scores != nullptr) {
       const float score = static_cast<float>(idf(field, text, true) * boost / (1 + kK1));
-      for (uint32_t doc : docs) (*scores)[doc] += score;
+      for_each_doc(docs, [&](uint32_t doc) { (*scores)[doc] += score; });
     }
     return docs;
   }
@@ -465,12 +546,12 @@ Result<Roaring> Executor::term(const std::string& field, FieldType type, const J
                     fmt::format("failed to create query: For input string: \"{}\"", text));
     }
   }
-  Roaring docs;
-  for (uint32_t doc : f.has_value) {
-    if (f.values[doc] == target) docs.add(doc);
-  }
+  ColumnBounds bounds;
+  bounds.greater_than(target, true);
+  bounds.less_than(target, true);
+  Roaring docs = scan_column(f, snapshot_.segments[s].segment->doc_count(), bounds);
   if (scores != nullptr) {
-    for (uint32_t doc : docs) (*scores)[doc] += static_cast<float>(boost);
+    for_each_doc(docs, [&](uint32_t doc) { (*scores)[doc] += static_cast<float>(boost); });
   }
   return docs;
 }
@@ -519,16 +600,12 @@ Result<Roaring> Executor::range(const Query& q, const std::string& field, FieldT
   CAUDAL_ASSIGN_OR_RETURN(std::optional<double> gte, bound(q.gte, false));
   CAUDAL_ASSIGN_OR_RETURN(std::optional<double> lt, bound(q.lt, false));
   CAUDAL_ASSIGN_OR_RETURN(std::optional<double> lte, bound(q.lte, true));
-  Roaring docs;
-  for (uint32_t doc : f.has_value) {
-    const double v = f.values[doc];
-    if (gt && !(v > *gt)) continue;
-    if (gte && !(v >= *gte)) continue;
-    if (lt && !(v < *lt)) continue;
-    if (lte && !(v <= *lte)) continue;
-    docs.add(doc);
-  }
-  return docs;
+  ColumnBounds bounds;
+  if (gt) bounds.greater_than(*gt, false);
+  if (gte) bounds.greater_than(*gte, true);
+  if (lt) bounds.less_than(*lt, false);
+  if (lte) bounds.less_than(*lte, true);
+  return scan_column(f, snapshot_.segments[s].segment->doc_count(), bounds);
 }
 
 Roaring Executor::pattern(const std::string& field, FieldType type, const std::string& text,

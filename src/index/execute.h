@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ class Executor {
   // The live documents of segment `s` that match; `scores` (when not null) is resized to the
   // segment's document count and holds each match's score.
   Result<Roaring> run(const Query& query, size_t s, std::vector<float>* scores);
+
+  // The score every match of `query` gets when that does not depend on the document (filters
+  // such as range, exists, terms, a term on a numeric field, a bool of filters only); nullopt
+  // when scores must be computed per document.
+  std::optional<float> constant_score(const Query& query) const;
 
   // Charges `bytes` against the budget (aggregations use it too).
   Status charge(uint64_t bytes);

@@ -122,6 +122,7 @@ class FieldReader {
       field.values.push_back(std::bit_cast<double>(r_.read_be64()));
     }
     if (r_.failed()) return bad(r_.status().message());
+    field.summarize_column(doc_count_);
     return field;
   }
 

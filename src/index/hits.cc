@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "index/doc_scan.h"
 #include "index/errc.h"
 #include "index/execute.h"
 
@@ -140,6 +141,115 @@ SortValue from_json(const Json& value) {
   return out;
 }
 
+// pick_hits for one numeric sort key and no search_after. The columns' run summaries are
+// visited best first, and a run that cannot beat the k-th hit found so far ends the walk, so a
+// top 10 by time reads a run or two of the newest segment instead of every match. The order is
+// the general path's: value, then set, then document; documents without a value last (first
+// with missing: _first), in set and document order. nullopt when a set's field is not numeric.
+std::optional<std::vector<HitRef>> pick_by_column(const DocSet& docs, const SortKey& key,
+                                                  size_t k) {
+  struct Column {
+    const SegmentField* field = nullptr;  // null: no document of the set has a value
+    bool whole_numbers = true;
+  };
+  std::vector<Column> columns(docs.size());
+  for (size_t s = 0; s < docs.size(); ++s) {
+    const Mappings& mappings = docs[s].snapshot->mappings;
+    const std::optional<FieldType> type = mappings.type_of(key.field);
+    if (!type) continue;
+    if (!is_numeric(*type)) return std::nullopt;
+    const SegmentField* f =
+        docs[s].snapshot->segments[docs[s].segment].segment->field(mappings.resolve(key.field));
+    if (f == nullptr || f->values.empty()) continue;
+    columns[s] = Column{f, *type != FieldType::kDouble};
+  }
+  struct Hit {
+    double value;
+    size_t set;
+    uint32_t doc;
+  };
+  auto order = [&](double a, double b) {
+    const int c = a < b ? -1 : a > b ? 1 : 0;
+    return key.descending ? -c : c;
+  };
+  auto better = [&](const Hit& a, const Hit& b) {
+    const int c = order(a.value, b.value);
+    if (c != 0) return c < 0;
+    return a.set != b.set ? a.set < b.set : a.doc < b.doc;
+  };
+  auto hit_ref = [&](size_t s, uint32_t doc, std::optional<double> value) {
+    HitRef hit;
+    hit.set = s;
+    hit.doc = doc;
+    hit.score = docs[s].scores ? (*docs[s].scores)[doc] : docs[s].constant_score;
+    SortValue sort;
+    if (value) {
+      sort.missing = false;
+      sort.number = *value;
+      sort.text = columns[s].whole_numbers ? "l" : "d";
+    }
+    hit.sort.push_back(std::move(sort));
+    return hit;
+  };
+  // Documents without a value, in set and document order, at most `limit`.
+  auto missing = [&](size_t limit) {
+    std::vector<HitRef> out;
+    for (size_t s = 0; s < docs.size() && out.size() < limit; ++s) {
+      const SegmentField* f = columns[s].field;
+      if (f != nullptr && f->dense) continue;
+      const Roaring without = f == nullptr ? docs[s].docs : docs[s].docs - f->has_value;
+      for_each_doc(without, [&](uint32_t doc) {
+        if (out.size() < limit) out.push_back(hit_ref(s, doc, std::nullopt));
+      });
+    }
+    return out;
+  };
+  std::vector<HitRef> first;
+  if (key.missing_first) first = missing(k);
+  const size_t want = k - first.size();
+  struct Run {
+    double bound;
+    size_t set;
+    uint32_t run;
+  };
+  std::vector<Run> runs;
+  for (size_t s = 0; s < docs.size() && want > 0; ++s) {
+    const SegmentField* f = columns[s].field;
+    if (f == nullptr) continue;
+    for (uint32_t r = 0; r < f->run_min.size(); ++r) {
+      if (!(f->run_min[r] <= f->run_max[r])) continue;  // no value in the run
+      runs.push_back(Run{key.descending ? f->run_max[r] : f->run_min[r], s, r});
+    }
+  }
+  std::stable_sort(runs.begin(), runs.end(),
+                   [&](const Run& a, const Run& b) { return order(a.bound, b.bound) < 0; });
+  std::vector<Hit> heap;  // the best `want` so far; the worst on top
+  for (const Run& run : runs) {
+    if (heap.size() == want && order(run.bound, heap.front().value) > 0) break;
+    const SegmentField& f = *columns[run.set].field;
+    const uint32_t begin = run.run * kColumnRunDocs;
+    for_each_doc_in(docs[run.set].docs, begin, uint64_t{begin} + kColumnRunDocs, [&](uint32_t doc) {
+      if (!f.dense && !f.has_value.contains(doc)) return;
+      const Hit hit{f.values[doc], run.set, doc};
+      if (heap.size() < want) {
+        heap.push_back(hit);
+        std::push_heap(heap.begin(), heap.end(), better);
+      } else if (better(hit, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), better);
+        heap.back() = hit;
+        std::push_heap(heap.begin(), heap.end(), better);
+      }
+    });
+  }
+  std::sort_heap(heap.begin(), heap.end(), better);
+  std::vector<HitRef> out = std::move(first);
+  for (const Hit& hit : heap) out.push_back(hit_ref(hit.set, hit.doc, hit.value));
+  if (!key.missing_first && out.size() < k) {
+    for (HitRef& hit : missing(k - out.size())) out.push_back(std::move(hit));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<SortKey>> parse_sort(const Json& sort) {
@@ -238,13 +348,16 @@ Result<std::vector<HitRef>> pick_hits(const DocSet& docs, const std::vector<Sort
   };
   std::priority_queue<HitRef, std::vector<HitRef>, decltype(less)> heap(less);
   if (k == 0) return std::vector<HitRef>();
+  if (sort.size() == 1 && sort[0].kind == SortKey::Kind::kField && search_after == nullptr) {
+    if (auto picked = pick_by_column(docs, sort[0], k)) return std::move(*picked);
+  }
   for (size_t s = 0; s < docs.size(); ++s) {
     const SegmentDocs& set = docs[s];
     for (uint32_t doc : set.docs) {
       HitRef hit;
       hit.set = s;
       hit.doc = doc;
-      hit.score = set.scores ? (*set.scores)[doc] : 1.0f;
+      hit.score = set.scores ? (*set.scores)[doc] : set.constant_score;
       hit.sort.reserve(sort.size());
       for (const SortKey& key : sort) {
         SortValue value;
@@ -289,7 +402,7 @@ Result<std::vector<HitRef>> pick_hits(const DocSet& docs, const std::vector<Sort
 }
 
 Result<Json> render_hit(const DocSet& docs, const HitRef& hit, const SourceFilter& filter,
-                        bool with_sort, bool with_score) {
+                        bool with_sort, bool with_score, SourceReader& sources) {
   const SegmentDocs& set = docs[hit.set];
   const Segment& segment = *set.snapshot->segments[set.segment].segment;
   Json out = Json::object();
@@ -297,7 +410,7 @@ Result<Json> render_hit(const DocSet& docs, const HitRef& hit, const SourceFilte
   out.set("_id", Json::string(segment.meta(hit.doc).id));
   out.set("_score", with_score ? Json::number(hit.score) : Json::null());
   if (filter.enabled) {
-    CAUDAL_ASSIGN_OR_RETURN(std::string text, segment.source(hit.doc));
+    CAUDAL_ASSIGN_OR_RETURN(std::string_view text, sources.read(segment, hit.doc));
     Result<Json> source = parse_json(text);
     if (!source.ok()) return Status(Errc::kCorruptSegment, "stored source is not JSON");
     out.set("_source", filter.includes.empty() && filter.excludes.empty()

@@ -24,8 +24,11 @@ struct SegmentDocs {
   const Snapshot* snapshot = nullptr;
   size_t segment = 0;
   Roaring docs;
-  // Per document of the segment; null when not scored. Shared by the buckets of aggregations.
+  // Per document of the segment; null when not scored, or when every match scores the same.
+  // Shared by the buckets of aggregations.
   std::shared_ptr<const std::vector<float>> scores;
+  // The score of every document when `scores` is null.
+  float constant_score = 1.0f;
 };
 using DocSet = std::vector<SegmentDocs>;
 
@@ -64,8 +67,9 @@ struct HitRef {
 Result<std::vector<HitRef>> pick_hits(const DocSet& docs, const std::vector<SortKey>& sort,
                                       size_t k, const Json* search_after);
 
-// One entry of hits.hits: _index, _id, _score, _source (filtered), sort.
+// One entry of hits.hits: _index, _id, _score, _source (filtered, read through `sources`),
+// sort.
 Result<Json> render_hit(const DocSet& docs, const HitRef& hit, const SourceFilter& filter,
-                        bool with_sort, bool with_score);
+                        bool with_sort, bool with_score, SourceReader& sources);
 
 }  // namespace caudal::index

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "index/aggregations.h"
+#include "index/doc_scan.h"
 #include "index/errc.h"
 #include "index/execute.h"
 #include "index/hits.h"
@@ -213,16 +214,24 @@ Result<Json> run_search(const std::vector<std::shared_ptr<const Snapshot>>& snap
         timed_out = true;
         break;
       }
-      auto scores = scoring ? std::make_shared<std::vector<float>>() : nullptr;
+      // A query whose every match scores the same needs no score per document.
+      const std::optional<float> constant =
+          scoring ? executor.constant_score(r.query) : std::nullopt;
+      const bool per_doc = scoring && !constant.has_value();
+      const float same_score = constant.has_value() ? *constant : 1.0f;
+      auto scores = per_doc ? std::make_shared<std::vector<float>>() : nullptr;
       CAUDAL_ASSIGN_OR_RETURN(Roaring matched, executor.run(r.query, s, scores.get()));
       if (matched.isEmpty()) continue;
       total += matched.cardinality();
       if (scores) {
-        for (uint32_t doc : matched) {
+        for_each_doc(matched, [&](uint32_t doc) {
           max_score = max_score ? std::max(*max_score, (*scores)[doc]) : (*scores)[doc];
-        }
+        });
+      } else if (scoring) {
+        max_score = max_score ? std::max(*max_score, same_score) : same_score;
       }
-      docs.push_back(SegmentDocs{snapshot.get(), s, std::move(matched), std::move(scores)});
+      docs.push_back(
+          SegmentDocs{snapshot.get(), s, std::move(matched), std::move(scores), same_score});
     }
   }
   if (count_only) {
@@ -235,8 +244,10 @@ Result<Json> run_search(const std::vector<std::shared_ptr<const Snapshot>>& snap
       std::vector<HitRef> picked,
       pick_hits(docs, r.sort, static_cast<size_t>(r.from + r.size), r.search_after));
   Json hits = Json::array();
+  SourceReader sources;
   for (size_t i = static_cast<size_t>(r.from); i < picked.size(); ++i) {
-    CAUDAL_ASSIGN_OR_RETURN(Json hit, render_hit(docs, picked[i], r.source, r.sorted, scoring));
+    CAUDAL_ASSIGN_OR_RETURN(Json hit,
+                            render_hit(docs, picked[i], r.source, r.sorted, scoring, sources));
     hits.push(std::move(hit));
   }
   Json out = Json::object();

@@ -1,11 +1,13 @@
 #include "index/segment.h"
 
 #include <algorithm>
+#include <limits>
 #include <zstd.h>
 
 #include <fmt/format.h>
 
 #include "common/byte_reader.h"
+#include "index/doc_scan.h"
 #include "index/errc.h"
 
 namespace caudal::index {
@@ -20,6 +22,29 @@ int64_t SegmentField::find_token(std::string_view token) const {
   auto it = std::lower_bound(tokens.begin(), tokens.end(), token);
   if (it == tokens.end() || *it != token) return -1;
   return it - tokens.begin();
+}
+
+void SegmentField::summarize_column(uint32_t doc_count) {
+  run_min.clear();
+  run_max.clear();
+  dense = false;
+  if (values.empty()) return;
+  const size_t runs = (static_cast<size_t>(doc_count) + kColumnRunDocs - 1) / kColumnRunDocs;
+  run_min.assign(runs, std::numeric_limits<double>::infinity());
+  run_max.assign(runs, -std::numeric_limits<double>::infinity());
+  auto note = [&](uint32_t doc) {
+    const double v = values[doc];
+    double& low = run_min[doc / kColumnRunDocs];
+    double& high = run_max[doc / kColumnRunDocs];
+    low = std::min(low, v);
+    high = std::max(high, v);
+  };
+  dense = has_value.cardinality() == doc_count;
+  if (dense) {
+    for (uint32_t doc = 0; doc < doc_count; ++doc) note(doc);
+  } else {
+    for_each_doc(has_value, note);
+  }
 }
 
 std::shared_ptr<const Segment> Segment::restore(uint64_t seq, std::vector<DocMeta> docs,
@@ -84,15 +109,26 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
   return docs;
 }
 
-Result<std::string> Segment::source(uint32_t doc) const {
+Result<std::string_view> SourceReader::read(const Segment& segment, uint32_t doc) {
   const size_t block = doc / kDocsPerBlock;
-  if (block >= blocks_.size()) {
+  if (block >= segment.blocks().size()) {
     return Status(Errc::kCorruptSegment, fmt::format("no source block for document {}", doc));
   }
-  CAUDAL_ASSIGN_OR_RETURN(std::vector<std::string> docs, decode_block(blocks_[block]));
-  const uint32_t at = doc - blocks_[block].first_doc;
-  if (at >= docs.size()) return Status(Errc::kCorruptSegment, "source block too short");
-  return std::move(docs[at]);
+  if (segment_ != &segment || block_ != block) {
+    segment_ = nullptr;
+    CAUDAL_ASSIGN_OR_RETURN(docs_, decode_block(segment.blocks()[block]));
+    segment_ = &segment;
+    block_ = block;
+  }
+  const uint32_t at = doc - segment.blocks()[block].first_doc;
+  if (at >= docs_.size()) return Status(Errc::kCorruptSegment, "source block too short");
+  return std::string_view(docs_[at]);
+}
+
+Result<std::string> Segment::source(uint32_t doc) const {
+  SourceReader reader;
+  CAUDAL_ASSIGN_OR_RETURN(std::string_view text, reader.read(*this, doc));
+  return std::string(text);
 }
 
 uint64_t Segment::source_bytes() const {

@@ -30,6 +30,8 @@
 namespace caudal::index {
 
 inline constexpr uint32_t kDocsPerBlock = 128;
+// Documents per run of a numeric column's summary (SegmentField::run_min/run_max).
+inline constexpr uint32_t kColumnRunDocs = 1024;
 
 struct DocMeta {
   std::string id;
@@ -60,10 +62,19 @@ struct SegmentField {
   uint64_t total_length = 0;
   // Numeric columns: the first value per document (valid where has_value).
   std::vector<double> values;
+  // Derived from `values` whenever a segment is built or read (never stored), so range
+  // filters and sorts skip or take whole runs of documents: per run of kColumnRunDocs
+  // documents, the smallest and largest value among those that have one (a run without any
+  // has min +inf, max -inf); `dense` when every document has a value.
+  std::vector<double> run_min;
+  std::vector<double> run_max;
+  bool dense = false;
 
   // The ordinal of `value` in dict, or -1.
   int64_t find_ord(std::string_view value) const;
   int64_t find_token(std::string_view token) const;
+  // Computes run_min, run_max and dense for a segment of `doc_count` documents.
+  void summarize_column(uint32_t doc_count);
   bool is_text() const { return type == FieldType::kText; }
   bool has_dict() const { return type == FieldType::kText || type == FieldType::kKeyword; }
 };
@@ -124,5 +135,19 @@ class Segment {
 
 // Decodes one source block into its documents' texts.
 Result<std::vector<std::string>> decode_block(const SourceBlock& block);
+
+// Reads source documents and keeps the last block it decoded, so the hits of one search that
+// share a block (a top 10 by time mostly does) decompress it once. One per search, one thread;
+// a returned view stays valid until the next read.
+class SourceReader {
+ public:
+  // kCorruptSegment when the document's block does not decompress.
+  Result<std::string_view> read(const Segment& segment, uint32_t doc);
+
+ private:
+  const Segment* segment_ = nullptr;
+  size_t block_ = 0;
+  std::vector<std::string> docs_;
+};
 
 }  // namespace caudal::index

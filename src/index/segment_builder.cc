@@ -238,6 +238,7 @@ std::shared_ptr<const Segment> SegmentBuilder::build(std::vector<SourceBlock> bl
       }
     }
     out.has_value.runOptimize();
+    out.summarize_column(n);
   }
   if (blocks.empty()) {
     for (uint32_t first = 0; first < n; first += kDocsPerBlock) {
