@@ -97,7 +97,7 @@ Status Index::load() {
       continue;
     }
     // A file of the first format: its fields are rebuilt from the sources.
-    SegmentBuilder builder(seq, mappings_);
+    SegmentBuilder builder(mappings_);
     for (const SourceBlock& block : data.blocks) {
       CAUDAL_ASSIGN_OR_RETURN(std::vector<std::string> sources, decode_block(block));
       for (uint32_t i = 0; i < sources.size(); ++i) {
@@ -108,7 +108,7 @@ Status Index::load() {
     }
     for (const auto& [partition, next] : data.next_offsets) builder.note_position(partition, next);
     builder.set_replaces(data.replaces);
-    live_[seq].segment = builder.build(std::move(data.blocks));
+    live_[seq].segment = builder.build(seq, std::move(data.blocks));
   }
   for (auto& [seq, live] : live_) {
     for (uint32_t d = 0; d < live.segment->doc_count(); ++d) claim_id(*live.segment, d);
@@ -144,14 +144,13 @@ void Index::add(int32_t partition, int64_t offset, int64_t record_timestamp,
     ++malformed_;
     return;
   }
-  Pending pending;
-  pending.meta.id = key ? std::string(*key) : fmt::format("{}-{}", partition, offset);
-  pending.meta.partition = partition;
-  pending.meta.offset = offset;
-  pending.meta.timestamp = timestamp_of(*json, options_.timestamp_field, record_timestamp);
-  pending.source = std::move(*json);
-  pending.raw = std::string(value);
-  buffer_.push_back(std::move(pending));
+  DocMeta meta;
+  meta.id = key ? std::string(*key) : fmt::format("{}-{}", partition, offset);
+  meta.partition = partition;
+  meta.offset = offset;
+  meta.timestamp = timestamp_of(*json, options_.timestamp_field, record_timestamp);
+  if (!buffer_) buffer_ = std::make_unique<SegmentBuilder>(mappings_);
+  buffer_->add(std::move(meta), *json, value);
 }
 
 void Index::claim_id(const Segment& segment, uint32_t doc) {
@@ -216,7 +215,7 @@ Status Index::write_positions() {
 }
 
 Status Index::refresh() {
-  if (buffer_.empty()) {
+  if (!buffer_) {
     if (read_offsets_ != durable_offsets_) {
       // Only malformed records since the last refresh: they are done with too.
       for (const auto& [partition, next] : read_offsets_) durable_offsets_[partition] = next;
@@ -225,13 +224,9 @@ Status Index::refresh() {
     }
     return Status();
   }
-  SegmentBuilder builder(next_seq_++, mappings_);
-  for (Pending& pending : buffer_) {
-    builder.add(std::move(pending.meta), pending.source, pending.raw);
-  }
-  for (const auto& [partition, next] : read_offsets_) builder.note_position(partition, next);
-  buffer_.clear();
-  Status installed = install(builder.build(), {});
+  std::unique_ptr<SegmentBuilder> builder = std::move(buffer_);
+  for (const auto& [partition, next] : read_offsets_) builder->note_position(partition, next);
+  Status installed = install(builder->build(next_seq_++), {});
   if (installed.ok()) installed = write_positions();
   if (!installed.ok()) {
     read_offsets_ = durable_offsets_;
@@ -246,7 +241,7 @@ Status Index::clear(const std::map<int32_t, int64_t>& resume_at) {
   for (const auto& [seq, live] : live_) all.push_back(seq);
   for (uint64_t seq : all) CAUDAL_RETURN_IF_ERROR(drop(seq));
   ids_.clear();
-  buffer_.clear();
+  buffer_.reset();
   mappings_ = options_.mappings;
   durable_offsets_ = resume_at;
   read_offsets_ = resume_at;
@@ -256,7 +251,7 @@ Status Index::clear(const std::map<int32_t, int64_t>& resume_at) {
 }
 
 Status Index::merge(const std::vector<uint64_t>& seqs) {
-  SegmentBuilder builder(next_seq_++, mappings_);
+  SegmentBuilder builder(mappings_);
   for (uint64_t seq : seqs) {
     const Live& live = live_.at(seq);
     const Segment& segment = *live.segment;
@@ -274,7 +269,7 @@ Status Index::merge(const std::vector<uint64_t>& seqs) {
     }
   }
   builder.set_replaces(seqs);
-  auto merged = builder.build();
+  auto merged = builder.build(next_seq_++);
   // The merged documents take over their ids from the segments they came from.
   for (uint32_t d = 0; d < merged->doc_count(); ++d) {
     ids_.erase(merged->meta(d).id);
@@ -368,7 +363,7 @@ void Index::publish() {
   snapshot_ = std::move(snapshot);
   published_offsets_ = durable_offsets_;
   published_read_offsets_ = read_offsets_;
-  published_buffered_ = buffer_.size();
+  published_buffered_ = buffer_ ? buffer_->doc_count() : 0;
   published_malformed_ = malformed_;
 }
 

@@ -39,6 +39,7 @@
 #include "common/result.h"
 #include "index/mapping.h"
 #include "index/segment.h"
+#include "index/segment_builder.h"
 
 namespace caudal::index {
 
@@ -116,11 +117,6 @@ class Index {
   Status destroy();
 
  private:
-  struct Pending {
-    DocMeta meta;
-    Json source;
-    std::string raw;
-  };
   struct Location {
     uint64_t seq;
     uint32_t doc;
@@ -145,8 +141,9 @@ class Index {
   void publish();
 
   IndexOptions options_;
-  // Feeder-thread state.
-  std::vector<Pending> buffer_;
+  // Feeder-thread state. Documents are indexed as they arrive, into the segment the next
+  // refresh builds (null when nothing arrived since the last one).
+  std::unique_ptr<SegmentBuilder> buffer_;
   std::map<int32_t, int64_t> read_offsets_;
   std::map<int32_t, int64_t> durable_offsets_;
   std::map<uint64_t, Live> live_;  // by seq

@@ -53,6 +53,39 @@ SourceBlock compress_block(uint32_t first, const std::vector<std::string>& raw, 
   return block;
 }
 
+// The terms of a field in sorted order (into `dict`) and, per ordinal, its documents: a
+// counting sort of the (doc, term number) list, which is in document order, so each
+// ordinal's documents come out ascending.
+struct Ordered {
+  std::vector<uint32_t> ord_of;  // term number -> ordinal
+  std::vector<uint32_t> starts;  // ordinal -> first index in docs; one more at the end
+  std::vector<uint32_t> docs;
+};
+
+Ordered order_terms(const TermTable& terms,
+                    const std::vector<std::pair<uint32_t, uint32_t>>& doc_terms,
+                    std::vector<std::string>& dict) {
+  const uint32_t count = terms.size();
+  std::vector<uint32_t> by_text(count);
+  for (uint32_t id = 0; id < count; ++id) by_text[id] = id;
+  std::sort(by_text.begin(), by_text.end(),
+            [&](uint32_t a, uint32_t b) { return terms.term(a) < terms.term(b); });
+  Ordered out;
+  out.ord_of.resize(count);
+  dict.reserve(count);
+  for (uint32_t ord = 0; ord < count; ++ord) {
+    dict.emplace_back(terms.term(by_text[ord]));
+    out.ord_of[by_text[ord]] = ord;
+  }
+  out.starts.assign(count + 1, 0);
+  for (const auto& [doc, id] : doc_terms) ++out.starts[out.ord_of[id] + 1];
+  for (uint32_t ord = 0; ord < count; ++ord) out.starts[ord + 1] += out.starts[ord];
+  out.docs.resize(doc_terms.size());
+  std::vector<uint32_t> cursor(out.starts.begin(), out.starts.end() - 1);
+  for (const auto& [doc, id] : doc_terms) out.docs[cursor[out.ord_of[id]]++] = doc;
+  return out;
+}
+
 }  // namespace
 
 void collect_values(const Json& source, std::string_view path, std::vector<const Json*>& out) {
@@ -74,11 +107,13 @@ void collect_values(const Json& source, std::string_view path, std::vector<const
   }
 }
 
-SegmentBuilder::SegmentBuilder(uint64_t seq, Mappings& mappings) : seq_(seq), mappings_(mappings) {}
+SegmentBuilder::SegmentBuilder(Mappings& mappings) : mappings_(mappings) {}
 
 SegmentBuilder::FieldBuild& SegmentBuilder::field(const std::string& name, FieldType type) {
   auto it = fields_.find(name);
-  if (it == fields_.end()) it = fields_.emplace(name, FieldBuild{type, {}, {}, {}, {}, {}, {}}).first;
+  if (it == fields_.end()) {
+    it = fields_.emplace(name, FieldBuild{type, {}, {}, {}, {}, {}, {}}).first;
+  }
   return it->second;
 }
 
@@ -94,14 +129,7 @@ void SegmentBuilder::index_value(const std::string& name, const Json& value, uin
       uint32_t count = 0;
       for_each_token(text, [&](std::string_view token) {
         ++count;
-        auto it = f.tokens.find(token);
-        if (it == f.tokens.end()) it = f.tokens.emplace(std::string(token), 0).first;
-        auto& postings = it->second;
-        if (!postings.empty() && postings.back().first == doc) {
-          ++postings.back().second;
-        } else {
-          postings.emplace_back(doc, 1);
-        }
+        f.doc_tokens.emplace_back(doc, f.tokens.intern(token));
       });
       if (!f.lengths.empty() && f.lengths.back().first == doc) {
         f.lengths.back().second += count;
@@ -110,14 +138,7 @@ void SegmentBuilder::index_value(const std::string& name, const Json& value, uin
       }
       if (text.size() > kIgnoreAbove) return;
     }
-    auto it = f.value_ids.find(text);
-    if (it == f.value_ids.end()) {
-      it = f.value_ids.emplace(std::string(text), static_cast<uint32_t>(f.value_docs.size())).first;
-      f.value_docs.emplace_back();
-    }
-    std::vector<uint32_t>& docs = f.value_docs[it->second];
-    if (docs.empty() || docs.back() != doc) docs.push_back(doc);
-    f.doc_values.emplace_back(doc, it->second);
+    f.doc_values.emplace_back(doc, f.values.intern(text));
     return;
   }
   if (*type == FieldType::kGeoPoint) {
@@ -165,60 +186,57 @@ void SegmentBuilder::note_position(int32_t partition, int64_t next_offset) {
   known = std::max(known, next_offset);
 }
 
-std::shared_ptr<const Segment> SegmentBuilder::build(std::vector<SourceBlock> blocks) {
+std::shared_ptr<const Segment> SegmentBuilder::build(uint64_t seq, std::vector<SourceBlock> blocks) {
   auto segment = std::make_shared<Segment>();
   const uint32_t n = doc_count();
-  segment->seq_ = seq_;
+  segment->seq_ = seq;
   segment->next_offsets_ = next_offsets_;
   segment->replaces_ = replaces_;
   for (auto& [name, build] : fields_) {
     SegmentField& out = segment->fields_[name];
     out.type = build.type;
-    if (!build.value_ids.empty() || build.type == FieldType::kText ||
+    if (build.values.size() > 0 || build.type == FieldType::kText ||
         build.type == FieldType::kKeyword) {
-      std::vector<std::pair<std::string_view, uint32_t>> sorted;
-      sorted.reserve(build.value_ids.size());
-      for (const auto& [value, id] : build.value_ids) sorted.emplace_back(value, id);
-      std::sort(sorted.begin(), sorted.end());
-      std::vector<uint32_t> ord_of(sorted.size());
-      out.dict.reserve(sorted.size());
-      out.postings.resize(sorted.size());
-      for (size_t ord = 0; ord < sorted.size(); ++ord) {
-        out.dict.emplace_back(sorted[ord].first);
-        ord_of[sorted[ord].second] = static_cast<uint32_t>(ord);
-        const std::vector<uint32_t>& docs = build.value_docs[sorted[ord].second];
-        out.postings[ord].addMany(docs.size(), docs.data());
+      Ordered values = order_terms(build.values, build.doc_values, out.dict);
+      out.postings.resize(values.starts.size() - 1);
+      for (size_t ord = 0; ord + 1 < values.starts.size(); ++ord) {
+        // A document repeating a value in an array appears twice; the bitmap absorbs it.
+        out.postings[ord].addMany(values.starts[ord + 1] - values.starts[ord],
+                                  values.docs.data() + values.starts[ord]);
         out.postings[ord].runOptimize();
       }
+      // Per document its distinct ordinals, ascending.
       out.ord_starts.assign(n + 1, 0);
-      std::vector<std::pair<uint32_t, uint32_t>> pairs;
-      pairs.reserve(build.doc_values.size());
-      for (const auto& [doc, id] : build.doc_values) pairs.emplace_back(doc, ord_of[id]);
-      std::sort(pairs.begin(), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-      for (const auto& [doc, ord] : pairs) {
-        ++out.ord_starts[doc + 1];
-        out.ords.push_back(ord);
+      out.ords.reserve(build.doc_values.size());
+      std::vector<uint32_t> mine;
+      for (size_t i = 0; i < build.doc_values.size();) {
+        const uint32_t doc = build.doc_values[i].first;
+        mine.clear();
+        for (; i < build.doc_values.size() && build.doc_values[i].first == doc; ++i) {
+          mine.push_back(values.ord_of[build.doc_values[i].second]);
+        }
+        std::sort(mine.begin(), mine.end());
+        mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+        out.ords.insert(out.ords.end(), mine.begin(), mine.end());
+        out.ord_starts[doc + 1] = static_cast<uint32_t>(mine.size());
         out.has_value.add(doc);
       }
       for (uint32_t d = 0; d < n; ++d) out.ord_starts[d + 1] += out.ord_starts[d];
     }
     if (build.type == FieldType::kText) {
-      std::vector<std::pair<std::string_view, const std::vector<std::pair<uint32_t, uint32_t>>*>>
-          sorted;
-      sorted.reserve(build.tokens.size());
-      for (const auto& [token, postings] : build.tokens) sorted.emplace_back(token, &postings);
-      std::sort(sorted.begin(), sorted.end());
-      out.tokens.reserve(sorted.size());
-      out.token_postings.resize(sorted.size());
-      for (size_t t = 0; t < sorted.size(); ++t) {
-        out.tokens.emplace_back(sorted[t].first);
+      Ordered tokens = order_terms(build.tokens, build.doc_tokens, out.tokens);
+      out.token_postings.resize(tokens.starts.size() - 1);
+      for (size_t t = 0; t + 1 < tokens.starts.size(); ++t) {
+        // A token's documents ascending, each as often as the token occurs in it.
         TokenPostings& postings = out.token_postings[t];
-        postings.doc_ids.reserve(sorted[t].second->size());
-        postings.freqs.reserve(sorted[t].second->size());
-        for (const auto& [doc, freq] : *sorted[t].second) {
-          postings.doc_ids.push_back(doc);
-          postings.freqs.push_back(freq);
+        for (uint32_t i = tokens.starts[t]; i < tokens.starts[t + 1]; ++i) {
+          const uint32_t doc = tokens.docs[i];
+          if (!postings.doc_ids.empty() && postings.doc_ids.back() == doc) {
+            ++postings.freqs.back();
+          } else {
+            postings.doc_ids.push_back(doc);
+            postings.freqs.push_back(1);
+          }
         }
         postings.docs.addMany(postings.doc_ids.size(), postings.doc_ids.data());
         postings.docs.runOptimize();

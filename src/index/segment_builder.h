@@ -12,12 +12,13 @@
 #include "index/json.h"
 #include "index/mapping.h"
 #include "index/segment.h"
+#include "index/term_table.h"
 
 namespace caudal::index {
 
 class SegmentBuilder {
  public:
-  SegmentBuilder(uint64_t seq, Mappings& mappings);
+  explicit SegmentBuilder(Mappings& mappings);
 
   // Indexes `source` (a JSON object) as the next document; `raw` is its text as stored.
   void add(DocMeta meta, const Json& source, std::string_view raw);
@@ -26,42 +27,33 @@ class SegmentBuilder {
   void set_replaces(std::vector<uint64_t> replaces) { replaces_ = std::move(replaces); }
   uint32_t doc_count() const { return static_cast<uint32_t>(metas_.size()); }
 
-  // Builds the segment. With `blocks` (a segment read back from its file), the source blocks
-  // are taken as they are instead of compressing the documents again.
-  std::shared_ptr<const Segment> build(std::vector<SourceBlock> blocks = {});
+  // Builds the segment numbered `seq` (numbers order segments by age: given when the segment is
+  // built, not when its first document came). With `blocks` (a segment read back from its
+  // file), the source blocks are taken as they are instead of compressing the documents again.
+  std::shared_ptr<const Segment> build(uint64_t seq, std::vector<SourceBlock> blocks = {});
 
  private:
-  // Looked up by string_view, so a value or token already seen costs no allocation.
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  template <typename V>
-  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
-
+  // Postings are appended to flat lists in document order; build() sorts terms into ordinals
+  // and derives each one's documents with a counting sort (no list per term meanwhile).
   struct FieldBuild {
     FieldType type;
-    // Whole values by number of first appearance; build() sorts them into ordinals.
-    TextMap<uint32_t> value_ids;
-    std::vector<std::vector<uint32_t>> value_docs;         // per value number, ascending docs
-    std::vector<std::pair<uint32_t, uint32_t>> doc_values;  // doc, value number; in doc order
-    TextMap<std::vector<std::pair<uint32_t, uint32_t>>> tokens;  // token -> (doc, frequency)
-    std::vector<std::pair<uint32_t, uint32_t>> lengths;  // doc, token count
-    std::vector<std::pair<uint32_t, double>> numbers;    // doc, first value
+    TermTable values;                                       // whole values
+    std::vector<std::pair<uint32_t, uint32_t>> doc_values;  // doc, value number
+    TermTable tokens;                                       // analyzed tokens
+    std::vector<std::pair<uint32_t, uint32_t>> doc_tokens;  // doc, token number; repeats kept
+    std::vector<std::pair<uint32_t, uint32_t>> lengths;     // doc, token count
+    std::vector<std::pair<uint32_t, double>> numbers;       // doc, first value
   };
   void index_value(const std::string& field, const Json& value, uint32_t doc);
   void index_object(const std::string& prefix, const Json& object, uint32_t doc, int depth);
   FieldBuild& field(const std::string& name, FieldType type);
 
-  uint64_t seq_;
   Mappings& mappings_;
   std::vector<DocMeta> metas_;
   std::vector<std::string> raw_;
   std::map<int32_t, int64_t> next_offsets_;
   std::vector<uint64_t> replaces_;
   std::unordered_map<std::string, FieldBuild> fields_;
-  // Per text field and document, the running token count (a field may repeat in arrays).
-  std::unordered_map<std::string, uint32_t> doc_tokens_;
 };
 
 // A value of a field in a document, for phrase checks and top_hits: every scalar reachable by

@@ -28,7 +28,7 @@ class SegmentFileTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::shared_ptr<const Segment> build(const std::vector<std::string>& docs) {
-    SegmentBuilder builder(42, mappings_);
+    SegmentBuilder builder(mappings_);
     int64_t offset = 0;
     for (const std::string& text : docs) {
       auto json = parse_json(text);
@@ -37,7 +37,7 @@ class SegmentFileTest : public ::testing::Test {
       ++offset;
     }
     builder.note_position(1, offset);
-    return builder.build();
+    return builder.build(42);
   }
 
   Mappings mappings_;

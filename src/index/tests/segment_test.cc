@@ -8,7 +8,7 @@ namespace caudal::index {
 namespace {
 
 std::shared_ptr<const Segment> build(Mappings& mappings, const std::vector<std::string>& docs) {
-  SegmentBuilder builder(7, mappings);
+  SegmentBuilder builder(mappings);
   int64_t offset = 0;
   for (const std::string& text : docs) {
     auto json = parse_json(text);
@@ -17,7 +17,7 @@ std::shared_ptr<const Segment> build(Mappings& mappings, const std::vector<std::
     ++offset;
   }
   builder.note_position(0, offset);
-  return builder.build();
+  return builder.build(7);
 }
 
 TEST(SegmentTest, InfersMappingsAsElasticsearch) {
