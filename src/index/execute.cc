@@ -465,15 +465,10 @@ Result<Roaring> Executor::match_phrase(const std::string& field,
   // Positions are not indexed: the candidates' sources are analyzed again to check adjacency.
   const Segment& segment = *snapshot_.segments[s].segment;
   Roaring docs;
-  size_t cached_block = SIZE_MAX;
-  std::vector<std::string> block;
+  SourceReader sources;
   for (uint32_t doc : candidates) {
-    const size_t b = doc / kDocsPerBlock;
-    if (b != cached_block) {
-      CAUDAL_ASSIGN_OR_RETURN(block, decode_block(segment.blocks()[b]));
-      cached_block = b;
-    }
-    Result<Json> source = parse_json(block[doc - segment.blocks()[b].first_doc]);
+    CAUDAL_ASSIGN_OR_RETURN(std::string_view text, sources.read(segment, doc));
+    Result<Json> source = parse_json(text);
     if (!source.ok()) continue;
     std::vector<const Json*> values;
     collect_values(*source, field, values);

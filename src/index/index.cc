@@ -10,6 +10,7 @@
 #include "index/errc.h"
 #include "index/segment_builder.h"
 #include "index/segment_file.h"
+#include "index/segment_merger.h"
 
 namespace caudal::index {
 namespace {
@@ -251,25 +252,13 @@ Status Index::clear(const std::map<int32_t, int64_t>& resume_at) {
 }
 
 Status Index::merge(const std::vector<uint64_t>& seqs) {
-  SegmentBuilder builder(mappings_);
+  std::vector<MergeInput> inputs;
   for (uint64_t seq : seqs) {
     const Live& live = live_.at(seq);
-    const Segment& segment = *live.segment;
-    for (const SourceBlock& block : segment.blocks()) {
-      CAUDAL_ASSIGN_OR_RETURN(std::vector<std::string> sources, decode_block(block));
-      for (uint32_t i = 0; i < sources.size(); ++i) {
-        const uint32_t doc = block.first_doc + i;
-        if (live.deletes->contains(doc)) continue;
-        Result<Json> json = parse_json(sources[i]);
-        builder.add(segment.meta(doc), json.ok() ? *json : Json::object(), sources[i]);
-      }
-    }
-    for (const auto& [partition, next] : segment.next_offsets()) {
-      builder.note_position(partition, next);
-    }
+    inputs.push_back(MergeInput{live.segment.get(), live.deletes.get()});
   }
-  builder.set_replaces(seqs);
-  auto merged = builder.build(next_seq_++);
+  CAUDAL_ASSIGN_OR_RETURN(std::shared_ptr<const Segment> merged,
+                          merge_segments(next_seq_++, inputs, seqs));
   // The merged documents take over their ids from the segments they came from.
   for (uint32_t d = 0; d < merged->doc_count(); ++d) {
     ids_.erase(merged->meta(d).id);

@@ -7,10 +7,17 @@
 #include <fmt/format.h>
 
 #include "common/byte_reader.h"
+#include "common/byte_writer.h"
+#include "common/check.h"
 #include "index/doc_scan.h"
 #include "index/errc.h"
 
 namespace caudal::index {
+namespace {
+
+constexpr int kSourceZstdLevel = 3;
+
+}  // namespace
 
 int64_t SegmentField::find_ord(std::string_view value) const {
   auto it = std::lower_bound(dict.begin(), dict.end(), value);
@@ -109,11 +116,33 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
   return docs;
 }
 
+SourceBlock encode_block(uint32_t first_doc, std::span<const std::string> docs) {
+  ByteWriter writer;
+  for (const std::string& doc : docs) {
+    writer.write_uvarint(doc.size());
+    writer.write_string(doc);
+  }
+  const Bytes plain = writer.take();
+  SourceBlock block;
+  block.first_doc = first_doc;
+  block.doc_count = static_cast<uint32_t>(docs.size());
+  block.compressed.resize(ZSTD_compressBound(plain.size()));
+  const size_t size = ZSTD_compress(block.compressed.data(), block.compressed.size(), plain.data(),
+                                    plain.size(), kSourceZstdLevel);
+  CAUDAL_CHECK(!ZSTD_isError(size), "zstd compression into a bound-sized buffer failed");
+  block.compressed.resize(size);
+  return block;
+}
+
 Result<std::string_view> SourceReader::read(const Segment& segment, uint32_t doc) {
-  const size_t block = doc / kDocsPerBlock;
-  if (block >= segment.blocks().size()) {
+  // Blocks hold up to kDocsPerBlock documents each (fewer after a merge left some out).
+  const std::vector<SourceBlock>& blocks = segment.blocks();
+  auto after = std::upper_bound(blocks.begin(), blocks.end(), doc,
+                                [](uint32_t d, const SourceBlock& b) { return d < b.first_doc; });
+  if (after == blocks.begin()) {
     return Status(Errc::kCorruptSegment, fmt::format("no source block for document {}", doc));
   }
+  const size_t block = static_cast<size_t>(after - blocks.begin()) - 1;
   if (segment_ != &segment || block_ != block) {
     segment_ = nullptr;
     CAUDAL_ASSIGN_OR_RETURN(docs_, decode_block(segment.blocks()[block]));

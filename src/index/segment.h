@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,7 +83,7 @@ struct SegmentField {
 // A compressed run of source documents.
 struct SourceBlock {
   uint32_t first_doc = 0;
-  uint32_t doc_count = 0;
+  uint32_t doc_count = 0;  // 1 to kDocsPerBlock
   std::string compressed;  // zstd frame of the documents, each as varint length + bytes
 };
 
@@ -135,6 +136,8 @@ class Segment {
 
 // Decodes one source block into its documents' texts.
 Result<std::vector<std::string>> decode_block(const SourceBlock& block);
+// Compresses `docs` as the block of documents first_doc.. (the inverse of decode_block).
+SourceBlock encode_block(uint32_t first_doc, std::span<const std::string> docs);
 
 // Reads source documents and keeps the last block it decoded, so the hits of one search that
 // share a block (a top 10 by time mostly does) decompress it once. One per search, one thread;

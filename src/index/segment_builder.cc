@@ -2,10 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <zstd.h>
 
-#include "common/byte_writer.h"
-#include "common/check.h"
 #include "index/analyzer.h"
 #include "index/date.h"
 
@@ -16,7 +13,6 @@ namespace {
 // value stays searchable as text and in _source).
 constexpr size_t kIgnoreAbove = 256;
 constexpr int kMaxDepth = 32;
-constexpr int kZstdLevel = 3;
 
 
 std::optional<double> numeric_value(FieldType type, const Json& value) {
@@ -35,23 +31,6 @@ std::optional<double> numeric_value(FieldType type, const Json& value) {
   }
 }
 
-SourceBlock compress_block(uint32_t first, const std::vector<std::string>& raw, uint32_t count) {
-  ByteWriter writer;
-  for (uint32_t i = 0; i < count; ++i) {
-    writer.write_uvarint(raw[first + i].size());
-    writer.write_string(raw[first + i]);
-  }
-  const Bytes plain = writer.take();
-  SourceBlock block;
-  block.first_doc = first;
-  block.doc_count = count;
-  block.compressed.resize(ZSTD_compressBound(plain.size()));
-  const size_t size = ZSTD_compress(block.compressed.data(), block.compressed.size(), plain.data(),
-                                    plain.size(), kZstdLevel);
-  CAUDAL_CHECK(!ZSTD_isError(size), "zstd compression into a bound-sized buffer failed");
-  block.compressed.resize(size);
-  return block;
-}
 
 // The terms of a field in sorted order (into `dict`) and, per ordinal, its documents: a
 // counting sort of the (doc, term number) list, which is in document order, so each
@@ -260,7 +239,8 @@ std::shared_ptr<const Segment> SegmentBuilder::build(uint64_t seq, std::vector<S
   }
   if (blocks.empty()) {
     for (uint32_t first = 0; first < n; first += kDocsPerBlock) {
-      blocks.push_back(compress_block(first, raw_, std::min(kDocsPerBlock, n - first)));
+      blocks.push_back(encode_block(first, std::span<const std::string>(raw_).subspan(
+                                              first, std::min(kDocsPerBlock, n - first))));
     }
   }
   segment->blocks_ = std::move(blocks);
