@@ -26,9 +26,19 @@ void write_text(ByteWriter& w, std::string_view text) {
 }
 
 void write_bitmap(ByteWriter& w, const Roaring& bitmap) {
-  std::string bytes(bitmap.getSizeInBytes(true), '\0');
-  bitmap.write(bytes.data(), true);
-  write_text(w, bytes);
+  const size_t size = bitmap.getSizeInBytes(true);
+  w.write_uvarint(size);
+  bitmap.write(reinterpret_cast<char*>(w.grow(size)), true);
+}
+
+// Appends the varints of `count` numbers (number(i) for each i) in one write: a field's lists
+// run to millions of numbers, and a write per number costs more than its encoding.
+template <typename Number>
+void write_varints(ByteWriter& w, size_t count, Number&& number) {
+  std::vector<uint8_t> bytes(count * kMaxVarint32Bytes);
+  size_t used = 0;
+  for (size_t i = 0; i < count; ++i) used += encode_varint(bytes.data() + used, number(i));
+  w.write_bytes(ByteView(bytes.data(), used));
 }
 
 void write_texts(ByteWriter& w, const std::vector<std::string>& texts) {
@@ -39,16 +49,13 @@ void write_texts(ByteWriter& w, const std::vector<std::string>& texts) {
 // Ascending numbers as the first, then differences.
 void write_ascending(ByteWriter& w, const std::vector<uint32_t>& numbers) {
   w.write_uvarint(numbers.size());
-  uint32_t previous = 0;
-  for (uint32_t n : numbers) {
-    w.write_uvarint(n - previous);
-    previous = n;
-  }
+  write_varints(w, numbers.size(),
+                [&](size_t i) { return numbers[i] - (i == 0 ? 0 : numbers[i - 1]); });
 }
 
 void write_numbers(ByteWriter& w, const std::vector<uint32_t>& numbers) {
   w.write_uvarint(numbers.size());
-  for (uint32_t n : numbers) w.write_uvarint(n);
+  write_varints(w, numbers.size(), [&](size_t i) { return numbers[i]; });
 }
 
 void write_field(ByteWriter& w, const SegmentField& field) {
@@ -61,11 +68,14 @@ void write_field(ByteWriter& w, const SegmentField& field) {
   write_texts(w, field.tokens);
   for (const TokenPostings& postings : field.token_postings) {
     write_ascending(w, postings.doc_ids);
-    for (uint32_t freq : postings.freqs) w.write_uvarint(freq);
+    write_varints(w, postings.freqs.size(), [&](size_t i) { return postings.freqs[i]; });
   }
   write_numbers(w, field.lengths);
   w.write_uvarint(field.values.size());
-  for (double value : field.values) w.write_be64(std::bit_cast<uint64_t>(value));
+  uint8_t* column = w.grow(field.values.size() * 8);
+  for (size_t i = 0; i < field.values.size(); ++i) {
+    store_be64(column + i * 8, std::bit_cast<uint64_t>(field.values[i]));
+  }
 }
 
 // Reads one field; the first problem found is returned as a short description.
