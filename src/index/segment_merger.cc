@@ -17,10 +17,13 @@ constexpr uint32_t kGone = std::numeric_limits<uint32_t>::max();
 // Per input, each document's number in the merged segment (kGone when left out).
 using Renumbering = std::vector<std::vector<uint32_t>>;
 
-// The sorted union of sorted term lists (null where an input lacks the field), and per input
-// the merged position of each of its terms.
-std::vector<std::string_view> merge_terms(const std::vector<const std::vector<std::string>*>& lists,
+// The sorted union of the inputs' sorted term lists (`terms`: dict or tokens; none where an
+// input lacks the field), and per input the merged position of each of its terms.
+std::vector<std::string_view> merge_terms(const std::vector<const SegmentField*>& in,
+                                          std::vector<std::string> SegmentField::*terms,
                                           std::vector<std::vector<uint32_t>>& positions) {
+  std::vector<const std::vector<std::string>*> lists;
+  for (const SegmentField* f : in) lists.push_back(f ? &(f->*terms) : nullptr);
   std::vector<std::string_view> all;
   for (const auto* list : lists) {
     if (list != nullptr) all.insert(all.end(), list->begin(), list->end());
@@ -42,10 +45,8 @@ std::vector<std::string_view> merge_terms(const std::vector<const std::vector<st
 
 void merge_dictionary(const std::vector<const SegmentField*>& in, const Renumbering& renumber,
                       uint32_t n, SegmentField& out) {
-  std::vector<const std::vector<std::string>*> dicts;
-  for (const SegmentField* f : in) dicts.push_back(f ? &f->dict : nullptr);
   std::vector<std::vector<uint32_t>> positions;
-  const std::vector<std::string_view> merged = merge_terms(dicts, positions);
+  const std::vector<std::string_view> merged = merge_terms(in, &SegmentField::dict, positions);
   // Each merged value's documents, input after input (so ascending), by a counting sort.
   std::vector<uint32_t> starts(merged.size() + 1, 0);
   for (size_t i = 0; i < in.size(); ++i) {
@@ -96,10 +97,8 @@ void merge_dictionary(const std::vector<const SegmentField*>& in, const Renumber
 
 void merge_tokens(const std::vector<const SegmentField*>& in, const Renumbering& renumber,
                   uint32_t n, SegmentField& out) {
-  std::vector<const std::vector<std::string>*> lists;
-  for (const SegmentField* f : in) lists.push_back(f ? &f->tokens : nullptr);
   std::vector<std::vector<uint32_t>> positions;
-  const std::vector<std::string_view> merged = merge_terms(lists, positions);
+  const std::vector<std::string_view> merged = merge_terms(in, &SegmentField::tokens, positions);
   std::vector<TokenPostings> postings(merged.size());
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == nullptr) continue;
