@@ -99,8 +99,8 @@ constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 
 // One event over simdjson's structural index (stage 1: every `{ } [ ] : ,` and the first byte
 // of every scalar, outside strings). A second stage of our own, building Values only for the
-// projected members and validating the rest. Every method returns false when it cannot decide
-// (an error, or a rare form it leaves to simdjson: numbers beyond the fast path, surrogate
+// projected members and validating the rest. Every method returns false (a missing Value, a
+// view with a null data pointer) when it cannot decide (an error, or a rare form it leaves to simdjson: numbers beyond the fast path, surrogate
 // escapes, deep nesting): the caller then asks the DOM parser. Strings and keys without
 // escapes are views of the text itself (which lives in the batch's arena).
 class IndexDecoder {
@@ -114,11 +114,11 @@ class IndexDecoder {
     Object* result =
         Object::create(arena_, all ? 8 : static_cast<uint32_t>(projection->keys().size()));
     const bool members = items('}', [&] {
-      std::string_view key;
-      if (!member_key(key)) return false;
-      Value value;
-      if (!all && !projection->contains(key)) return this->value<false>(2, value);
-      if (!this->value<true>(2, value)) return false;
+      const std::string_view key = member_key();
+      if (key.data() == nullptr) return false;
+      if (!all && !projection->contains(key)) return !this->value<false>(2).is_missing();
+      const Value value = this->value<true>(2);
+      if (value.is_missing()) return false;
       result->append(arena_, key, value);
       return true;
     });
@@ -161,21 +161,24 @@ class IndexDecoder {
     }
   }
 
-  bool member_key(std::string_view& key) {
-    if (here() != '"') return false;
-    if (!string<true>(key)) return false;
-    if (here() != ':') return false;
+  // Values and keys come back in registers, failures as missing or a null data pointer: a
+  // Value or view stored field by field and read back whole from memory stalls store
+  // forwarding, once per member.
+  std::string_view member_key() {
+    if (here() != '"') return {};
+    const std::string_view key = string<true>();
+    if (key.data() == nullptr || here() != ':') return {};
     ++at_;
-    return true;
+    return key;
   }
 
   // A string token; `build`: the text is wanted (a view when plain, else unescaped into the
-  // arena).
+  // arena). A null data pointer when it is not a valid string.
   template <bool kBuild>
-  bool string(std::string_view& out) {
+  std::string_view string() {
     const std::string_view quoted = token();
     ++at_;
-    if (quoted.size() < 2 || quoted.back() != '"') return false;
+    if (quoted.size() < 2 || quoted.back() != '"') return {};
     const char* begin = quoted.data() + 1;
     const size_t size = quoted.size() - 2;
     // Any quote or backslash inside? Eight bytes at a time (the padding makes reading past the
@@ -185,16 +188,16 @@ class IndexDecoder {
       std::memcpy(&word, begin + i, 8);
       uint64_t hits = bytes_equal(word, '"') | bytes_equal(word, '\\');
       if (size - i < 8) hits &= (1ull << ((size - i) * 8)) - 1;
-      if (hits != 0) return unescape<kBuild>(begin, size, out);
+      if (hits != 0) return unescape<kBuild>(begin, size);
     }
-    out = std::string_view(begin, size);
-    return true;
+    return {begin, size};
   }
 
   // The escapes of RFC 8259 except surrogates (left to simdjson); false for an unescaped
-  // quote (the string ended before its token did) or a bad escape.
+  // quote (the string ended before its token did) or a bad escape: a null data pointer then
+  // (not building, any non-null pointer means valid).
   template <bool kBuild>
-  bool unescape(const char* begin, size_t size, std::string_view& out) {
+  std::string_view unescape(const char* begin, size_t size) {
     char* to = kBuild ? static_cast<char*>(arena_.allocate(size, 1)) : nullptr;
     size_t written = 0;
     auto put = [&](char c) {
@@ -203,12 +206,12 @@ class IndexDecoder {
     };
     for (size_t i = 0; i < size; ++i) {
       const char c = begin[i];
-      if (c == '"') return false;
+      if (c == '"') return {};
       if (c != '\\') {
         put(c);
         continue;
       }
-      if (++i == size) return false;
+      if (++i == size) return {};
       switch (begin[i]) {
         case '"': put('"'); break;
         case '\\': put('\\'); break;
@@ -219,7 +222,7 @@ class IndexDecoder {
         case 'r': put('\r'); break;
         case 't': put('\t'); break;
         case 'u': {
-          if (size - i < 5) return false;
+          if (size - i < 5) return {};
           uint32_t code = 0;
           for (size_t k = 1; k <= 4; ++k) {
             const char h = begin[i + k];
@@ -229,12 +232,12 @@ class IndexDecoder {
             } else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f') {
               digit = (h | 0x20) - 'a' + 10;
             } else {
-              return false;
+              return {};
             }
             code = code * 16 + digit;
           }
           i += 4;
-          if (code >= 0xd800 && code <= 0xdfff) return false;
+          if (code >= 0xd800 && code <= 0xdfff) return {};
           if (code < 0x80) {
             put(static_cast<char>(code));
           } else if (code < 0x800) {
@@ -247,24 +250,23 @@ class IndexDecoder {
           }
           break;
         }
-        default: return false;
+        default: return {};
       }
     }
-    out = kBuild ? std::string_view(to, written) : std::string_view();
-    return true;
+    return kBuild ? std::string_view(to, written) : std::string_view(begin, 0);
   }
 
   // RFC 8259 numbers, on the fast path only: up to 18 digits, and for a decimal at most 15
   // significant digits with a power of ten within ±22 (exact, as simdjson's own fast path).
   // Anything else (and -0) is left to simdjson.
-  bool number(Value& out) {
+  Value number() {
     const std::string_view text = token();
     ++at_;
     const char* p = text.data();
     const char* end = p + text.size();
     const bool negative = p < end && *p == '-';
     if (negative) ++p;
-    if (p == end) return false;
+    if (p == end) return Value::missing();
     uint64_t mantissa = 0;
     int digits = 0;
     if (*p == '0') {
@@ -273,16 +275,15 @@ class IndexDecoder {
       while (p < end && *p >= '0' && *p <= '9') {
         mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
         ++p;
-        if (++digits > 18) return false;
+        if (++digits > 18) return Value::missing();
       }
     } else {
-      return false;
+      return Value::missing();
     }
     if (p == end) {
-      if (negative && mantissa == 0) return false;
+      if (negative && mantissa == 0) return Value::missing();
       const auto value = static_cast<int64_t>(mantissa);
-      out = Value::integer(negative ? -value : value);
-      return true;
+      return Value::integer(negative ? -value : value);
     }
     int exponent = 0;
     if (*p == '.') {
@@ -291,9 +292,9 @@ class IndexDecoder {
       while (p < end && *p >= '0' && *p <= '9') {
         mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
         ++p;
-        if (mantissa != 0 && ++digits > 15) return false;
+        if (mantissa != 0 && ++digits > 15) return Value::missing();
       }
-      if (p == first) return false;
+      if (p == first) return Value::missing();
       exponent = -static_cast<int>(p - first);
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
@@ -305,17 +306,16 @@ class IndexDecoder {
       while (p < end && *p >= '0' && *p <= '9') {
         power = power * 10 + (*p - '0');
         ++p;
-        if (p - first > 3) return false;
+        if (p - first > 3) return Value::missing();
       }
-      if (p == first) return false;
+      if (p == first) return Value::missing();
       exponent += minus ? -power : power;
     }
-    if (p != end || digits > 15 || exponent < -22 || exponent > 22) return false;
+    if (p != end || digits > 15 || exponent < -22 || exponent > 22) return Value::missing();
     double value = static_cast<double>(mantissa);
     value = exponent < 0 ? value / kPowersOfTen[-exponent] : value * kPowersOfTen[exponent];
-    if (negative && value == 0) return false;
-    out = Value::real(negative ? -value : value);
-    return true;
+    if (negative && value == 0) return Value::missing();
+    return Value::real(negative ? -value : value);
   }
 
   bool atom(std::string_view word) {
@@ -324,44 +324,44 @@ class IndexDecoder {
     return same;
   }
 
+  // Missing when the value is not valid (or not on the fast path).
   template <bool kBuild>
-  bool value(int depth, Value& out) {
+  Value value(int depth) {
     switch (here()) {
       case '{': {
-        if (depth > kDeepest) return false;
+        if (depth > kDeepest) return Value::missing();
         Object* result = kBuild ? Object::create(arena_, 4) : nullptr;
         const bool members = items('}', [&] {
-          std::string_view key;
-          Value item;
-          if (!member_key(key) || !value<kBuild>(depth + 1, item)) return false;
+          const std::string_view key = member_key();
+          if (key.data() == nullptr) return false;
+          const Value item = value<kBuild>(depth + 1);
+          if (item.is_missing()) return false;
           if constexpr (kBuild) result->append(arena_, key, item);
           return true;
         });
-        if constexpr (kBuild) out = Value::object(result);
-        return members;
+        if (!members) return Value::missing();
+        return kBuild ? Value::object(result) : Value::null();
       }
       case '[': {
-        if (depth > kDeepest) return false;
+        if (depth > kDeepest) return Value::missing();
         Array* result = kBuild ? Array::create(arena_, 4) : nullptr;
         const bool elements = items(']', [&] {
-          Value item;
-          if (!value<kBuild>(depth + 1, item)) return false;
+          const Value item = value<kBuild>(depth + 1);
+          if (item.is_missing()) return false;
           if constexpr (kBuild) result->push_back(arena_, item);
           return true;
         });
-        if constexpr (kBuild) out = Value::array(result);
-        return elements;
+        if (!elements) return Value::missing();
+        return kBuild ? Value::array(result) : Value::null();
       }
       case '"': {
-        std::string_view text;
-        if (!string<kBuild>(text)) return false;
-        out = Value::string(text);
-        return true;
+        const std::string_view text = string<kBuild>();
+        return text.data() == nullptr ? Value::missing() : Value::string(text);
       }
-      case 't': out = Value::boolean(true); return atom("true");
-      case 'f': out = Value::boolean(false); return atom("false");
-      case 'n': out = Value::null(); return atom("null");
-      default: return number(out);
+      case 't': return atom("true") ? Value::boolean(true) : Value::missing();
+      case 'f': return atom("false") ? Value::boolean(false) : Value::missing();
+      case 'n': return atom("null") ? Value::null() : Value::missing();
+      default: return number();
     }
   }
 
