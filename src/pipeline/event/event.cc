@@ -181,7 +181,7 @@ Result<bool> Event::rename(const Path& from, const Path& to) {
 bool Event::is_original_key(std::string_view top_key) const {
   const Object& root = *root_.as_object();
   for (uint32_t i = 0; i < original_members_ && i < root.size; ++i) {
-    if (root.members[i].key == top_key) return true;
+    if (same_key(root.members[i].key, top_key)) return true;
   }
   return false;
 }

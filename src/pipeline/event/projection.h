@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "pipeline/event/path.h"
+#include "pipeline/event/value.h"
 
 namespace caudal::pipeline {
 
@@ -37,12 +38,9 @@ class Projection {
   // Whether `top_level_key` is decoded (always true for everything()).
   bool contains(std::string_view top_level_key) const {
     if (everything_) return true;
-    // Called for every member of every event decoded: length and first byte before memcmp.
+    // Called for every member of every event decoded.
     for (const std::string& key : keys_) {
-      if (key.size() == top_level_key.size() &&
-          (key.empty() || (key[0] == top_level_key[0] && key == top_level_key))) {
-        return true;
-      }
+      if (same_key(key, top_level_key)) return true;
     }
     return false;
   }

@@ -143,6 +143,32 @@ struct Member {
   Value value;
 };
 
+// Whether two keys are the same bytes. Inline, and a word at a time (overlapping words for
+// the tail, never reading outside either key): keys are short, and this is the innermost
+// loop of every field read, projection test and change of an event.
+inline bool same_key(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (b.size() != n) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  auto equal = [&]<typename Word>(size_t at, Word) {
+    Word u;
+    Word v;
+    __builtin_memcpy(&u, x + at, sizeof(Word));
+    __builtin_memcpy(&v, y + at, sizeof(Word));
+    return u == v;
+  };
+  if (n >= 8) {
+    for (size_t k = 0; k + 8 < n; k += 8) {
+      if (!equal(k, uint64_t{})) return false;
+    }
+    return equal(n - 8, uint64_t{});
+  }
+  if (n >= 4) return equal(0, uint32_t{}) && equal(n - 4, uint32_t{});
+  if (n >= 2) return equal(0, uint16_t{}) && x[n - 1] == y[n - 1];
+  return n == 0 || x[0] == y[0];
+}
+
 // An object's members in insertion order (JSON key order is preserved on output). Lookup is a
 // linear scan: events have few keys per level, and a scan over 32-byte members beats hashing.
 //
@@ -160,15 +186,8 @@ struct Object {
   // The member named `key`, or nullptr. When keys repeat (JSON allows it), the last one wins,
   // as in most JSON readers. Inline: it is the innermost loop of every field read.
   Member* find(std::string_view key) const {
-    const char* want = key.data();
-    size_t length = key.size();
     for (uint32_t i = size; i > 0; --i) {
-      Member& m = members[i - 1];
-      if (m.key.size() != length) continue;
-      const char* have = m.key.data();
-      size_t k = 0;
-      while (k < length && have[k] == want[k]) ++k;
-      if (k == length) return &m;
+      if (same_key(members[i - 1].key, key)) return &members[i - 1];
     }
     return nullptr;
   }

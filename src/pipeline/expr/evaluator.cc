@@ -40,15 +40,7 @@ std::string_view describe_kind(ValueKind kind) {
   return "unknown";
 }
 
-bool truth(const ExprNode& node, Value value, EvalContext& ctx, bool& out) {
-  if (value.is_bool()) {
-    out = value.as_bool();
-    return true;
-  }
-  if (value.is_null()) {
-    out = false;
-    return true;
-  }
+bool not_a_condition(const ExprNode& node, Value value, EvalContext& ctx) {
   return ctx.fail(ExprErrc::kTypeMismatch, fmt::format("'{}' is {}, not a bool", ctx.quote(node),
                                                       describe_kind(value.kind())));
 }
@@ -266,7 +258,7 @@ bool membership(const ExprNode& node, Value needle, Value haystack, EvalContext&
   }
   if (spec.style == CallStyle::kCoalesce) {
     for (const auto& argument : node.children) {
-      if (!evaluate_node(*argument, ctx, out)) return false;
+      if (!evaluate_operand(*argument, ctx, out)) return false;
       if (!out.is_null()) return true;
     }
     out = Value::null();
@@ -275,7 +267,7 @@ bool membership(const ExprNode& node, Value needle, Value haystack, EvalContext&
   Value args[kVariadic];
   size_t count = node.children.size();
   for (size_t i = 0; i < count; ++i) {
-    if (!evaluate_node(*node.children[i], ctx, args[i])) return false;
+    if (!evaluate_operand(*node.children[i], ctx, args[i])) return false;
     Param param = spec.params[std::min<size_t>(i, spec.params.size() - 1)];
     Value v = args[i];
     if (param == Param::kAny) continue;
@@ -330,13 +322,13 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
       return true;
     case ExprOp::kIndex: {
       Value base;
-      if (!evaluate_node(*node.children[0], ctx, base)) return false;
+      if (!evaluate_operand(*node.children[0], ctx, base)) return false;
       out = get_path(base, node.path);
       return true;
     }
     case ExprOp::kNegate: {
       Value v;
-      if (!evaluate_node(*node.children[0], ctx, v)) return false;
+      if (!evaluate_operand(*node.children[0], ctx, v)) return false;
       if (v.is_null()) return absent(*node.children[0], v, node, ctx);
       if (v.is_int()) {
         if (v.as_int() == std::numeric_limits<int64_t>::min()) return overflow(node, ctx);
@@ -353,7 +345,7 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
     case ExprOp::kNot: {
       Value v;
       bool flag = false;
-      if (!evaluate_node(*node.children[0], ctx, v) || !truth(*node.children[0], v, ctx, flag)) {
+      if (!evaluate_operand(*node.children[0], ctx, v) || !truth(*node.children[0], v, ctx, flag)) {
         return false;
       }
       out = Value::boolean(!flag);
@@ -363,7 +355,7 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
     case ExprOp::kOr: {
       Value v;
       bool flag = false;
-      if (!evaluate_node(*node.children[0], ctx, v) || !truth(*node.children[0], v, ctx, flag)) {
+      if (!evaluate_operand(*node.children[0], ctx, v) || !truth(*node.children[0], v, ctx, flag)) {
         return false;
       }
       // Short-circuit: the right side is not evaluated (and cannot fail) when the left decides.
@@ -371,7 +363,7 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
         out = Value::boolean(flag);
         return true;
       }
-      if (!evaluate_node(*node.children[1], ctx, v) || !truth(*node.children[1], v, ctx, flag)) {
+      if (!evaluate_operand(*node.children[1], ctx, v) || !truth(*node.children[1], v, ctx, flag)) {
         return false;
       }
       out = Value::boolean(flag);
@@ -380,16 +372,16 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
     case ExprOp::kConditional: {
       Value v;
       bool flag = false;
-      if (!evaluate_node(*node.children[0], ctx, v) || !truth(*node.children[0], v, ctx, flag)) {
+      if (!evaluate_operand(*node.children[0], ctx, v) || !truth(*node.children[0], v, ctx, flag)) {
         return false;
       }
-      return evaluate_node(*node.children[flag ? 1 : 2], ctx, out);
+      return evaluate_operand(*node.children[flag ? 1 : 2], ctx, out);
     }
     case ExprOp::kList: {
       Array* array = Array::create(*ctx.arena, static_cast<uint32_t>(node.children.size()));
       for (const auto& item : node.children) {
         Value v;
-        if (!evaluate_node(*item, ctx, v)) return false;
+        if (!evaluate_operand(*item, ctx, v)) return false;
         array->items[array->size++] = v.is_missing() ? Value::null() : v;
       }
       out = Value::array(array);
@@ -401,7 +393,7 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
   // Binary operators: both sides first.
   Value a;
   Value b;
-  if (!evaluate_node(*node.children[0], ctx, a) || !evaluate_node(*node.children[1], ctx, b)) {
+  if (!evaluate_operand(*node.children[0], ctx, a) || !evaluate_operand(*node.children[1], ctx, b)) {
     return false;
   }
   switch (node.op) {

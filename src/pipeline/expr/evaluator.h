@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "pipeline/event/event.h"
 #include "pipeline/event/value.h"
 #include "pipeline/expr/ast.h"
 #include "pipeline/expr/errc.h"
@@ -15,7 +16,6 @@
 namespace caudal::pipeline {
 
 class Arena;
-class Event;
 
 struct EvalContext {
   const Event* event = nullptr;  // nullptr while folding constants
@@ -33,12 +33,38 @@ struct EvalContext {
 // Evaluates `node`; false (with ctx.error set) when the event makes it fail.
 bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out);
 
+// The same, with the leaves of a tree (a top-level field, a constant: half of its nodes) read
+// in place instead of through a call: what every operator and every per-batch loop uses.
+inline bool evaluate_operand(const ExprNode& node, EvalContext& ctx, Value& out) {
+  if (node.op == ExprOp::kConstant) {
+    out = node.constant;
+    return true;
+  }
+  if (node.op == ExprOp::kField && node.top_level_key != nullptr && ctx.event != nullptr) {
+    const Member* member = ctx.event->root().as_object()->find(*node.top_level_key);
+    out = member != nullptr ? member->value : Value::missing();
+    return true;
+  }
+  return evaluate_node(node, ctx, out);
+}
+
 // "missing", "null", "a bool", "an int", "a double", "a string", "a timestamp", "an array",
 // "an object": how messages describe a value's kind.
 std::string_view describe_kind(ValueKind kind);
 
 // The truth of a condition: true, false, or a failure for a value that is not a bool
 // (null and missing are false).
-bool truth(const ExprNode& node, Value value, EvalContext& ctx, bool& out);
+bool not_a_condition(const ExprNode& node, Value value, EvalContext& ctx);
+inline bool truth(const ExprNode& node, Value value, EvalContext& ctx, bool& out) {
+  if (value.is_bool()) {
+    out = value.as_bool();
+    return true;
+  }
+  if (value.is_null()) {
+    out = false;
+    return true;
+  }
+  return not_a_condition(node, value, ctx);
+}
 
 }  // namespace caudal::pipeline

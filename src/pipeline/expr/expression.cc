@@ -95,7 +95,7 @@ void Expression::evaluate(EventBatch& batch, std::vector<Value>& values,
   const ExprNode& root = *compiled_->root;
   for (size_t k = 0; k < selection.size(); ++k) {
     ctx.event = &batch.event(selection[k]);
-    if (!evaluate_node(root, ctx, values[k])) {
+    if (!evaluate_operand(root, ctx, values[k])) {
       values[k] = Value::missing();
       failures.push_back(EvalFailure{selection[k], std::move(ctx.error)});
       ctx.error = Status();
@@ -124,7 +124,7 @@ void Expression::filter(EventBatch& batch, bool keep_when, std::vector<EvalFailu
     ctx.event = &batch.event(index);
     Value value;
     bool flag = false;
-    if (!evaluate_node(root, ctx, value) || !truth(root, value, ctx, flag)) {
+    if (!evaluate_operand(root, ctx, value) || !truth(root, value, ctx, flag)) {
       failures.push_back(EvalFailure{index, std::move(ctx.error)});
       ctx.error = Status();
       continue;
