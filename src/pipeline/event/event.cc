@@ -34,6 +34,20 @@ inline void unrender(Value at) {
   if (at.is_object()) at.as_object()->rendered = {};
 }
 
+// step() on the way to a change: a frozen object found there (shared with other events) is
+// replaced in `at`, which the event owns, by a thawed copy, which is returned.
+Value step_to_change(Value at, const PathSegment& segment, Arena& arena) {
+  Value next = step(at, segment);
+  if (!next.is_object() || !next.as_object()->frozen()) return next;
+  next = Value::object(next.as_object()->thaw(arena));
+  if (segment.is_index) {
+    at.as_array()->items[resolve_index(segment.index, at.as_array()->size)] = next;
+  } else {
+    at.as_object()->find(segment.key)->value = next;
+  }
+  return next;
+}
+
 }  // namespace
 
 Value Event::get(const Path& path) const { return get_path(root_, path); }
@@ -60,14 +74,15 @@ Status Event::set(const Path& path, Value value) {
                   fmt::format("cannot set '{}': the event would nest deeper than {} levels",
                               path.text(), kMaxDepth));
   }
-  prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
+  const bool original =
+      prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
 
   // Walk to the parent of the last segment, creating objects for missing keys. Nothing is
   // created until the whole walk is known to succeed, so a failed set leaves no debris.
   Value at = root_;
   size_t depth = 0;
   for (; depth + 1 < segments.size(); ++depth) {
-    Value next = step(at, segments[depth]);
+    Value next = step_to_change(at, segments[depth], *arena_);
     if (next.is_missing()) break;
     if (!next.is_object() && !next.is_array()) {
       return Status(EventErrc::kCannotSet,
@@ -131,23 +146,22 @@ Status Event::set(const Path& path, Value value) {
       object.append(*arena_, arena_->copy(last.key), value);
     }
   }
-  // Looked up after the change: a new key is appended past the original members.
-  touched(is_original_key(segments[0].key));
+  touched(original);
   return Status();
 }
 
 bool Event::remove(const Path& path) {
   const auto& segments = path.segments();
   if (segments.empty()) return false;
-  prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
+  // Looked up before the change: removing a top-level key takes it out of the root.
+  const bool original =
+      prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
   Value at = root_;
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
-    at = step(at, segments[i]);
+    at = step_to_change(at, segments[i], *arena_);
     if (at.is_missing()) return false;
     unrender(at);
   }
-  // Looked up before the change: removing a top-level key takes it out of the root.
-  bool original = is_original_key(segments[0].key);
   const PathSegment& last = segments.back();
   bool removed = false;
   if (last.is_index) {
@@ -186,9 +200,13 @@ bool Event::is_original_key(std::string_view top_key) const {
   return false;
 }
 
-void Event::prepare_change(std::string_view top_key) {
-  if (projection_ == nullptr) return;
-  if (!projection_->contains(top_key) || is_original_key(top_key)) materialize();
+bool Event::prepare_change(std::string_view top_key) {
+  bool original = is_original_key(top_key);
+  if (projection_ != nullptr && (original || !projection_->contains(top_key))) {
+    materialize();
+    original = is_original_key(top_key);
+  }
+  return original;
 }
 
 void Event::materialize() {

@@ -113,7 +113,8 @@ class Event {
 
   // Before a change at top-level key `top_key`: turns a partial event whole when the change is
   // one the original bytes plus appended members could not express (see projection.h).
-  void prepare_change(std::string_view top_key);
+  // Returns whether `top_key` is an original member (is_original_key, after that).
+  bool prepare_change(std::string_view top_key);
   // Replaces the partial root by the whole original, keeping the members added since.
   void materialize();
 

@@ -113,9 +113,48 @@ bool values_equal(Value a, Value b) {
   }
 }
 
+namespace {
+
+// Freezes the objects of `value` and returns how deeply it nests.
+size_t freeze_value(Value value) {
+  if (value.is_object()) {
+    Object& object = *value.as_object();
+    object.freeze();
+    return object.frozen_depth;
+  }
+  if (!value.is_array()) return 0;
+  size_t depth = 1;
+  for (Value item : *value.as_array()) depth = std::max(depth, freeze_value(item) + 1);
+  return depth;
+}
+
+}  // namespace
+
+void Object::freeze() {
+  if (frozen()) return;
+  size_t depth = 1;
+  for (const Member& m : *this) depth = std::max(depth, freeze_value(m.value) + 1);
+  frozen_depth = static_cast<uint32_t>(depth);
+}
+
+Object* Object::thaw(Arena& arena) const {
+  Object* copy = Object::create(arena, size);
+  size_t depth = 0;
+  for (const Member& m : *this) {
+    copy->members[copy->size++] =
+        Member{m.key, m.value.is_array() ? deep_copy(m.value, arena, depth) : m.value};
+  }
+  copy->rendered = rendered;  // the same members, so the same text
+  return copy;
+}
+
 Value deep_copy(Value value, Arena& arena, size_t& depth) {
   depth = 0;
   size_t below = 0;
+  if (value.is_object() && value.as_object()->frozen()) {
+    depth = value.as_object()->frozen_depth;
+    return value;
+  }
   if (value.is_array()) {
     const Array& from = *value.as_array();
     Array* to = Array::create(arena, from.size);

@@ -176,11 +176,27 @@ inline bool same_key(std::string_view a, std::string_view b) {
 // row is rendered once per table load): write_json copies it instead of escaping every member
 // again. Every change of the object's members clears it; Event::set/remove also clear it on
 // each object they walk through, since a change below one changes its text too.
+//
+// A frozen object (freeze()) is shared instead of copied: a lookup table's row goes into every
+// event that matches it by reference. Nothing changes it again: deep_copy keeps it as it is,
+// and Event::set/remove replace a frozen object on their way by a copy of their own (thaw)
+// before changing anything below it.
 struct Object {
   Member* members = nullptr;
   uint32_t size = 0;
   uint32_t capacity = 0;
   std::string_view rendered;
+  // Nonzero when frozen: how deeply the object nests (1 when its members are scalars), so that
+  // storing it measures its depth without walking it.
+  uint32_t frozen_depth = 0;
+
+  bool frozen() const { return frozen_depth != 0; }
+  // Freezes the object and every object below it. Its arrays are not marked: thaw() copies
+  // them, so they are never changed either.
+  void freeze();
+  // A copy of a frozen object that its owner may change (in `arena`): the members, with their
+  // arrays copied (deep_copy), their objects shared (frozen, thawed in turn when reached).
+  Object* thaw(Arena& arena) const;
 
   static Object* create(Arena& arena, uint32_t capacity);
   // The member named `key`, or nullptr. When keys repeat (JSON allows it), the last one wins,
@@ -212,9 +228,10 @@ struct Object {
 bool values_equal(Value a, Value b);
 
 // A copy of `value` whose arrays and objects are new in `arena` (strings are shared: they are
-// never modified in place). Used when a value is stored into an event, so that changing one
-// event never changes another that got the same value. `depth` receives how deeply `value`
-// nests (0 for a scalar, 1 for an array or object of scalars...), measured by the same walk.
+// never modified in place; so are frozen objects). Used when a value is stored into an event,
+// so that changing one event never changes another that got the same value. `depth` receives
+// how deeply `value` nests (0 for a scalar, 1 for an array or object of scalars...), measured
+// by the same walk.
 Value deep_copy(Value value, Arena& arena, size_t& depth);
 
 }  // namespace caudal::pipeline

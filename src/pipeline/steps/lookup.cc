@@ -8,9 +8,10 @@
 // The table's current snapshot is taken once per batch (a reload never shows half a table to a
 // batch) and held until the next batch, because the stored rows' strings point into it.
 //
-// Speed: the rows are turned into event objects once per snapshot (RowObjects), with their
-// pre-rendered JSON text, so a match costs a hash probe and the copy set() makes anyway, and
-// writing the event out copies the row's text instead of escaping it again.
+// Speed: the rows are turned into frozen event objects once per snapshot (RowObjects), with
+// their pre-rendered JSON text, so a match costs a hash probe and storing a pointer (events
+// share the row; one that changes it gets its own copy first, value.h), and writing the event
+// out copies the row's text instead of escaping it again.
 #include <algorithm>
 #include <memory>
 
@@ -36,10 +37,9 @@ Value cell_value(const table::Value& cell) {
   return Value::null();
 }
 
-// The rows of one snapshot as immutable Objects (members in the table's column order,
-// `rendered` set), built the first time each row matches, in an arena of their own (so memory
-// grows with the rows in use, not the table). Events never get these objects themselves: set()
-// stores a copy, so they are never changed.
+// The rows of one snapshot as frozen Objects (members in the table's column order, `rendered`
+// set), built the first time each row matches, in an arena of their own (so memory grows with
+// the rows in use, not the table). Events share them: they are never changed (value.h).
 class RowObjects {
  public:
   // Starts over for `snapshot` when it is not the one the objects were built from.
@@ -65,6 +65,7 @@ class RowObjects {
       }
       // Copied beside the members: a match then reads one block of memory, not three.
       object->rendered = arena_.copy(row.json());
+      object->freeze();
     }
     return object;
   }

@@ -419,6 +419,59 @@ TEST(RenderedObjectTest, WritesItsTextUntilAChangeBelowIt) {
   EXPECT_EQ(json_of(event), R"({"id":1,"customer":{"name":"Ada","tags":["x"]}})");
 }
 
+TEST(FrozenObjectTest, IsSharedUntilAnEventChangesItsOwnCopy) {
+  EventBatch batch;
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(batch.append_json(R"({"id":1})", SourcePosition{}).ok());
+  Object* inner = Object::create(batch.arena(), 1);
+  inner->append(batch.arena(), "city", Value::string("Lyon"));
+  Array* tags = Array::create(batch.arena(), 1);
+  tags->push_back(batch.arena(), Value::string("a"));
+  Object* row = Object::create(batch.arena(), 3);
+  row->append(batch.arena(), "name", Value::string("Ada"));
+  row->append(batch.arena(), "address", Value::object(inner));
+  row->append(batch.arena(), "tags", Value::array(tags));
+  row->rendered = R"({"name":"Ada","address":{"city":"Lyon"},"tags":["a"]})";
+  row->freeze();
+  EXPECT_EQ(row->frozen_depth, 2u);
+  EXPECT_TRUE(inner->frozen());
+  for (uint32_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(batch.event(i).set(path("customer"), Value::object(row)).ok());
+  }
+  // Stored by reference: no copy until a change.
+  EXPECT_EQ(batch.event(0).get(path("customer")).as_object(), row);
+  // A change below it, at any depth, in an object or an array, or a removal: the event gets
+  // its own copy on the way, the row and the other events keep theirs.
+  ASSERT_TRUE(batch.event(0).set(path("customer.name"), Value::string("Bob")).ok());
+  ASSERT_TRUE(batch.event(1).set(path("customer.address.city"), Value::string("Paris")).ok());
+  ASSERT_TRUE(batch.event(2).set(path("customer.tags[1]"), Value::string("b")).ok());
+  EXPECT_TRUE(batch.event(3).remove(path("customer.address.city")));
+  const std::string unchanged = R"({"name":"Ada","address":{"city":"Lyon"},"tags":["a"]})";
+  EXPECT_EQ(json_of(Value::object(row)), unchanged);
+  EXPECT_EQ(row->size, 3u);
+  EXPECT_EQ(tags->size, 1u);
+  EXPECT_EQ(json_of(batch.event(0)),
+            R"({"id":1,"customer":{"name":"Bob","address":{"city":"Lyon"},"tags":["a"]}})");
+  EXPECT_EQ(json_of(batch.event(1)),
+            R"({"id":1,"customer":{"name":"Ada","address":{"city":"Paris"},"tags":["a"]}})");
+  EXPECT_EQ(json_of(batch.event(2)),
+            R"({"id":1,"customer":{"name":"Ada","address":{"city":"Lyon"},"tags":["a","b"]}})");
+  EXPECT_EQ(json_of(batch.event(3)),
+            R"({"id":1,"customer":{"name":"Ada","address":{},"tags":["a"]}})");
+  // Its depth counts as a copy's would: refused deeper than the parser reads back.
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "{\"d\":";
+  deep += "1" + std::string(100, '}');
+  auto deep_value = batch.parse_json(deep);
+  ASSERT_TRUE(deep_value.ok()) << deep_value.status().to_string();
+  deep_value->as_object()->freeze();
+  EXPECT_EQ(deep_value->as_object()->frozen_depth, 100u);
+  std::string long_path = "a";
+  for (int i = 0; i < 40; ++i) long_path += ".a";
+  Status refused = batch.event(0).set(path(long_path), *deep_value);
+  EXPECT_EQ(refused.code(), EventErrc::kCannotSet) << refused.message();
+  EXPECT_TRUE(batch.event(0).set(path("ok"), *deep_value).ok());
+}
+
 TEST(PathTest, ParsesEverySyntax) {
   EXPECT_EQ(path("a.b.c").segments().size(), 3u);
   EXPECT_EQ(path("@timestamp").text(), "@timestamp");
