@@ -43,6 +43,9 @@ class BatchOutput {
   std::vector<std::shared_ptr<SinkBatch>> sinks_;
   std::shared_ptr<SinkBatch> dead_letters_ = std::make_shared<SinkBatch>();
   std::string key_;  // scratch
+  // Bytes per record each sink got in the last batch: the next batch's buffer is reserved from
+  // it, so records are written once, not again by every doubling of the buffer.
+  std::vector<size_t> record_bytes_;
 };
 
 }  // namespace caudal::pipeline

@@ -251,9 +251,8 @@ void Event::write_json(std::string& out) const {
   for (uint32_t i = original_members_; i < root.size; ++i) {
     if (!first) out.push_back(',');
     first = false;
-    out.push_back('"');
-    append_json_escaped(out, root.members[i].key);
-    out += "\":";
+    write_json_string(root.members[i].key, out);
+    out.push_back(':');
     pipeline::write_json(root.members[i].value, out);
   }
   out.push_back('}');

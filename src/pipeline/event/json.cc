@@ -31,6 +31,26 @@ void write_double(double number, std::string& out) {
 
 }  // namespace
 
+void write_json_string(std::string_view text, std::string& out) {
+  bool plain = true;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    plain &= byte >= 0x20 && byte != '"' && byte != '\\';
+  }
+  if (plain) {
+    const size_t at = out.size();
+    out.resize(at + text.size() + 2);
+    char* to = out.data() + at;
+    to[0] = '"';
+    if (!text.empty()) std::memcpy(to + 1, text.data(), text.size());
+    to[text.size() + 1] = '"';
+    return;
+  }
+  out.push_back('"');
+  append_json_escaped(out, text);
+  out.push_back('"');
+}
+
 void write_json(Value value, std::string& out) {
   switch (value.kind()) {
     case ValueKind::kMissing:
@@ -43,11 +63,7 @@ void write_json(Value value, std::string& out) {
       return;
     }
     case ValueKind::kDouble: write_double(value.as_double(), out); return;
-    case ValueKind::kString:
-      out.push_back('"');
-      append_json_escaped(out, value.as_string());
-      out.push_back('"');
-      return;
+    case ValueKind::kString: write_json_string(value.as_string(), out); return;
     case ValueKind::kTimestamp:
       out.push_back('"');
       append_iso8601(value.as_timestamp(), out);
@@ -74,9 +90,8 @@ void write_json(Value value, std::string& out) {
       for (const Member& m : *value.as_object()) {
         if (!first) out.push_back(',');
         first = false;
-        out.push_back('"');
-        append_json_escaped(out, m.key);
-        out += "\":";
+        write_json_string(m.key, out);
+        out.push_back(':');
         write_json(m.value, out);
       }
       out.push_back('}');

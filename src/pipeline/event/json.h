@@ -51,6 +51,10 @@ class JsonReader {
 // simdjson::SIMDJSON_PADDING, without including simdjson.
 extern const size_t kJsonPadding;
 
+// Appends `text` as a JSON string literal, quotes included: in one copy when nothing needs
+// escaping (the usual key or value), else through append_json_escaped.
+void write_json_string(std::string_view text, std::string& out);
+
 // Appends `value` as JSON. Doubles in shortest round-trip form (with ".0" when integral, so
 // they read back as doubles), NaN and infinities as null, timestamps as ISO-8601 strings,
 // missing as null.
