@@ -37,13 +37,20 @@ void write_json_string(std::string_view text, std::string& out) {
     const auto byte = static_cast<unsigned char>(c);
     plain &= byte >= 0x20 && byte != '"' && byte != '\\';
   }
+  // Short ones (keys, most values) quoted in a buffer of our own and appended in one step.
+  constexpr size_t kShort = 62;
+  if (plain && text.size() <= kShort) {
+    char quoted[kShort + 2];
+    quoted[0] = '"';
+    if (!text.empty()) std::memcpy(quoted + 1, text.data(), text.size());
+    quoted[text.size() + 1] = '"';
+    out.append(quoted, text.size() + 2);
+    return;
+  }
   if (plain) {
-    const size_t at = out.size();
-    out.resize(at + text.size() + 2);
-    char* to = out.data() + at;
-    to[0] = '"';
-    if (!text.empty()) std::memcpy(to + 1, text.data(), text.size());
-    to[text.size() + 1] = '"';
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
     return;
   }
   out.push_back('"');
