@@ -100,9 +100,10 @@ constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 // One event over simdjson's structural index (stage 1: every `{ } [ ] : ,` and the first byte
 // of every scalar, outside strings). A second stage of our own, building Values only for the
 // projected members and validating the rest. Every method returns false (a missing Value, a
-// view with a null data pointer) when it cannot decide (an error, or a rare form it leaves to simdjson: numbers beyond the fast path, surrogate
-// escapes, deep nesting): the caller then asks the DOM parser. Strings and keys without
-// escapes are views of the text itself (which lives in the batch's arena).
+// view with a null data pointer) when it cannot decide (an error, or a rare form it leaves to
+// simdjson: numbers beyond the fast path, surrogate escapes, deep nesting): the caller then
+// asks the DOM parser. Strings and keys without escapes are views of the text itself (which
+// lives in the batch's arena).
 class IndexDecoder {
  public:
   IndexDecoder(const char* text, const uint32_t* index, uint32_t count, Arena& arena)

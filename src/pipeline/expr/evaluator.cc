@@ -393,7 +393,8 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
   // Binary operators: both sides first.
   Value a;
   Value b;
-  if (!evaluate_operand(*node.children[0], ctx, a) || !evaluate_operand(*node.children[1], ctx, b)) {
+  if (!evaluate_operand(*node.children[0], ctx, a) ||
+      !evaluate_operand(*node.children[1], ctx, b)) {
     return false;
   }
   switch (node.op) {

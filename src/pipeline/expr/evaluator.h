@@ -52,9 +52,11 @@ inline bool evaluate_operand(const ExprNode& node, EvalContext& ctx, Value& out)
 // "an object": how messages describe a value's kind.
 std::string_view describe_kind(ValueKind kind);
 
+// truth()'s failure, out of line (it formats the message).
+bool not_a_condition(const ExprNode& node, Value value, EvalContext& ctx);
+
 // The truth of a condition: true, false, or a failure for a value that is not a bool
 // (null and missing are false).
-bool not_a_condition(const ExprNode& node, Value value, EvalContext& ctx);
 inline bool truth(const ExprNode& node, Value value, EvalContext& ctx, bool& out) {
   if (value.is_bool()) {
     out = value.as_bool();
