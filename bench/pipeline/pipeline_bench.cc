@@ -5,11 +5,12 @@
 // on one core, exactly as a pipeline task runs them (definition.h run() + batch_output.h), with
 // no log I/O. Prints events per CPU-second of each and the ratio.
 //
-//   pipeline_bench [EVENTS] [PASSES]
+//   pipeline_bench [EVENTS] [PASSES] [BATCH_SIZE]
 //
 // EVENTS defaults to 10,000,000 (cycling over 100,000 distinct ones). With PASSES > 1 (default
 // 1) both sides run that many times, alternately, and the fastest pass of each counts: on a
-// shared machine the other processes then slow down some passes, not the result.
+// shared machine the other processes then slow down some passes, not the result. BATCH_SIZE
+// sets the pipeline's batch_size (default: the configuration's default).
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
@@ -65,6 +66,7 @@ double thread_seconds() {
 int main(int argc, char** argv) {
   const size_t total = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
   const int passes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
+  const int batch_size = argc > 3 ? std::atoi(argv[3]) : 0;  // 0: the configuration's default
   const std::vector<std::string> events = make_events();
   size_t bytes = 0;
   for (size_t i = 0; i < total; ++i) bytes += events[i % kDistinct].size();
@@ -96,7 +98,7 @@ int main(int argc, char** argv) {
       csv << fmt::format("{},Customer {},c{}@example.com,{}\n", i, i, i, 50 + i % 20);
     }
   }
-  const std::string yaml = R"(data_dir: ./data
+  std::string yaml = R"(data_dir: ./data
 tables:
   customers: {csv: customers.csv, key: id}
 pipelines:
@@ -110,6 +112,7 @@ pipelines:
           - {when: "alarm == 'motion'", to: MOTION}
     to: OTHER
 )";
+  if (batch_size > 0) yaml += fmt::format("    batch_size: {}\n", batch_size);
   std::ofstream(dir / "caudal.yaml") << yaml;
   auto config = config::load_config_file(dir / "caudal.yaml", config::MapEnvironment());
   CAUDAL_CHECK(config.ok(), "benchmark configuration");
