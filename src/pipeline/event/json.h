@@ -51,7 +51,7 @@ class JsonReader {
 // simdjson::SIMDJSON_PADDING, without including simdjson.
 extern const size_t kJsonPadding;
 
-// Appends `text` as a JSON string literal, quotes included: in one copy when nothing needs
+// Appends `text` as a JSON string literal, quotes included: copied whole when nothing needs
 // escaping (the usual key or value), else through append_json_escaped.
 void write_json_string(std::string_view text, std::string& out);
 
