@@ -100,7 +100,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 expect_contains "$(cat "$TEST_DIR/caudal.log")" "pipeline pull: remote source: " "the unreachable remote is logged"
-errors=$(curl -s "http://$HTTP_ADDR/metrics" | sed -n 's/^caudal_pipeline_source_errors_total{pipeline="pull"} //p')
+# The counter is fed from the task's periodic lag update, which may run just after the log line.
+errors=0
+for _ in $(seq 1 100); do
+  errors=$(curl -s "http://$HTTP_ADDR/metrics" | sed -n 's/^caudal_pipeline_source_errors_total{pipeline="pull"} //p')
+  [ "${errors:-0}" -gt 0 ] && break
+  sleep 0.1
+done
 expect_eq "$([ "${errors:-0}" -gt 0 ] && echo counted)" "counted" "and counted in caudal_pipeline_source_errors_total"
 expect_eq "$(kill -0 "$CAUDAL_PID" && echo running)" "running" "the pipeline's process keeps running"
 
