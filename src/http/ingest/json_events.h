@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/function_ref.h"
+#include "http/function_ref.h"
 #include "common/result.h"
 #include "http/ingest/body.h"
 

@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace caudal {
+namespace caudal::http {
 
 template <typename Signature>
 class FunctionRef;
@@ -33,4 +33,4 @@ class FunctionRef<Return(Args...)> {
   Return (*call_)(void*, Args...);
 };
 
-}  // namespace caudal
+}  // namespace caudal::http
