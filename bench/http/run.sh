@@ -7,7 +7,7 @@
 #   bench/http/run.sh [build-dir]      (default: build; the caudal binary must be built)
 #
 # Environment: DURATION (seconds per run, default 10), CONNECTIONS (default 32), THREADS (wrk
-# threads, default 2), ROUNDS (default 3). Client and servers share the machine's cores, as they
+# threads, default 2), ROUNDS (default 5). Client and servers share the machine's cores, as they
 # did for the reference figures in /work/shared/reference/peers.md. nginx's own rate moves by
 # a third from one run to the next here (where the scheduler puts its workers against wrk's
 # threads), so each scenario runs ROUNDS times, nginx and caudal alternating, and the table
@@ -20,7 +20,7 @@ caudal="$build_dir/src/cli/caudal"
 duration="${DURATION:-10}"
 connections="${CONNECTIONS:-32}"
 threads="${THREADS:-2}"
-rounds="${ROUNDS:-3}"
+rounds="${ROUNDS:-5}"
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (scripts/bootstrap installs it)" >&2; exit 1; }
 done
