@@ -1,7 +1,5 @@
 #include "http/json_writer.h"
 
-#include <charconv>
-
 #include "common/check.h"
 
 namespace caudal::http {
@@ -63,26 +61,15 @@ JsonWriter& JsonWriter::value(std::string_view text) {
   return *this;
 }
 
-namespace {
-
-template <typename Integer>
-void append_integer(std::string& out, Integer number) {
-  char digits[24];
-  const auto written = std::to_chars(digits, digits + sizeof(digits), number);
-  out.append(digits, written.ptr);
-}
-
-}  // namespace
-
 JsonWriter& JsonWriter::value(int64_t number) {
   before_value();
-  append_integer(out_, number);
+  append_decimal(out_, number);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t number) {
   before_value();
-  append_integer(out_, number);
+  append_decimal(out_, number);
   return *this;
 }
 

@@ -3,6 +3,7 @@
 // caller supplies well-formed nesting (unbalanced use is a programming error, checked).
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +13,14 @@
 #include "common/json_string.h"
 
 namespace caudal::http {
+
+// Appends `number` in decimal: std::to_chars, so no locale, no format parsing, no allocation
+// beyond the string's own growth.
+template <typename Integer>
+void append_decimal(std::string& out, Integer number) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof(digits), number).ptr);
+}
 
 class JsonWriter {
  public:

@@ -1,7 +1,5 @@
 #include "http/handlers/ingest.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
 #include "http/errc.h"
@@ -36,11 +34,6 @@ void write_appended(JsonWriter& json, const AppendPlan& plan,
   json.end_array();
 }
 
-void append_number(std::string& out, uint64_t number) {
-  char digits[24];
-  out.append(digits, std::to_chars(digits, digits + sizeof(digits), number).ptr);
-}
-
 // The answer to a request whose every batch was appended, the same JSON as write_appended()
 // inside {"topic", "count", "batches"}. Written by hand rather than with JsonWriter because
 // every accepted request gets one: it is most of what a 1-event POST costs beyond parsing.
@@ -53,18 +46,18 @@ std::string appended_body(const AppendPlan& plan, const AppendPlan::Outcomes& ou
   body += R"({"topic":)";
   append_json_string(body, topic);
   body += R"(,"count":)";
-  append_number(body, plan.event_count());
+  append_decimal(body, plan.event_count());
   body += R"(,"batches":[)";
   for (size_t i = 0; i < outcomes.size(); ++i) {
     const AppendPlan::Batch& batch = plan.batches()[i];
     body += i == 0 ? R"({"partition":)" : R"(,{"partition":)";
-    append_number(body, static_cast<uint64_t>(batch.partition));
+    append_decimal(body, static_cast<uint64_t>(batch.partition));
     body += R"(,"count":)";
-    append_number(body, batch.records);
+    append_decimal(body, batch.records);
     body += R"(,"first_offset":)";
-    append_number(body, static_cast<uint64_t>(outcomes[i]->base_offset.value()));
+    append_decimal(body, static_cast<uint64_t>(outcomes[i]->base_offset.value()));
     body += R"(,"last_offset":)";
-    append_number(body, static_cast<uint64_t>(outcomes[i]->last_offset.value()));
+    append_decimal(body, static_cast<uint64_t>(outcomes[i]->last_offset.value()));
     body += '}';
   }
   body += "]}";
