@@ -4,6 +4,7 @@
 #include <cstring>
 
 #if defined(__x86_64__)
+#include <immintrin.h>
 #include <nmmintrin.h>
 #endif
 
@@ -159,7 +160,145 @@ bool hardware_available() {
 }
 #endif
 
+namespace {
+
+// Carry-less folding (the method of Intel's "Fast CRC Computation for Generic Polynomials Using
+// PCLMULQDQ"), four 512-bit lanes at a time: about four times the crc32 instruction's 8 bytes
+// per cycle on long inputs, which is what a 64 KB produce batch spends most of its append in.
+//
+// Notation: a 16-byte block whose bits, in stream order, are r_0..r_127 is the polynomial
+// X = sum r_i x^(127-i), worth X * x^(bits after the block) in the message. Moving the block T
+// bits later keeps its worth modulo P if it becomes X * x^T mod P. With X = H x^64 + L (H from
+// the first 8 bytes, L from the last 8): X x^T = H x^(T+64) + L x^T, and each half times a
+// reduced 32-bit constant fits in 128 bits. In the registers a qword's bit j holds the
+// coefficient of x^(63-j), so a carry-less product of H with the constant's bits placed the same
+// way lands one position short of the block layout; using x^(T+63) and x^(T-1) in place of
+// x^(T+64) and x^T absorbs that shift.
+constexpr uint64_t kCastagnoliNormal = 0x11EDC6F41ull;  // x^32 + ... + 1, bit d = coefficient of x^d
+
+// x^n mod P, laid out as a fold constant: bit j holds the coefficient of x^(63-j).
+constexpr uint64_t fold_constant(int n) {
+  uint64_t r = 1;
+  for (int i = 0; i < n; ++i) {
+    r <<= 1;
+    if (r & (uint64_t{1} << 32)) r ^= kCastagnoliNormal;
+  }
+  uint64_t k = 0;
+  for (int d = 0; d < 32; ++d) {
+    if ((r >> d) & 1) k |= uint64_t{1} << (63 - d);
+  }
+  return k;
+}
+
+// Constants for moving a block forward by `bytes`: {for H, for L}.
+struct FoldBy {
+  uint64_t high;
+  uint64_t low;
+};
+constexpr FoldBy fold_by(int bytes) {
+  return {fold_constant(8 * bytes + 63), fold_constant(8 * bytes - 1)};
+}
+constexpr FoldBy kFold16 = fold_by(16);
+constexpr FoldBy kFold64 = fold_by(64);
+constexpr FoldBy kFold256 = fold_by(256);
+
+constexpr size_t kCarrylessMinimum = 512;
+
+#if defined(__x86_64__)
+#define CAUDAL_CARRYLESS_TARGET __attribute__((target("avx512f,avx512vl,vpclmulqdq,pclmul,sse4.2")))
+
+CAUDAL_CARRYLESS_TARGET inline __m512i fold512(__m512i x, __m512i k, __m512i next) {
+  __m512i high = _mm512_clmulepi64_epi128(x, k, 0x00);
+  __m512i low = _mm512_clmulepi64_epi128(x, k, 0x11);
+  return _mm512_ternarylogic_epi64(high, low, next, 0x96);  // three-way xor
+}
+
+CAUDAL_CARRYLESS_TARGET inline __m128i fold128(__m128i x, __m128i k, __m128i next) {
+  __m128i high = _mm_clmulepi64_si128(x, k, 0x00);
+  __m128i low = _mm_clmulepi64_si128(x, k, 0x11);
+  return _mm_ternarylogic_epi64(high, low, next, 0x96);
+}
+#endif
+
+}  // namespace
+
+#if defined(__x86_64__)
+CAUDAL_CARRYLESS_TARGET uint32_t extend_carryless(uint32_t crc, ByteView data) {
+  const uint8_t* p = data.data();
+  size_t n = data.size();
+  if (n < kCarrylessMinimum) return extend_hardware(crc, data);
+  const __m512i k256 = _mm512_set_epi64(
+      static_cast<long long>(kFold256.low), static_cast<long long>(kFold256.high),
+      static_cast<long long>(kFold256.low), static_cast<long long>(kFold256.high),
+      static_cast<long long>(kFold256.low), static_cast<long long>(kFold256.high),
+      static_cast<long long>(kFold256.low), static_cast<long long>(kFold256.high));
+  const __m512i k64 = _mm512_set_epi64(
+      static_cast<long long>(kFold64.low), static_cast<long long>(kFold64.high),
+      static_cast<long long>(kFold64.low), static_cast<long long>(kFold64.high),
+      static_cast<long long>(kFold64.low), static_cast<long long>(kFold64.high),
+      static_cast<long long>(kFold64.low), static_cast<long long>(kFold64.high));
+  const __m128i k16 = _mm_set_epi64x(static_cast<long long>(kFold16.low),
+                                     static_cast<long long>(kFold16.high));
+  // The running register enters as an xor into the first four bytes, as with the crc32
+  // instruction (whose state and data word are interchangeable in that way).
+  __m512i a0 = _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_zextsi128_si512(_mm_cvtsi32_si128(static_cast<int>(~crc))));
+  __m512i a1 = _mm512_loadu_si512(p + 64);
+  __m512i a2 = _mm512_loadu_si512(p + 128);
+  __m512i a3 = _mm512_loadu_si512(p + 192);
+  p += 256;
+  n -= 256;
+  while (n >= 256) {
+    a0 = fold512(a0, k256, _mm512_loadu_si512(p));
+    a1 = fold512(a1, k256, _mm512_loadu_si512(p + 64));
+    a2 = fold512(a2, k256, _mm512_loadu_si512(p + 128));
+    a3 = fold512(a3, k256, _mm512_loadu_si512(p + 192));
+    p += 256;
+    n -= 256;
+  }
+  a1 = fold512(a0, k64, a1);
+  a2 = fold512(a1, k64, a2);
+  a3 = fold512(a2, k64, a3);
+  while (n >= 64) {
+    a3 = fold512(a3, k64, _mm512_loadu_si512(p));
+    p += 64;
+    n -= 64;
+  }
+  __m128i x = _mm512_maskz_extracti32x4_epi32(0xF, a3, 0);
+  x = fold128(x, k16, _mm512_maskz_extracti32x4_epi32(0xF, a3, 1));
+  x = fold128(x, k16, _mm512_maskz_extracti32x4_epi32(0xF, a3, 2));
+  x = fold128(x, k16, _mm512_maskz_extracti32x4_epi32(0xF, a3, 3));
+  while (n >= 16) {
+    x = fold128(x, k16, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    p += 16;
+    n -= 16;
+  }
+  // The last block's worth times x^32 mod P is the register: the crc32 instruction computes
+  // exactly that from a zero state.
+  uint64_t c = _mm_crc32_u64(0, static_cast<uint64_t>(_mm_cvtsi128_si64(x)));
+  c = _mm_crc32_u64(c, static_cast<uint64_t>(_mm_extract_epi64(x, 1)));
+  return extend_hardware(~static_cast<uint32_t>(c), ByteView(p, n));
+}
+
+bool carryless_available() {
+  static const bool available = __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512vl") &&
+                                __builtin_cpu_supports("vpclmulqdq") &&
+                                __builtin_cpu_supports("pclmul") && hardware_available();
+  return available;
+}
+#else
+uint32_t extend_carryless(uint32_t crc, ByteView data) {
+  return extend_portable(crc, data);
+}
+bool carryless_available() {
+  return false;
+}
+#endif
+
 uint32_t extend(uint32_t crc, ByteView data) {
+  if (data.size() >= kCarrylessMinimum && carryless_available()) {
+    return extend_carryless(crc, data);
+  }
   return hardware_available() ? extend_hardware(crc, data) : extend_portable(crc, data);
 }
 

@@ -1,6 +1,7 @@
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of Kafka v2 record
-// batches and of Caudal's own on-disk records. Uses the SSE4.2 crc32 instruction when the CPU
-// has it and a table-driven (slicing-by-8) path otherwise; both give identical results.
+// batches and of Caudal's own on-disk records. Long inputs use carry-less multiplication
+// (VPCLMULQDQ) when the CPU has it, others the SSE4.2 crc32 instruction, and a table-driven
+// (slicing-by-8) path is the fallback; all give identical results.
 #pragma once
 
 #include <cstdint>
@@ -19,5 +20,9 @@ uint32_t extend_portable(uint32_t crc, ByteView data);
 // Precondition: hardware_available().
 uint32_t extend_hardware(uint32_t crc, ByteView data);
 bool hardware_available();
+// Carry-less multiplication folding (AVX-512 VPCLMULQDQ) for inputs of 512 bytes or more;
+// shorter ones go to extend_hardware. Precondition: carryless_available().
+uint32_t extend_carryless(uint32_t crc, ByteView data);
+bool carryless_available();
 
 }  // namespace caudal::crc32c

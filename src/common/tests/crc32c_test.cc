@@ -72,6 +72,28 @@ TEST(Crc32cTest, HardwareAndPortableAgreeOnLongInputs) {
   }
 }
 
+TEST(Crc32cTest, CarrylessAndPortableAgree) {
+  // Sizes around every fold boundary (512 to start, 256 per round, 64 and 16 per tail step),
+  // with unaligned starts and random seeds.
+  if (!crc32c::carryless_available()) {
+    SUCCEED() << "no VPCLMULQDQ on this CPU: extend() never takes the carry-less path";
+    return;
+  }
+  std::mt19937_64 rng(11);
+  Bytes data(70'000);
+  for (auto& b : data) b = static_cast<uint8_t>(rng());
+  std::vector<size_t> sizes;
+  for (size_t size = 0; size < 1400; ++size) sizes.push_back(size);
+  for (size_t size : {4095u, 4096u, 4097u, 65'535u, 65'536u, 65'599u, 69'990u}) sizes.push_back(size);
+  for (size_t size : sizes) {
+    size_t offset = rng() % 8;
+    ByteView view = ByteView(data).subspan(offset, size);
+    uint32_t seed = static_cast<uint32_t>(rng());
+    ASSERT_EQ(crc32c::extend_portable(seed, view), crc32c::extend_carryless(seed, view))
+        << "size " << size << " offset " << offset;
+  }
+}
+
 TEST(Crc32cTest, DetectsSingleBitFlip) {
   Bytes data(1000, 0x5A);
   uint32_t before = crc32c::value(data);
