@@ -109,6 +109,20 @@ void print_record(const rd_kafka_message_t& m, const ConsumeOptions& options) {
   fmt::print("{}\n", options.pretty ? indent_json(text) : text);
 }
 
+// Ctrl-C or a TERM ends the loop after the record in hand, so what was printed is committed.
+void stop_on_signals() {
+  std::signal(SIGINT, [](int) { stop_requested = 1; });
+  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+}
+
+// A message carrying a consumer error instead of a record: printed and freed.
+bool failed(rd_kafka_message_t* m) {
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+  fmt::print(stderr, "caudal consume: {}\n", rd_kafka_message_errstr(m));
+  rd_kafka_message_destroy(m);
+  return true;
+}
+
 int consume(const ConsumeOptions& options) {
   auto client = make_kafka_client(RD_KAFKA_CONSUMER, options.bootstrap,
                                   {{"enable.auto.commit", "false"},
@@ -169,8 +183,7 @@ int consume(const ConsumeOptions& options) {
   }
   rd_kafka_topic_partition_list_destroy(list);
 
-  std::signal(SIGINT, [](int) { stop_requested = 1; });
-  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+  stop_on_signals();
   size_t at_end = 0;
   int64_t printed = 0;
   int exit_code = kExitOk;
@@ -182,9 +195,7 @@ int consume(const ConsumeOptions& options) {
       if (options.exit_at_end && ++at_end >= partitions.size()) break;
       continue;
     }
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fmt::print(stderr, "caudal consume: {}\n", rd_kafka_message_errstr(m));
-      rd_kafka_message_destroy(m);
+    if (failed(m)) {
       exit_code = kExitFailure;
       break;
     }
@@ -226,8 +237,7 @@ int consume_group(const ConsumeOptions& options) {
                rd_kafka_err2str(err));
     return kExitFailure;
   }
-  std::signal(SIGINT, [](int) { stop_requested = 1; });
-  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+  stop_on_signals();
   std::set<int32_t> at_end;
   int64_t printed = 0;
   int exit_code = kExitOk;
@@ -246,9 +256,7 @@ int consume_group(const ConsumeOptions& options) {
       if (options.exit_at_end && at_end.size() >= assigned_count) break;
       continue;
     }
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fmt::print(stderr, "caudal consume: {}\n", rd_kafka_message_errstr(m));
-      rd_kafka_message_destroy(m);
+    if (failed(m)) {
       exit_code = kExitFailure;
       break;
     }

@@ -406,8 +406,13 @@ Status Partition::check_read_offset(Offset from, Offset log_start, Offset high_w
   return Status();
 }
 
-Result<BatchRead> Partition::read(Offset from, size_t max_bytes) const {
-  BatchRead out;
+// The walk read() and read_ranges() share: from the segment holding `from` onwards, `collect`
+// takes each segment's batches from out.next_offset, and says whether to go on. A batch that
+// cannot be located or read ends the walk: reported at once when nothing was collected yet,
+// else left to the next read, which starts at it.
+template <typename Read, typename Collect>
+Result<Read> Partition::walk_segments(Offset from, Collect collect) const {
+  Read out;
   out.high_watermark = high_watermark();
   auto segments = segment_snapshot();
   out.log_start_offset = segments->front()->base_offset();
@@ -426,10 +431,10 @@ Result<BatchRead> Partition::read(Offset from, size_t max_bytes) const {
     } else if (!at->has_value()) {
       continue;  // `from` lies after this segment's readable batches: try the next one
     } else {
-      more = copy_batches(segment, **at, limit, out.high_watermark, max_bytes, out);
+      more = collect(segment, **at, limit, out);
     }
     if (!more.ok()) {
-      if (out.batch_count > 0) break;  // return the good batches; the next read reports it
+      if (out.next_offset != from) break;  // return what was read; the next read reports it
       return context(more.status());
     }
     if (!*more) break;
@@ -437,32 +442,18 @@ Result<BatchRead> Partition::read(Offset from, size_t max_bytes) const {
   return out;
 }
 
+Result<BatchRead> Partition::read(Offset from, size_t max_bytes) const {
+  return walk_segments<BatchRead>(
+      from, [max_bytes](const Segment& segment, const auto& at, uint64_t limit, BatchRead& out) {
+        return copy_batches(segment, at, limit, out.high_watermark, max_bytes, out);
+      });
+}
+
 Result<FileRead> Partition::read_ranges(Offset from, size_t max_bytes) const {
-  FileRead out;
-  out.high_watermark = high_watermark();
-  auto segments = segment_snapshot();
-  out.log_start_offset = segments->front()->base_offset();
-  out.next_offset = from;
-  CAUDAL_RETURN_IF_ERROR(check_read_offset(from, out.log_start_offset, out.high_watermark));
-  auto it = std::upper_bound(segments->begin(), segments->end(), from,
-                             [](Offset o, const auto& s) { return o < s->base_offset(); });
-  for (--it; it != segments->end() && out.next_offset < out.high_watermark; ++it) {
-    const Segment& segment = **it;
-    uint64_t limit = segment.committed_size();
-    auto at = locate_batch(segment, out.next_offset, limit);
-    if (!at.ok()) {
-      if (!out.ranges.empty()) break;
-      return context(at.status());
-    }
-    if (!at->has_value()) continue;
-    auto more = collect_ranges(segment, **at, limit, out.high_watermark, max_bytes, out);
-    if (!more.ok()) {
-      if (!out.ranges.empty()) break;
-      return context(more.status());
-    }
-    if (!*more) break;
-  }
-  return out;
+  return walk_segments<FileRead>(
+      from, [max_bytes](const Segment& segment, const auto& at, uint64_t limit, FileRead& out) {
+        return collect_ranges(segment, at, limit, out.high_watermark, max_bytes, out);
+      });
 }
 
 Result<std::optional<TimestampLookup>> Partition::find_offset_by_timestamp(

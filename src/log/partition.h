@@ -211,6 +211,9 @@ class Partition final : public FlushTarget, public std::enable_shared_from_this<
   // kOffsetOutOfRange unless log_start <= from <= high_watermark.
   Status check_read_offset(Offset from, Offset log_start, Offset high_watermark) const;
   Status context(const Status& s) const { return s.with_context(where()); }
+  // The segment walk behind read() and read_ranges() (defined in partition.cc, its only user).
+  template <typename Read, typename Collect>
+  Result<Read> walk_segments(Offset from, Collect collect) const;
 
   // All with mutex_ held.
   Status roll_locked(std::chrono::system_clock::time_point now);
