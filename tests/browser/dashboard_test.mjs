@@ -1,6 +1,7 @@
 // The dashboard in headless Chromium (Debian's, driven by playwright-core): waits for live
-// data, checks one map mark per sensor in view (world and a zone), that the per-minute chart's
-// total equals the alarms Caudal's API reports, selects a sensor, searches the alarms index
+// data, checks one map mark per sensor in view (world and a zone), that the per-minute chart
+// shows the alarms_per_minute table's closed windows and the per_minute pipeline's open ones and
+// that its total equals the alarms Caudal's API reports, selects a sensor, searches the alarms index
 // (a query typed in the box, its histogram and hits against the _count API, a document
 // expanded, a value clicked into the query), and saves screenshots.
 // Usage: node dashboard_test.mjs http://HOST:PORT CUSTOMERS_CSV ARTIFACT_DIR
@@ -21,6 +22,30 @@ const zones = {};
 for (const line of lines) {
   const zone = line.slice(line.lastIndexOf(",") + 1);
   zones[zone] = (zones[zone] ?? 0) + 1;
+}
+
+const TYPES = ["motion", "smoke", "temperature"];
+const getJson = async (path) => (await fetch(`${base}${path}`)).json();
+
+// Rule (e)'s windows as Caudal holds them, [minute ms, {type: alarms}] sorted by minute: closed
+// ones from the alarms_per_minute table, open ones from the per_minute pipeline's state.
+async function windowsFromApi() {
+  const windows = new Map();
+  const add = (type, start, alarms) => {
+    const minute = Date.parse(start);
+    const bucket = windows.get(minute) ?? { motion: 0, smoke: 0, temperature: 0 };
+    bucket[type] = alarms;
+    windows.set(minute, bucket);
+  };
+  const table = await getJson("/v1/tables/alarms_per_minute?limit=10000");
+  for (const row of table.rows) add(row.value.key, row.value.window_start, row.value.alarms);
+  for (const t of TYPES) {
+    const state = await getJson(`/v1/pipelines/per_minute/state?key=${encodeURIComponent(JSON.stringify(t))}`);
+    for (const step of state.steps.filter((s) => s.kind === "window")) {
+      for (const entry of step.entries) for (const w of entry.windows) add(t, w.window_start, w.alarms);
+    }
+  }
+  return { closed: table.rows.length, windows: [...windows].sort((a, b) => a[0] - b[0]) };
 }
 
 async function countAlarms() {
@@ -46,6 +71,10 @@ try {
   check(inView === lines.length, `the world map shows one mark per sensor: ${inView} of ${lines.length}`);
   const chartTotal = Number(await page.getAttribute("#per-minute", "data-all-total"));
   check(chartTotal === alarms, `the per-minute chart totals ${chartTotal}, the API ${alarms}`);
+  const api = await windowsFromApi();
+  check(api.closed > 0, `the run's windows are closed into the alarms_per_minute table (${api.closed} rows)`);
+  const shown = await page.getAttribute("#per-minute", "data-windows");
+  check(shown === JSON.stringify(api.windows), `the chart's windows are the table's and the open ones: ${shown} vs ${JSON.stringify(api.windows)}`);
   const active = Number((await page.textContent("#c-active")).replace(/[^0-9]/g, ""));
   check(active > 0, `active alarms shown (${active})`);
   const activated = Number((await page.textContent("#c-activated")).replace(/[^0-9]/g, ""));

@@ -32,6 +32,14 @@ export async function tableRows<T>(table: string, onPage: (rows: TableRow<T>[]) 
   }
 }
 
+// The state of one key in every stateful step of a running pipeline (docs/pipelines.md,
+// Inspecting state).
+export interface StepState { step: number; kind: string; entries: any[] }
+export async function pipelineState(pipeline: string, key: unknown): Promise<StepState[]> {
+  const path = `/v1/pipelines/${encodeURIComponent(pipeline)}/state?key=${encodeURIComponent(JSON.stringify(key))}`;
+  return (await getJson<{ steps: StepState[] }>(path)).steps;
+}
+
 export async function metricsText(): Promise<string> {
   const response = await fetch("/metrics", { cache: "no-store" });
   return response.text();

@@ -24,7 +24,9 @@ const $ = (id: string) => document.getElementById(id)!;
 
 const sensors: Sensor[] = [];
 const byId = new Map<number, Sensor>();
-const perMinute = new Map<number, Record<string, number>>();  // minute (ms) -> type -> alarms
+// Rule (e)'s one-minute windows as the per_minute pipeline counts them: minute (ms) -> type ->
+// alarms activated in it.
+let perMinute = new Map<number, Record<string, number>>();
 const recent: { time: number; alarm: Alarm }[] = [];
 let activatedByType: Record<string, number> = { motion: 0, smoke: 0, temperature: 0 };
 let selected: Sensor | null = null;
@@ -49,10 +51,6 @@ function applyState(id: number, state: SensorState, time: number, customer?: Cus
 const alarms = new TopicFeed<Alarm>("COUNT", (r) => {
   const a = r.value;
   if (!a || !TYPES.includes(a.type)) return;
-  const minute = Math.floor(r.timestamp / 60000) * 60000;
-  const bucket = perMinute.get(minute) ?? { motion: 0, smoke: 0, temperature: 0 };
-  bucket[a.type]++;
-  perMinute.set(minute, bucket);
   activatedByType[a.type]++;
   applyState(Number(a.id), a.type, r.timestamp, a.customer);
   recent.push({ time: r.timestamp, alarm: a });
@@ -94,6 +92,37 @@ function renderSensor(): void {
 }
 
 // ---- alarms per minute ----
+// Closed windows are rows of the alarms_per_minute table (the window step writes one when its
+// minute is over, out_of_order included); the open ones, the current minute's, are in the
+// per_minute pipeline's state. A window seen in both while it closes counts as the table says.
+interface WindowCount { key: string; window_start: string; alarms: number }
+async function loadPerMinute(): Promise<void> {
+  const windows = new Map<number, Record<string, number>>();
+  const closed = new Set<string>();
+  const add = (type: string, start: string, alarms: number) => {
+    const minute = Date.parse(start);
+    if (!TYPES.includes(type as SensorState) || !Number.isFinite(minute) || closed.has(`${type}/${minute}`)) return;
+    const bucket = windows.get(minute) ?? { motion: 0, smoke: 0, temperature: 0 };
+    bucket[type] = Number(alarms);
+    windows.set(minute, bucket);
+  };
+  await api.tableRows<WindowCount>("alarms_per_minute", (rows) => {
+    for (const row of rows) add(row.value.key, row.value.window_start, row.value.alarms);
+  });
+  windows.forEach((bucket, minute) => TYPES.forEach((t) => { if (bucket[t] > 0) closed.add(`${t}/${minute}`); }));
+  const states = await Promise.all(TYPES.map((t) => api.pipelineState("per_minute", t)));
+  TYPES.forEach((t, i) => {
+    for (const step of states[i]) {
+      if (step.kind !== "window") continue;
+      for (const entry of step.entries) {
+        for (const w of entry.windows ?? []) {
+          add(t, w.window_start, w.alarms);
+        }
+      }
+    }
+  });
+  perMinute = windows;
+}
 const chartBox = $("per-minute");
 let chart: uPlot | null = null;
 function chartData(): uPlot.AlignedData {
@@ -130,6 +159,7 @@ function renderChart(): void {
   let all = 0;
   perMinute.forEach((b) => { all += b.motion + b.smoke + b.temperature; });
   chartBox.dataset.allTotal = String(all);
+  chartBox.dataset.windows = JSON.stringify([...perMinute].sort((a, b) => a[0] - b[0]));
 }
 $("range").addEventListener("change", renderChart);
 
@@ -207,6 +237,7 @@ async function tick(): Promise<void> {
     const topicList = await api.topics();
     await alarms.poll(topicList.find((t) => t.name === "COUNT"));
     await recoveries.poll(topicList.find((t) => t.name === "OK"));
+    await loadPerMinute();
     renderCounters(topicList);
     map.draw();
     renderMapCount();

@@ -101,13 +101,21 @@ export class SearchPage {
     try {
       const sort = this.timeField ? [{ [this.timeField]: { order: "desc" } }] : ["_doc"];
       const aggs: Record<string, unknown> = {};
-      if (this.timeField && !Number.isFinite(from)) aggs.first = { min: { field: this.timeField } };
+      // All time spans the index's first to its last document, which may be dated ahead of now.
+      if (this.timeField && !Number.isFinite(from)) {
+        aggs.first = { min: { field: this.timeField } };
+        aggs.last = { max: { field: this.timeField } };
+      }
       const result = await api.search(index, { size: PAGE_SIZE, query, sort, track_total_hits: true, aggs });
       let buckets: { key: number; doc_count: number }[] = [];
       let interval = "";
       if (this.timeField) {
-        if (!Number.isFinite(from)) from = result.aggregations?.first?.value ?? now;
-        const step = intervalFor(Math.max(now - from, 60000));
+        let to = now;
+        if (!Number.isFinite(from)) {
+          from = result.aggregations?.first?.value ?? now;
+          to = Math.max(now, result.aggregations?.last?.value ?? now);
+        }
+        const step = intervalFor(Math.max(to - from, 60000));
         interval = step.label;
         const histogram = await api.search(index, {
           size: 0, query,
@@ -116,7 +124,7 @@ export class SearchPage {
         // The whole range, with the bars that have no match.
         const counts = new Map<number, number>();
         for (const b of histogram.aggregations?.over_time?.buckets ?? []) counts.set(b.key, b.doc_count);
-        for (let key = Math.floor(from / step.ms) * step.ms; key <= now; key += step.ms) {
+        for (let key = Math.floor(from / step.ms) * step.ms; key <= to; key += step.ms) {
           buckets.push({ key, doc_count: counts.get(key) ?? 0 });
         }
       }
