@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Alarm latency of a benchmark run, from the e-mail outbox: for each .eml the example's
-`email` sink wrote, the file's modification time minus the alarm's activation time in its body
-(`... alarm at <threshold.activated>`: the millisecond Caudal received the reading that raised
-it). Prints {"emails":N,"p50_ms":..,"p99_ms":..,"max_ms":..} as JSON.
+`email` sink wrote, the time its final name was given (the inode's change time: the outbox
+writes a message under a temp name, syncs it, then renames it, so this is when it was
+delivered) minus the alarm's activation time in its body (`... alarm at
+<threshold.activated>`: the millisecond Caudal received the reading that raised it). Prints {"emails":N,"p50_ms":..,"p99_ms":..,"max_ms":..} as JSON.
 usage: latency.py OUTBOX"""
 import datetime
 import glob
@@ -18,7 +19,7 @@ for path in glob.glob(os.path.join(sys.argv[1], "*.eml")):
     if not found:
         continue
     activated = datetime.datetime.fromisoformat(found.group(1).replace("Z", "+00:00")).timestamp()
-    latencies.append((os.stat(path).st_mtime_ns / 1e9 - activated) * 1000)
+    latencies.append((os.stat(path).st_ctime_ns / 1e9 - activated) * 1000)
 latencies.sort()
 
 

@@ -1,4 +1,5 @@
-// The topic and stdout sinks against their real targets: a log partition, a stream.
+// The topic, table and stdout sinks against their real targets: a log partition, a materialized
+// table, a stream.
 #include <cstdio>
 #include <filesystem>
 #include <future>
@@ -9,8 +10,11 @@
 #include "log/partitioner.h"
 #include "log/log.h"
 #include "log/record_batch_reader.h"
+#include "common/metrics/registry.h"
 #include "pipeline/sinks/stdout_sink.h"
+#include "pipeline/sinks/table_sink.h"
 #include "pipeline/sinks/topic_sink.h"
+#include "table/catalog.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -123,6 +127,38 @@ TEST(StdoutSinkTest, WritesOneLinePerRecord) {
   const size_t read = std::fread(buffer, 1, sizeof(buffer) - 1, file);
   std::fclose(file);
   EXPECT_EQ(std::string(buffer, read), "{\"a\":1}\n{\"b\":2}\n");
+}
+
+// Batches written while the sink's thread syncs go out together in the next write, in the order
+// written: every one is acknowledged, and a key written twice keeps its later value.
+TEST_F(SinksTest, TableSinkAcknowledgesEveryBatchAndKeepsTheLatestRowPerKey) {
+  metrics::Registry registry;
+  table::CatalogOptions options;
+  options.store_path = dir_ / "tables";
+  auto catalog = table::Catalog::open(std::move(options), registry);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  auto table = (*catalog)->materialized("sensor_state");
+  ASSERT_TRUE(table.ok());
+  std::vector<std::promise<Status>> done(200);
+  {
+    TableSink sink(**table);
+    for (size_t i = 0; i < done.size(); ++i) {
+      auto batch = std::make_shared<SinkBatch>();
+      const std::string value = fmt::format("{{\"i\":{}}}", i);
+      batch->buffer().append(value);
+      batch->finish_record(0, fmt::format("s{}", i % 7), static_cast<int64_t>(1000 + i));
+      sink.write(std::move(batch), [&done, i](const Status& status) { done[i].set_value(status); });
+    }
+    for (std::promise<Status>& d : done) EXPECT_TRUE(d.get_future().get().ok());
+  }
+  for (size_t k = 0; k < 7; ++k) {
+    const size_t last = (done.size() - 1 - k) / 7 * 7 + k;  // the last batch of key s<k>
+    auto row = (*table)->get(fmt::format("s{}", k));
+    ASSERT_TRUE(row.ok());
+    ASSERT_TRUE(row->has_value());
+    EXPECT_EQ((*row)->json, fmt::format("{{\"i\":{}}}", last)) << "s" << k;
+    EXPECT_EQ((*row)->version, 1000 + last);
+  }
 }
 
 }  // namespace
