@@ -40,7 +40,8 @@ struct SourceReader::Buffer {
   log::RecordBatchReader reader;
   log::Offset skip_below;  // records of the first batch read below the requested offset
   log::Offset cursor;      // where the next read from the partition starts
-  log::Record head;
+  // The next record to process: the reader's own, valid until its next next().
+  const log::Record* head = nullptr;
   bool has_head = false;
 };
 
@@ -157,7 +158,7 @@ bool SourceReader::advance(size_t s) {
       Result<const log::Record*> next = b.reader.next();
       if (next.ok() && *next != nullptr) {
         if ((*next)->offset < b.skip_below) continue;
-        b.head = **next;
+        b.head = *next;
         b.has_head = true;
         return true;
       }
@@ -206,7 +207,9 @@ size_t SourceReader::read_time(EventBatch& batch, BatchOutput& output, size_t li
   const int64_t now_ms = clock_->wall_millis();
   size_t records = 0;
   while (records < limit) {
+    // The smallest head by (timestamp, source index), and the next smallest: the bound.
     size_t best = sources_.size();
+    size_t bound = sources_.size();
     bool caught_up = false;  // some source has no head: it is at its high watermark
     for (size_t s = 0; s < sources_.size(); ++s) {
       Buffer& b = *buffers_[s];
@@ -216,21 +219,36 @@ size_t SourceReader::read_time(EventBatch& batch, BatchOutput& output, size_t li
       }
       // Strictly older wins; on equal timestamps the earlier source (topic in `from`, then
       // partition) does, and within a source the offset order holds.
-      if (best == sources_.size() || b.head.timestamp_ms < buffers_[best]->head.timestamp_ms) best = s;
+      if (best == sources_.size() || b.head->timestamp_ms < buffers_[best]->head->timestamp_ms) {
+        bound = best;
+        best = s;
+      } else if (bound == sources_.size() || b.head->timestamp_ms < buffers_[bound]->head->timestamp_ms) {
+        bound = s;
+      }
     }
     if (best == sources_.size()) break;
+    // Then the best source's records go in a run, each while it still sorts before the bound's
+    // head: one scan of the sources per run, not per record. The other heads do not change
+    // meanwhile, and a caught-up source gets no record stamped before now_ms (the contract),
+    // so the run emits exactly what the record-by-record merge would.
     Buffer& b = *buffers_[best];
-    if (caught_up && b.head.timestamp_ms >= now_ms && b.head.timestamp_ms <= now_ms + 1) {
-      // A caught-up partition may still receive a record stamped in this millisecond that
-      // sorts first. Records stamped further ahead broke the contract; they are not held.
-      holding_ = true;
-      break;
-    }
-    if (b.head.timestamp_ms < last_emitted_ms_) ++out_of_order_;
-    last_emitted_ms_ = std::max(last_emitted_ms_, b.head.timestamp_ms);
-    append(sources_[best], b.head, batch, output);
-    ++records;
-    b.has_head = false;
+    const int64_t bound_ms = bound == sources_.size() ? INT64_MAX : buffers_[bound]->head->timestamp_ms;
+    do {
+      const int64_t ms = b.head->timestamp_ms;
+      if (ms > bound_ms || (ms == bound_ms && bound < best)) break;
+      if (caught_up && ms >= now_ms && ms <= now_ms + 1) {
+        // A caught-up partition may still receive a record stamped in this millisecond that
+        // sorts first. Records stamped further ahead broke the contract; they are not held.
+        holding_ = true;
+        break;
+      }
+      if (ms < last_emitted_ms_) ++out_of_order_;
+      last_emitted_ms_ = std::max(last_emitted_ms_, ms);
+      append(sources_[best], *b.head, batch, output);
+      ++records;
+      b.has_head = false;
+    } while (records < limit && advance(best));
+    if (holding_) break;
   }
   for (size_t s = 0; s < sources_.size(); ++s) {
     if (sources_[s].next != before[s]) read_to.emplace_back(s, sources_[s].next);

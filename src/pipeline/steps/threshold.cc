@@ -83,7 +83,7 @@ class ThresholdStep final : public Step, public StepState {
     reject_failures(batch, failures_, index, outcome);
     options_.time.compute(batch, times_, failures_);
     evaluate(options_.when, batch, when_);
-    evaluate(options_.count, batch, counts_);
+    evaluate_count(batch);
     evaluate(options_.clear_when, batch, clears_);
     failed_.assign(batch.size(), false);
     for (EvalFailure& failure : failures_) {
@@ -208,6 +208,29 @@ class ThresholdStep final : public Step, public StepState {
     if (expression.has_value()) expression->evaluate(batch, out, failures_);
   }
 
+  // The count an event asks for matters only when it matches, so it is evaluated over the
+  // matching events alone (most events of an alarm system match nothing): counts_[k] is the
+  // count of the k-th selected event when it matches, missing otherwise.
+  void evaluate_count(EventBatch& batch) {
+    counts_.clear();
+    if (!options_.count.has_value()) return;
+    const std::span<const uint32_t> selection = batch.selection();
+    matching_.clear();
+    for (size_t k = 0; k < selection.size(); ++k) {
+      if (when_.empty() || truthy(when_[k])) matching_.push_back(selection[k]);
+    }
+    counts_.assign(selection.size(), Value());
+    if (matching_.empty()) return;
+    matching_.swap(batch.mutable_selection());
+    matched_counts_.clear();
+    options_.count->evaluate(batch, matched_counts_, failures_);
+    matching_.swap(batch.mutable_selection());
+    size_t j = 0;
+    for (size_t k = 0; k < selection.size() && j < matched_counts_.size(); ++k) {
+      if (selection[k] == matching_[j]) counts_[k] = matched_counts_[j++];
+    }
+  }
+
   Result<int64_t> needed_count(size_t k) const {
     if (!options_.count.has_value()) return options_.fixed_count;
     const Value v = counts_[k];
@@ -289,6 +312,8 @@ class ThresholdStep final : public Step, public StepState {
   std::vector<EvalFailure> failures_;
   std::vector<int64_t> times_;
   std::vector<Value> when_, counts_, clears_;
+  std::vector<uint32_t> matching_;     // evaluate_count(): the selected events that match
+  std::vector<Value> matched_counts_;  // their counts
   std::vector<bool> failed_;
 };
 

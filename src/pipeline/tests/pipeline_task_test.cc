@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -301,6 +303,40 @@ TEST_F(SourceOrderTest, ArrivalOrderReadsPartitionByPartition) {
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(sorted, expected);          // the same records,
   EXPECT_NE(arrival, in_time_order());  // in another order
+}
+
+// Runs of records with equal timestamps, longer than a batch, in every source: a source's
+// records go out in a run while they sort before the other heads, ties to the earlier source.
+TEST_F(PipelineTaskTest, TimeOrderMergesRunsOfEqualTimestampsBySource) {
+  ASSERT_TRUE(log_->create_topic("OK", log::TopicSettings{}).ok());
+  // (topic, partition, timestamp, how many), appended in this order.
+  const std::vector<std::tuple<std::string, int, int, int>> runs = {
+      {"OK", 0, 1005, 2}, {"ENTRY", 1, 1000, 3}, {"ENTRY", 0, 1000, 5}, {"ENTRY", 1, 1005, 4},
+      {"ENTRY", 0, 1010, 3}, {"OK", 0, 1010, 1}, {"ENTRY", 1, 1010, 2}, {"ENTRY", 0, 1012, 6}};
+  std::map<std::tuple<int, int, int>, std::vector<std::string>> by_place;  // (time, source, n)
+  int n = 0;
+  for (const auto& [topic, partition, time, count] : runs) {
+    const int source = topic == "OK" ? 2 : partition;
+    for (int i = 0; i < count; ++i, ++n) {
+      const std::string value = fmt::format(R"({{"n":{},"t":{}}})", n, time);
+      produce_at(topic, partition, time, value);
+      by_place[{time, source, n}].push_back(value);
+    }
+  }
+  std::vector<std::string> expected;
+  for (const auto& [place, values] : by_place) expected.insert(expected.end(), values.begin(), values.end());
+  auto state = std::make_shared<HoldingSink::State>();
+  state->auto_ack = true;
+  start_pipeline(state, R"(data_dir: d
+pipelines:
+  p:
+    from: [ENTRY, OK]
+    order: time
+    to: stdout
+    batch_size: 4
+)");
+  ASSERT_TRUE(eventually([&] { return received(*state).size() == expected.size(); }));
+  EXPECT_EQ(received(*state), expected);
 }
 
 // A threshold cleared from a second topic: the activations depend on the order of ENTRY and
