@@ -7,10 +7,20 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/check.h"
 #include "pipeline/connectors/errc.h"
 #include "pipeline/dead_letter.h"
 
 namespace caudal::pipeline::connectors {
+namespace {
+
+// With an answer in flight (DeliveryReport::poll_soon), how long the delivery thread waits for
+// new events before it polls the transport. Events that come meanwhile are delivered at once,
+// rendered while the answer is still on its way (a pipeline hands its next batch over moments
+// after the previous one is acknowledged); an answer waits at most this long to be read.
+constexpr Duration kAnswerPoll = std::chrono::milliseconds(5);
+
+}  // namespace
 
 DeliverySettings delivery_settings(const ConnectorOptions& options) {
   DeliverySettings settings;
@@ -118,6 +128,7 @@ void DeliverySink::run() {
         complete_now = writer_waiting_ || flushing_;
       }
       DeliveryReport polled = transport_->poll(complete_now);
+      poll_soon_ = polled.poll_soon;
       if (polled.dropped_held) {
         if (!held_lost(std::move(polled.status), 0)) return;
         continue;
@@ -133,7 +144,7 @@ void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<Record
   records.clear();
   const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && (writer_waiting_ || flushing_)); };
   if (taken_ > 0) {
-    if (!changed_.wait_for(lock, poll_soon_ ? Duration(0) : Duration(std::chrono::seconds(1)), has_new)) return;
+    if (!changed_.wait_for(lock, poll_soon_ ? kAnswerPoll : Duration(std::chrono::seconds(1)), has_new)) return;
   } else {
     changed_.wait(lock, has_new);
   }
@@ -162,7 +173,14 @@ void DeliverySink::collect(size_t skip, size_t limit, std::vector<RecordRef>& re
   }
 }
 
-void DeliverySink::taken(size_t finished, size_t held) {
+void DeliverySink::taken(size_t finished, size_t held, const std::vector<size_t>& refused) {
+  size_t next = 0;
+  for (size_t r : refused) {
+    add_unsettled(r - next, true);
+    add_unsettled(1, false);
+    next = r + 1;
+  }
+  add_unsettled(finished - next, true);
   size_t durable;
   {
     std::lock_guard lock(mutex_);
@@ -172,8 +190,32 @@ void DeliverySink::taken(size_t finished, size_t held) {
   }
   if (durable > 0) {
     held_losses_ = 0;
+    delivered_.inc(settle(durable));
     finish(durable);
   }
+}
+
+void DeliverySink::add_unsettled(size_t events, bool delivered) {
+  if (events == 0) return;
+  if (!unsettled_.empty() && unsettled_.back().delivered == delivered) {
+    unsettled_.back().events += events;
+  } else {
+    unsettled_.push_back(Run{events, delivered});
+  }
+}
+
+size_t DeliverySink::settle(size_t events) {
+  size_t delivered = 0;
+  while (events > 0) {
+    CAUDAL_CHECK(!unsettled_.empty(), "every event settled was taken");
+    Run& front = unsettled_.front();
+    const size_t take = std::min(events, front.events);
+    if (front.delivered) delivered += take;
+    front.events -= take;
+    events -= take;
+    if (front.events == 0) unsettled_.pop_front();
+  }
+  return delivered;
 }
 
 bool DeliverySink::held_lost(Status why, size_t attempted) {
@@ -185,6 +227,7 @@ bool DeliverySink::held_lost(Status why, size_t attempted) {
     if (settings_.max_attempts > 0 && held_losses_ >= settings_.max_attempts) collect(0, taken_ + attempted, lost);
     taken_ = 0;  // gathered again from the first of them, so they are offered again in order
   }
+  unsettled_.clear();  // counted when they are delivered again
   if (!lost.empty()) {
     const std::string reason = fmt::format("gave up after {} attempts: {}", held_losses_, why.message());
     std::vector<std::pair<RecordRef, std::string>> rejected;
@@ -214,14 +257,21 @@ bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
     // The records of this call are gathered again after the held ones, so deliver() starts over.
     if (report.dropped_held) return held_lost(std::move(report.status), rest.size());
     std::vector<std::pair<RecordRef, std::string>> rejected;
+    std::vector<size_t> refused;  // their indexes in `rest`
     for (Rejection& r : report.rejected) {
-      if (r.index < report.done) rejected.emplace_back(rest[r.index], std::move(r.reason));
+      if (r.index < report.done) {
+        rejected.emplace_back(rest[r.index], std::move(r.reason));
+        refused.push_back(r.index);
+      }
     }
     size_t finished = report.done;
     if (!report.status.ok()) {
       if (settings_.max_attempts > 0 && attempt >= settings_.max_attempts) {
         const std::string reason = fmt::format("gave up after {} attempts: {}", attempt, report.status.message());
-        for (size_t i = report.done; i < rest.size(); ++i) rejected.emplace_back(rest[i], reason);
+        for (size_t i = report.done; i < rest.size(); ++i) {
+          rejected.emplace_back(rest[i], reason);
+          refused.push_back(i);
+        }
         finished = rest.size();
       } else {
         retries_.inc();
@@ -232,9 +282,10 @@ bool DeliverySink::deliver(const std::vector<RecordRef>& records) {
       finished = rest.size();
     }
     if (!rejected.empty() && !dead_letter(rejected)) return false;
-    delivered_.inc(finished - rejected.size());
     dead_lettered_.inc(rejected.size());
-    taken(finished, report.held);
+    std::sort(refused.begin(), refused.end());
+    refused.erase(std::unique(refused.begin(), refused.end()), refused.end());
+    taken(finished, report.held, refused);
     start += finished;
     if (start < records.size()) {
       if (report.status.ok()) {

@@ -16,7 +16,10 @@
 //   When it says it lost them instead (its file could not be completed, in deliver() or in
 //   poll()), they are offered again after a backoff, from the first of them, and with
 //   `max_attempts` > 0 given up as dead letters after that many losses in a row: never
-//   acknowledged as delivered.
+//   acknowledged as delivered. Held events whose answer is in flight (poll_soon: a pipelined
+//   write) are polled when no new event comes within a few milliseconds, and again as long
+//   as poll() says the answer is still on its way; new events go to deliver() at once, so the
+//   transport renders them while the previous write is answered.
 // - Dead letters: events the destination refused for good (DeliveryReport::rejected) and
 //   events given up are written to the pipeline's dead-letter topic with the reason, and the
 //   batch is acknowledged only after that write is acknowledged.
@@ -88,8 +91,14 @@ class DeliverySink final : public Sink {
   // poll()): offers them again after a backoff, or after max_attempts losses in a row writes
   // them and the attempted ones as dead letters. False when stopped first.
   bool held_lost(Status why, size_t attempted);
-  // The transport took `finished` more events and now holds `held`: acknowledges the rest.
-  void taken(size_t finished, size_t held);
+  // The transport took `finished` more events, `refused` of them (indexes among them, in
+  // order) dead-lettered, and now holds `held`: acknowledges the rest, counting as delivered
+  // those that were not refused.
+  void taken(size_t finished, size_t held, const std::vector<size_t>& refused = {});
+  // Appends `events` taken events to unsettled_.
+  void add_unsettled(size_t events, bool delivered);
+  // Removes the first `events` of unsettled_: how many of them were delivered.
+  size_t settle(size_t events);
   // Delivers `records` until each is delivered or given up; false when stopped first.
   bool deliver(const std::vector<RecordRef>& records);
   // Writes dead letters for `records[i]` with reasons, waiting for the acknowledgement
@@ -122,7 +131,15 @@ class DeliverySink final : public Sink {
   bool stopping_ = false;
   std::mt19937_64 random_;  // delivery thread only
   uint64_t held_losses_ = 0;  // held events lost in a row (delivery thread only)
-  bool poll_soon_ = false;    // the last report's poll_soon (delivery thread only)
+  bool poll_soon_ = false;    // the last report's or poll's poll_soon (delivery thread only)
+  // The events taken and not acknowledged yet (the held ones), in runs: delivered_ counts
+  // them once they are durable, so events whose hold was lost and that are delivered again
+  // count once (delivery thread only).
+  struct Run {
+    size_t events;
+    bool delivered;  // false: refused, dead-lettered
+  };
+  std::deque<Run> unsettled_;
   std::thread thread_;
 };
 

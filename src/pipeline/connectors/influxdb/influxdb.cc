@@ -2,14 +2,20 @@
 
 #include <fmt/format.h>
 
-#include "pipeline/connectors/curl_easy.h"
 #include "pipeline/connectors/errc.h"
+#include "pipeline/connectors/influxdb/influx_writer.h"
 #include "pipeline/connectors/influxdb/line_protocol.h"
 #include "pipeline/connectors/parsed_records.h"
 
 namespace caudal::pipeline::connectors {
 namespace {
 
+// Points are written one delivery behind: a delivery renders its points while InfluxDB still
+// takes the previous write (on the writer's thread), then reads that write's answer and
+// starts its own, holding its events until the next delivery or poll() reads the answer. A
+// failed answer gives the held events back (DeliveryReport::dropped_held): the next
+// deliveries write and wait until one is answered, so a 4xx dead-letters exactly the events of
+// the request InfluxDB refused, and a 5xx or timeout retries them in order.
 class InfluxTransport final : public Transport {
  public:
   explicit InfluxTransport(const ConnectorOptions& options)
@@ -17,24 +23,63 @@ class InfluxTransport final : public Transport {
         tags_(options.has("tags") ? &options.expression_map("tags") : nullptr),
         fields_(options.expression_map("fields")),
         time_(options.has("time") ? &options.expression("time") : nullptr),
-        username_(options.has("username") ? options.text("username") : std::string()),
-        password_(options.has("password") ? options.text("password") : std::string()),
-        timeout_(options.duration("timeout")) {
-    std::string base = options.text("url");
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    CURL* curl = easy_.get();
-    char* db = curl_easy_escape(curl, options.text("database").c_str(), 0);
-    write_url_ = fmt::format("{}/write?db={}&precision=ns", base, db);
-    curl_free(db);
-    if (options.has("retention_policy")) {
-      char* rp = curl_easy_escape(curl, options.text("retention_policy").c_str(), 0);
-      write_url_ += fmt::format("&rp={}", rp);
-      curl_free(rp);
-    }
-  }
+        writer_(InfluxWriteTarget{
+            options.text("url"), options.text("database"),
+            options.has("retention_policy") ? options.text("retention_policy") : std::string(),
+            options.has("username") ? options.text("username") : std::string(),
+            options.has("password") ? options.text("password") : std::string(), options.duration("timeout")}) {}
 
   DeliveryReport deliver(std::span<const RecordRef> records) override {
     DeliveryReport report;
+    render(records, report);
+    if (writer_.in_flight()) {
+      if (Status answered = writer_.answer(); !answered.ok()) return lost(std::move(answered));
+    }
+    report.done = records.size();
+    held_ = 0;
+    if (in_body_.empty()) return report;
+    writer_.start(body_);
+    if (!synchronous_) {
+      // The events from the first point on wait for the answer; those before it are settled.
+      held_ = records.size() - in_body_.front();
+      report.held = held_;
+      report.poll_soon = true;
+      return report;
+    }
+    Status written = writer_.answer();
+    if (written.code() == make_error_code(ConnectorErrc::kUnavailable)) {
+      report.rejected.clear();  // all offered again
+      report.done = 0;
+      report.status = std::move(written);
+      return report;
+    }
+    if (!written.ok()) {
+      for (size_t i : in_body_) report.rejected.push_back(Rejection{i, std::string(written.message())});
+    }
+    synchronous_ = false;
+    return report;
+  }
+
+  DeliveryReport poll(bool complete_now) override {
+    DeliveryReport report;
+    if (!writer_.in_flight()) return report;
+    std::optional<Status> answered = complete_now ? writer_.answer() : writer_.answer(Duration(0));
+    if (!answered.has_value()) {
+      report.held = held_;
+      report.poll_soon = true;
+      return report;
+    }
+    if (!answered->ok()) return lost(std::move(*answered));
+    held_ = 0;
+    return report;
+  }
+
+  Status close() override { return writer_.in_flight() ? writer_.answer() : Status(); }
+
+ private:
+  // The points of `records` into body_ (refused events into `report`), and in_body_ the
+  // records with a point.
+  void render(std::span<const RecordRef> records, DeliveryReport& report) {
     parsed_.parse(records);
     body_.clear();
     in_body_.clear();
@@ -52,33 +97,25 @@ class InfluxTransport final : public Transport {
       }
       in_body_.push_back(i);
     }
-    if (!body_.empty()) {
-      Status sent = post();
-      if (!sent.ok()) {
-        report.rejected.clear();  // all offered again
-        report.status = std::move(sent);
-        return report;
-      }
-      const long status = easy_.response_code();
-      if (status < 200 || status > 299) {
-        const std::string reason = fmt::format("InfluxDB answered HTTP {} to {}: {}", status, write_url_, body_excerpt(easy_.body()));
-        if (status >= 500 || status == 408 || status == 429) {
-          report.rejected.clear();
-          report.status = Status(ConnectorErrc::kUnavailable, reason);
-          return report;
-        }
-        for (size_t i : in_body_) report.rejected.push_back(Rejection{i, reason});
-      }
-    }
-    report.done = records.size();
+  }
+
+  // The write in flight failed (`why`): its events are given back to be offered again; the
+  // next deliveries wait for their answers until one is answered.
+  DeliveryReport lost(Status why) {
+    synchronous_ = true;
+    held_ = 0;
+    DeliveryReport report;
+    report.status = std::move(why);
+    report.dropped_held = true;
     return report;
   }
 
- private:
-  Result<Value> evaluate(const Expression& expression, size_t i, std::string_view what) {
+  // `what` and `name` say which option the expression is, in the message of a failure.
+  Result<Value> evaluate(const Expression& expression, size_t i, std::string_view what, std::string_view name = {}) {
     Result<Value> value = expression.evaluate(parsed_.batch(), parsed_.index(i));
     if (!value.ok()) {
-      return Status(ConnectorErrc::kRejected, fmt::format("{} ({}): {}", what, expression.text(), value.status().message()));
+      return Status(ConnectorErrc::kRejected, fmt::format("{}{}{} ({}): {}", what, name.empty() ? "" : " ", name,
+                                                          expression.text(), value.status().message()));
     }
     return value;
   }
@@ -92,7 +129,7 @@ class InfluxTransport final : public Transport {
     append_measurement(measurement.as_string(), body_);
     if (tags_ != nullptr) {
       for (const auto& [key, expression] : *tags_) {
-        CAUDAL_ASSIGN_OR_RETURN(Value value, evaluate(expression, i, "tag " + key));
+        CAUDAL_ASSIGN_OR_RETURN(Value value, evaluate(expression, i, "tag", key));
         if (value.is_null() || (value.is_string() && value.as_string().empty())) continue;
         body_.push_back(',');
         append_key(key, body_);
@@ -102,13 +139,15 @@ class InfluxTransport final : public Transport {
     }
     char separator = ' ';
     for (const auto& [key, expression] : fields_) {
-      CAUDAL_ASSIGN_OR_RETURN(Value value, evaluate(expression, i, "field " + key));
+      CAUDAL_ASSIGN_OR_RETURN(Value value, evaluate(expression, i, "field", key));
       if (value.is_null()) continue;
       body_.push_back(separator);
       separator = ',';
       append_key(key, body_);
       body_.push_back('=');
-      append_field_value(value, body_);
+      if (Status field = append_field_value(value, body_); !field.ok()) {
+        return Status(ConnectorErrc::kRejected, fmt::format("field {} ({}): {}", key, expression.text(), field.message()));
+      }
     }
     if (separator == ' ') return Status(ConnectorErrc::kRejected, "no field has a value: InfluxDB needs at least one");
     int64_t nanos = record_ms * 1'000'000;
@@ -123,39 +162,22 @@ class InfluxTransport final : public Transport {
                       fmt::format("time ({}) must be a timestamp or integer milliseconds", time_->text()));
       }
     }
-    fmt::format_to(std::back_inserter(body_), " {}\n", nanos);
+    body_.push_back(' ');
+    append_nanoseconds(nanos, body_);
+    body_.push_back('\n');
     return Status();
-  }
-
-  Status post() {
-    CURL* curl = easy_.reset();
-    curl_easy_setopt(curl, CURLOPT_URL, write_url_.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body_.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout_).count()));
-    if (!username_.empty()) {
-      curl_easy_setopt(curl, CURLOPT_USERNAME, username_.c_str());
-      curl_easy_setopt(curl, CURLOPT_PASSWORD, password_.c_str());
-    }
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: text/plain; charset=utf-8");
-    headers = curl_slist_append(headers, "Expect:");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    Status status = easy_.perform(fmt::format("POST {}", write_url_));
-    curl_slist_free_all(headers);
-    return status;
   }
 
   const Expression& measurement_;
   const std::vector<std::pair<std::string, Expression>>* tags_;
   const std::vector<std::pair<std::string, Expression>>& fields_;
   const Expression* time_;
-  std::string username_, password_;
-  Duration timeout_;
-  CurlEasy easy_;
-  std::string write_url_;
+  InfluxWriter writer_;
   ParsedRecords parsed_;
-  std::string body_;
-  std::vector<size_t> in_body_;  // the records whose lines are in body_
+  std::string body_;             // the points being rendered (the writer has the ones in flight)
+  std::vector<size_t> in_body_;  // the records whose points are in body_
+  size_t held_ = 0;              // events waiting for the answer of the write in flight
+  bool synchronous_ = false;     // a pipelined write failed: write and wait until one is answered
 };
 
 }  // namespace

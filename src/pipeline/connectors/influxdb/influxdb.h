@@ -4,6 +4,8 @@
 // is done here (line_protocol.h). 2xx is delivered, 5xx and transport failures are retried,
 // a 4xx (bad points, unknown database) dead-letters the request's events with InfluxDB's
 // message; an event whose expressions fail or that has no field is dead-lettered alone.
+// Writes are pipelined (influx_writer.h): a delivery renders its points while the previous
+// write is still being answered.
 #pragma once
 
 #include "pipeline/connectors/connector.h"

@@ -71,6 +71,59 @@ class AnsweringTransport final : public Transport {
   DeliveryReport poll(bool) override { return DeliveryReport{}; }
 };
 
+// A pipelined writer: each delivery's events wait for an answer that `answered` lets through
+// (poll() says it is still on its way until then; the next delivery reads it). With
+// `lose_first`, the first answer is a failure: the events it held are given back.
+class LateAnswerTransport final : public Transport {
+ public:
+  struct State {
+    std::atomic<bool> answered{false};
+    std::atomic<bool> lose_first{false};
+    std::atomic<int> delivers{0};
+    std::mutex mutex;
+    std::vector<std::string> written;  // every event of every write, answered or not
+  };
+  explicit LateAnswerTransport(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  DeliveryReport deliver(std::span<const RecordRef> records) override {
+    ++state_->delivers;
+    if (held_ > 0 && state_->lose_first.exchange(false)) return lost();
+    std::lock_guard lock(state_->mutex);
+    for (const RecordRef& record : records) state_->written.emplace_back(record.value());
+    DeliveryReport report;
+    report.done = records.size();
+    held_ = records.size();
+    report.held = held_;
+    report.poll_soon = true;
+    return report;
+  }
+
+  DeliveryReport poll(bool complete_now) override {
+    DeliveryReport report;
+    if (held_ == 0) return report;
+    if (!complete_now && !state_->answered) {
+      report.held = held_;
+      report.poll_soon = true;
+      return report;
+    }
+    if (state_->lose_first.exchange(false)) return lost();
+    held_ = 0;
+    return report;
+  }
+
+ private:
+  DeliveryReport lost() {
+    held_ = 0;
+    DeliveryReport report;
+    report.status = Status(ConnectorErrc::kUnavailable, "the write in flight failed");
+    report.dropped_held = true;
+    return report;
+  }
+
+  std::shared_ptr<State> state_;
+  size_t held_ = 0;
+};
+
 class DeliverySinkTest : public ::testing::Test {
  protected:
   std::unique_ptr<DeliverySink> open(DeliverySettings settings) {
@@ -204,6 +257,45 @@ TEST_F(DeliverySinkTest, HeldEventsWhoseAnswerIsInFlightArePolledAtOnce) {
   ASSERT_TRUE(acks_.wait(1, 5s));
   // Without poll_soon the machinery polls held events about a second later.
   EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms);
+}
+
+TEST_F(DeliverySinkTest, EventsThatComeWhileAnAnswerIsOnItsWayAreDeliveredWithoutWaitingForIt) {
+  auto state = std::make_shared<LateAnswerTransport::State>();
+  DeliverySettings settings;
+  settings.retry_backoff = 1ms;
+  DeliverySink sink(std::make_unique<LateAnswerTransport>(state), settings, "p", "test",
+                    std::make_unique<CapturingSink>(dead_letters_), registry_);
+  sink.write(json_batch({"1"}), acks_.callback());
+  // The first answer does not come: the machinery polls for it and keeps taking new events.
+  std::this_thread::sleep_for(50ms);
+  sink.write(json_batch({"2"}), acks_.callback());
+  ASSERT_TRUE(eventually([&] { return state->delivers.load() == 2; }, 2s));
+  EXPECT_EQ(acks_.ok(), 1u);  // the second delivery read the first answer
+  state->answered = true;
+  ASSERT_TRUE(acks_.wait(2, 2s));
+}
+
+TEST_F(DeliverySinkTest, HeldEventsLostAndDeliveredAgainCountOnceAsDelivered) {
+  auto state = std::make_shared<LateAnswerTransport::State>();
+  state->lose_first = true;
+  state->answered = true;
+  DeliverySettings settings;
+  settings.retry_backoff = 1ms;
+  auto sink = std::make_unique<DeliverySink>(std::make_unique<LateAnswerTransport>(state), settings, "p", "test",
+                                             std::make_unique<CapturingSink>(dead_letters_), registry_);
+  sink->write(json_batch({"1", "2"}), acks_.callback());
+  sink->write(json_batch({"3"}), acks_.callback());
+  ASSERT_TRUE(acks_.wait(2, 5s));
+  sink.reset();
+  {
+    std::lock_guard lock(state->mutex);
+    // One event per delivery: "1" was written twice, its first write's answer lost.
+    EXPECT_EQ(state->written, (std::vector<std::string>{"1", "1", "2", "3"}));
+  }
+  EXPECT_NE(registry_.render().find("caudal_connector_delivered_total{pipeline=\"p\",sink=\"test\"} 3"),
+            std::string::npos) << registry_.render();
+  EXPECT_NE(registry_.render().find("caudal_connector_retries_total{pipeline=\"p\",sink=\"test\"} 1"),
+            std::string::npos) << registry_.render();
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // The InfluxDB connector against a real InfluxDB 1.6 (Debian's influxd, started on free ports
 // with a temp config): points written in batches and queried back with /query, escaping,
-// the server down at start, a bad point dead-lettered.
+// the server down at start, a bad point dead-lettered. And its pipelined writes against a
+// scripted server (webhook_server.py answering as InfluxDB would, late and with the statuses
+// it is told): a write that fails while the next one is rendered loses and reorders nothing.
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -111,6 +114,106 @@ TEST_F(InfluxdbTest, AnEventWithoutFieldsOrWithAFieldTypeConflictIsDeadLettered)
             std::string::npos) << dead_letters_->records[0];
   EXPECT_NE(dead_letters_->records[1].find("InfluxDB answered HTTP 400"), std::string::npos) << dead_letters_->records[1];
   EXPECT_NE(dead_letters_->records[1].find("field type conflict"), std::string::npos) << dead_letters_->records[1];
+}
+
+// webhook_server.py as InfluxDB: it answers each write with the next line of its script.
+class ScriptedInfluxTest : public ConnectorTest {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        "python3", source_file("src/pipeline/connectors/tests/webhook_server.py").string(), "0",
+        (dir_.path() / "writes.jsonl").string(), (dir_.path() / "script").string()});
+    port_ = server_->first_line();
+    ASSERT_FALSE(port_.empty()) << "the scripted server did not start";
+  }
+
+  // One line per write: "STATUS [DELAY_SECONDS]" (webhook_server.py).
+  void script(const std::string& answers) { write_file(dir_.path() / "script", answers); }
+
+  std::unique_ptr<Sink> open() {
+    return open_to(fmt::format(
+        "      - influxdb:\n"
+        "          url: \"http://127.0.0.1:{}\"\n"
+        "          database: sensors\n"
+        "          measurement: \"'m'\"\n"
+        "          fields: {{ n: n }}\n"
+        "          time: ts\n"
+        "          batch_records: 2\n"
+        "          linger: 0ms\n"
+        "          retry_backoff: 20ms\n"
+        "          retry_backoff_max: 100ms\n",
+        port_));
+  }
+
+  // Scripts the server's `answers`, then hands three writes of two events each (n = 0..5) to
+  // a sink at once, so the second and the third are rendered while the write before them
+  // waits for its answer, and waits until all three are acknowledged.
+  void write_three(const std::string& answers) {
+    script(answers);
+    auto sink = open();
+    ASSERT_NE(sink, nullptr);
+    for (int w = 0; w < 3; ++w) {
+      sink->write(json_batch({fmt::format(R"({{"n":{},"ts":{}}})", 2 * w, 1700000000000 + 2 * w),
+                              fmt::format(R"({{"n":{},"ts":{}}})", 2 * w + 1, 1700000000001 + 2 * w)}),
+                  acks_.callback());
+    }
+    ASSERT_TRUE(acks_.wait(3, 10s));
+  }
+
+  // The n of every point the server answered with 2xx, in the order it received them.
+  std::vector<int> written() const {
+    std::vector<int> out;
+    std::stringstream writes(read_file(dir_.path() / "writes.jsonl"));
+    for (std::string line; std::getline(writes, line);) {
+      for (size_t at = line.find("m n="); at != std::string::npos; at = line.find("m n=", at + 1)) {
+        out.push_back(std::stoi(line.substr(at + 4)));
+      }
+    }
+    return out;
+  }
+
+  std::string metric(const std::string& name) const {
+    const std::string text = registry_.render();
+    const std::string prefix = name + "{pipeline=\"p\",sink=\"influxdb\"} ";
+    const size_t at = text.find(prefix);
+    return at == std::string::npos ? "" : text.substr(at + prefix.size(), text.find('\n', at) - at - prefix.size());
+  }
+
+  std::unique_ptr<ChildProcess> server_;
+  std::string port_;
+};
+
+TEST_F(ScriptedInfluxTest, AWriteFailingWhileTheNextIsRenderedIsWrittenAgainFirstAndNothingIsLost) {
+  // The first write is answered late, with a 503: the second is rendered meanwhile.
+  ASSERT_NO_FATAL_FAILURE(write_three("503 0.3\n200\n"));
+  EXPECT_EQ(acks_.failed(), 0u);
+  EXPECT_EQ(written(), (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  EXPECT_TRUE(dead_letters_->records.empty()) << dead_letters_->records.front();
+  EXPECT_EQ(metric("caudal_connector_retries_total"), "1");
+  EXPECT_EQ(metric("caudal_connector_delivered_total"), "6");
+}
+
+TEST_F(ScriptedInfluxTest, AWriteRefusedWhileTheNextIsRenderedDeadLettersOnlyItsOwnEvents) {
+  // The first write is refused late, and again when it is written alone.
+  ASSERT_NO_FATAL_FAILURE(write_three("400 0.3\n400\n200\n"));
+  EXPECT_EQ(written(), (std::vector<int>{2, 3, 4, 5}));
+  std::lock_guard lock(dead_letters_->mutex);
+  ASSERT_EQ(dead_letters_->records.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NE(dead_letters_->records[i].find(fmt::format(R"("n":{})", i)), std::string::npos) << dead_letters_->records[i];
+    EXPECT_NE(dead_letters_->records[i].find("InfluxDB answered HTTP 400"), std::string::npos) << dead_letters_->records[i];
+  }
+}
+
+TEST_F(ScriptedInfluxTest, HeldEventsAreAcknowledgedWhenTheLastAnswerComesWithoutMoreEvents) {
+  script("200 0.2\n");
+  auto sink = open();
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"n":7,"ts":1700000000000})"}), acks_.callback());
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(acks_.ok(), 0u) << "acknowledged before InfluxDB answered";
+  ASSERT_TRUE(acks_.wait(1, 5s));
+  EXPECT_EQ(written(), (std::vector<int>{7}));
 }
 
 }  // namespace
