@@ -87,12 +87,10 @@ void DeliverySink::write(std::shared_ptr<const SinkBatch> batch, SinkDone done) 
     std::unique_lock lock(mutex_);
     // Room for the batch, or an empty queue (a batch larger than the bound still goes). While
     // waiting, a transport holding events is told to make them durable (gather()).
-    writer_waiting_ = true;
+    waiting_records_ = batch->size();
     changed_.notify_all();
-    changed_.wait(lock, [&] {
-      return stopping_ || queued_records_ == 0 || queued_records_ + batch->size() <= settings_.queue_records;
-    });
-    writer_waiting_ = false;
+    changed_.wait(lock, [&] { return stopping_ || !writer_stuck(); });
+    waiting_records_ = 0;
     if (stopping_) {
       lock.unlock();
       done(Status(ConnectorErrc::kClosed, fmt::format("sink {} is closing", label_)));
@@ -103,6 +101,10 @@ void DeliverySink::write(std::shared_ptr<const SinkBatch> batch, SinkDone done) 
     pending_.push_back(Entry{std::move(batch), std::move(done), 0});
   }
   changed_.notify_all();
+}
+
+bool DeliverySink::writer_stuck() const {
+  return waiting_records_ > 0 && queued_records_ > 0 && queued_records_ + waiting_records_ > settings_.queue_records;
 }
 
 void DeliverySink::flush() {
@@ -125,7 +127,7 @@ void DeliverySink::run() {
       bool complete_now;
       {
         std::lock_guard lock(mutex_);
-        complete_now = writer_waiting_ || flushing_;
+        complete_now = writer_stuck() || flushing_;
       }
       DeliveryReport polled = transport_->poll(complete_now);
       poll_soon_ = polled.poll_soon;
@@ -142,7 +144,7 @@ void DeliverySink::run() {
 
 void DeliverySink::gather(std::unique_lock<std::mutex>& lock, std::vector<RecordRef>& records) {
   records.clear();
-  const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && (writer_waiting_ || flushing_)); };
+  const auto has_new = [&] { return stopping_ || queued_records_ > taken_ || (taken_ > 0 && (writer_stuck() || flushing_)); };
   if (taken_ > 0) {
     if (!changed_.wait_for(lock, poll_soon_ ? kAnswerPoll : Duration(std::chrono::seconds(1)), has_new)) return;
   } else {

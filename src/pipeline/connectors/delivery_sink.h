@@ -82,6 +82,11 @@ class DeliverySink final : public Sink {
   };
 
   void run();
+  // write() waits for room that only acknowledgements make: the events held must become
+  // durable now (mutex_ held). False as soon as there is room, before the writer wakes up,
+  // so a transport with an answer in flight is not made to wait for it while the writer
+  // hands over the next events.
+  bool writer_stuck() const;
   // Takes the next delivery's events from pending_, after those the transport holds (the
   // lock held by `lock`). Empty `records`: none came within a second while events are held.
   void gather(std::unique_lock<std::mutex>& lock, std::vector<RecordRef>& records);
@@ -126,7 +131,7 @@ class DeliverySink final : public Sink {
   std::deque<Entry> pending_;  // written, not acknowledged; the front is being delivered
   size_t queued_records_ = 0;  // unfinished events in pending_
   size_t taken_ = 0;            // events at the front of pending_ the transport holds
-  bool writer_waiting_ = false;  // write() waits for room
+  size_t waiting_records_ = 0;  // the size of the batch write() waits to queue; 0: none waits
   bool flushing_ = false;        // flush() was called: hold nothing back
   bool stopping_ = false;
   std::mt19937_64 random_;  // delivery thread only
