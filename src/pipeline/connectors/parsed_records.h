@@ -9,11 +9,17 @@
 
 #include "pipeline/connectors/connector.h"
 #include "pipeline/event/event_batch.h"
+#include "pipeline/event/projection.h"
 
 namespace caudal::pipeline::connectors {
 
 class ParsedRecords {
  public:
+  // Decodes only the top-level fields of `projection` (projection.h; null: whole events),
+  // which must outlive this: a transport whose expressions read a few fields of wide events
+  // builds no tree of the others.
+  void set_projection(const Projection* projection) { batch_.set_projection(projection); }
+
   // Parses every record; a record that is not a JSON object (never from a pipeline, which
   // writes objects) gets its reason in failure(i).
   void parse(std::span<const RecordRef> records);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/check.h"
+
 #include "pipeline/connectors/errc.h"
 #include "pipeline/connectors/influxdb/influx_writer.h"
 #include "pipeline/connectors/influxdb/line_protocol.h"
@@ -19,15 +21,30 @@ namespace {
 class InfluxTransport final : public Transport {
  public:
   explicit InfluxTransport(const ConnectorOptions& options)
-      : measurement_(options.expression("measurement")),
-        tags_(options.has("tags") ? &options.expression_map("tags") : nullptr),
-        fields_(options.expression_map("fields")),
-        time_(options.has("time") ? &options.expression("time") : nullptr),
-        writer_(InfluxWriteTarget{
+      : writer_(InfluxWriteTarget{
             options.text("url"), options.text("database"),
             options.has("retention_policy") ? options.text("retention_policy") : std::string(),
             options.has("username") ? options.text("username") : std::string(),
-            options.has("password") ? options.text("password") : std::string(), options.duration("timeout")}) {}
+            options.has("password") ? options.text("password") : std::string(), options.duration("timeout")}) {
+    const Expression& measurement = options.expression("measurement");
+    columns_.push_back(Column{&measurement, "measurement", ""});
+    if (options.has("tags")) {
+      for (const auto& [key, expression] : options.expression_map("tags")) columns_.push_back(Column{&expression, "tag", key});
+    }
+    first_field_ = columns_.size();
+    for (const auto& [key, expression] : options.expression_map("fields")) columns_.push_back(Column{&expression, "field", key});
+    end_fields_ = columns_.size();
+    if (options.has("time")) columns_.push_back(Column{&options.expression("time"), "time", ""});
+    for (size_t c = 1; c < end_fields_; ++c) {
+      if (c < first_field_) columns_[c].prefix.push_back(',');
+      append_key(columns_[c].name, columns_[c].prefix);
+      columns_[c].prefix.push_back('=');
+    }
+    for (const Column& column : columns_) {
+      for (const Path& path : column.expression->fields()) projection_.add_path(path);
+    }
+    parsed_.set_projection(&projection_);
+  }
 
   DeliveryReport deliver(std::span<const RecordRef> records) override {
     DeliveryReport report;
@@ -78,9 +95,23 @@ class InfluxTransport final : public Transport {
 
  private:
   // The points of `records` into body_ (refused events into `report`), and in_body_ the
-  // records with a point.
+  // records with a point. Each expression is evaluated over the whole delivery at once (a
+  // column of values), then the points are written row by row.
   void render(std::span<const RecordRef> records, DeliveryReport& report) {
     parsed_.parse(records);
+    EventBatch& batch = parsed_.batch();
+    CAUDAL_CHECK(batch.selection().size() == batch.size(), "a parsed delivery selects all its events");
+    failures_.assign(batch.size(), std::string());
+    for (Column& column : columns_) {
+      evaluation_failures_.clear();
+      column.expression->evaluate(batch, column.values, evaluation_failures_);
+      for (EvalFailure& failure : evaluation_failures_) {
+        std::string& reason = failures_[failure.event];
+        if (!reason.empty()) continue;  // the first failing expression says why
+        reason = fmt::format("{}{}{} ({}): {}", column.what, column.name.empty() ? "" : " ", column.name,
+                             column.expression->text(), failure.reason.message());
+      }
+    }
     body_.clear();
     in_body_.clear();
     for (size_t i = 0; i < records.size(); ++i) {
@@ -88,8 +119,13 @@ class InfluxTransport final : public Transport {
         report.rejected.push_back(Rejection{i, *parsed_.failure(i)});
         continue;
       }
+      const uint32_t event = parsed_.index(i);
+      if (!failures_[event].empty()) {
+        report.rejected.push_back(Rejection{i, std::move(failures_[event])});
+        continue;
+      }
       const size_t line_begin = body_.size();
-      Status point = append_point(i, records[i].timestamp_ms());
+      Status point = append_point(event, records[i].timestamp_ms());
       if (!point.ok()) {
         body_.resize(line_begin);
         report.rejected.push_back(Rejection{i, std::string(point.message())});
@@ -97,6 +133,51 @@ class InfluxTransport final : public Transport {
       }
       in_body_.push_back(i);
     }
+  }
+
+  // The point of `event` (its values in columns_) at the end of body_.
+  Status append_point(uint32_t event, int64_t record_ms) {
+    const Value measurement = columns_[0].values[event];
+    if (!measurement.is_string() || measurement.as_string().empty()) {
+      return Status(ConnectorErrc::kRejected,
+                    fmt::format("measurement ({}) must be a non-empty string", columns_[0].expression->text()));
+    }
+    append_measurement(measurement.as_string(), body_);
+    for (size_t c = 1; c < first_field_; ++c) {
+      const Value value = columns_[c].values[event];
+      if (value.is_null() || (value.is_string() && value.as_string().empty())) continue;
+      body_.append(columns_[c].prefix);
+      append_tag_value(value, body_);
+    }
+    char separator = ' ';
+    for (size_t c = first_field_; c < end_fields_; ++c) {
+      const Value value = columns_[c].values[event];
+      if (value.is_null()) continue;
+      body_.push_back(separator);
+      separator = ',';
+      body_.append(columns_[c].prefix);
+      if (Status field = append_field_value(value, body_); !field.ok()) {
+        return Status(ConnectorErrc::kRejected,
+                      fmt::format("field {} ({}): {}", columns_[c].name, columns_[c].expression->text(), field.message()));
+      }
+    }
+    if (separator == ' ') return Status(ConnectorErrc::kRejected, "no field has a value: InfluxDB needs at least one");
+    int64_t nanos = record_ms * 1'000'000;
+    if (end_fields_ < columns_.size()) {
+      const Value time = columns_[end_fields_].values[event];
+      if (time.is_timestamp()) {
+        nanos = time.as_timestamp();
+      } else if (time.is_int()) {
+        nanos = time.as_int() * 1'000'000;
+      } else {
+        return Status(ConnectorErrc::kRejected, fmt::format("time ({}) must be a timestamp or integer milliseconds",
+                                                            columns_[end_fields_].expression->text()));
+      }
+    }
+    body_.push_back(' ');
+    append_nanoseconds(nanos, body_);
+    body_.push_back('\n');
+    return Status();
   }
 
   // The write in flight failed (`why`): its events are given back to be offered again; the
@@ -110,70 +191,24 @@ class InfluxTransport final : public Transport {
     return report;
   }
 
-  // `what` and `name` say which option the expression is, in the message of a failure.
-  Result<Value> evaluate(const Expression& expression, size_t i, std::string_view what, std::string_view name = {}) {
-    Result<Value> value = expression.evaluate(parsed_.batch(), parsed_.index(i));
-    if (!value.ok()) {
-      return Status(ConnectorErrc::kRejected, fmt::format("{}{}{} ({}): {}", what, name.empty() ? "" : " ", name,
-                                                          expression.text(), value.status().message()));
-    }
-    return value;
-  }
+  // One expression of the options and its values over the delivery being rendered.
+  struct Column {
+    const Expression* expression;
+    std::string_view what;  // "measurement", "tag", "field", "time": for messages
+    std::string name;       // the tag or field name
+    std::string prefix = {};  // what precedes the value: ",name=" for a tag, "name=" for a field
+    std::vector<Value> values = {};
+  };
 
-  Status append_point(size_t i, int64_t record_ms) {
-    CAUDAL_ASSIGN_OR_RETURN(Value measurement, evaluate(measurement_, i, "measurement"));
-    if (!measurement.is_string() || measurement.as_string().empty()) {
-      return Status(ConnectorErrc::kRejected,
-                    fmt::format("measurement ({}) must be a non-empty string", measurement_.text()));
-    }
-    append_measurement(measurement.as_string(), body_);
-    if (tags_ != nullptr) {
-      for (const auto& [key, expression] : *tags_) {
-        CAUDAL_ASSIGN_OR_RETURN(Value value, evaluate(expression, i, "tag", key));
-        if (value.is_null() || (value.is_string() && value.as_string().empty())) continue;
-        body_.push_back(',');
-        append_key(key, body_);
-        body_.push_back('=');
-        append_tag_value(value, body_);
-      }
-    }
-    char separator = ' ';
-    for (const auto& [key, expression] : fields_) {
-      CAUDAL_ASSIGN_OR_RETURN(Value value, evaluate(expression, i, "field", key));
-      if (value.is_null()) continue;
-      body_.push_back(separator);
-      separator = ',';
-      append_key(key, body_);
-      body_.push_back('=');
-      if (Status field = append_field_value(value, body_); !field.ok()) {
-        return Status(ConnectorErrc::kRejected, fmt::format("field {} ({}): {}", key, expression.text(), field.message()));
-      }
-    }
-    if (separator == ' ') return Status(ConnectorErrc::kRejected, "no field has a value: InfluxDB needs at least one");
-    int64_t nanos = record_ms * 1'000'000;
-    if (time_ != nullptr) {
-      CAUDAL_ASSIGN_OR_RETURN(Value time, evaluate(*time_, i, "time"));
-      if (time.is_timestamp()) {
-        nanos = time.as_timestamp();
-      } else if (time.is_int()) {
-        nanos = time.as_int() * 1'000'000;
-      } else {
-        return Status(ConnectorErrc::kRejected,
-                      fmt::format("time ({}) must be a timestamp or integer milliseconds", time_->text()));
-      }
-    }
-    body_.push_back(' ');
-    append_nanoseconds(nanos, body_);
-    body_.push_back('\n');
-    return Status();
-  }
-
-  const Expression& measurement_;
-  const std::vector<std::pair<std::string, Expression>>* tags_;
-  const std::vector<std::pair<std::string, Expression>>& fields_;
-  const Expression* time_;
+  // The measurement, the tags, the fields [first_field_, end_fields_), then the time if set.
+  std::vector<Column> columns_;
+  size_t first_field_ = 0;
+  size_t end_fields_ = 0;
+  Projection projection_;  // the fields the expressions read: the only ones decoded
   InfluxWriter writer_;
   ParsedRecords parsed_;
+  std::vector<EvalFailure> evaluation_failures_;
+  std::vector<std::string> failures_;  // by event of the delivery: why an expression failed
   std::string body_;             // the points being rendered (the writer has the ones in flight)
   std::vector<size_t> in_body_;  // the records whose points are in body_
   size_t held_ = 0;              // events waiting for the answer of the write in flight

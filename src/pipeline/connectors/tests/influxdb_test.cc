@@ -130,19 +130,19 @@ class ScriptedInfluxTest : public ConnectorTest {
   // One line per write: "STATUS [DELAY_SECONDS]" (webhook_server.py).
   void script(const std::string& answers) { write_file(dir_.path() / "script", answers); }
 
-  std::unique_ptr<Sink> open() {
+  std::unique_ptr<Sink> open(const std::string& fields = "{ n: n }") {
     return open_to(fmt::format(
         "      - influxdb:\n"
         "          url: \"http://127.0.0.1:{}\"\n"
         "          database: sensors\n"
         "          measurement: \"'m'\"\n"
-        "          fields: {{ n: n }}\n"
+        "          fields: {}\n"
         "          time: ts\n"
         "          batch_records: 2\n"
         "          linger: 0ms\n"
         "          retry_backoff: 20ms\n"
         "          retry_backoff_max: 100ms\n",
-        port_));
+        port_, fields));
   }
 
   // Scripts the server's `answers`, then hands three writes of two events each (n = 0..5) to
@@ -214,6 +214,20 @@ TEST_F(ScriptedInfluxTest, HeldEventsAreAcknowledgedWhenTheLastAnswerComesWithou
   EXPECT_EQ(acks_.ok(), 0u) << "acknowledged before InfluxDB answered";
   ASSERT_TRUE(acks_.wait(1, 5s));
   EXPECT_EQ(written(), (std::vector<int>{7}));
+}
+
+TEST_F(ScriptedInfluxTest, AnEventWhoseExpressionFailsIsDeadLetteredAloneWithTheExpression) {
+  auto sink = open("{ n: n, twice: \"n * 2\" }");
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"n":1,"ts":1700000000000})", R"({"n":"x","ts":1700000000001})",
+                          R"({"n":3,"ts":1700000000002})"}),
+              acks_.callback());
+  ASSERT_TRUE(acks_.wait(1, 5s));
+  EXPECT_EQ(written(), (std::vector<int>{1, 3}));
+  std::lock_guard lock(dead_letters_->mutex);
+  ASSERT_EQ(dead_letters_->records.size(), 1u);
+  EXPECT_NE(dead_letters_->records[0].find("field twice (n * 2): "), std::string::npos) << dead_letters_->records[0];
+  EXPECT_NE(dead_letters_->records[0].find(R"("n":"x")"), std::string::npos) << dead_letters_->records[0];
 }
 
 }  // namespace
