@@ -88,8 +88,10 @@ class PostgresTransport final : public Transport {
       } else {
         in_flight_.swap(rows_);
         report.done = records.size();
-        // All of them, the refused ones too: events are acknowledged from the front.
-        report.held = records.size();
+        // From the first row on (the refused ones among them too: events are acknowledged from
+        // the front); those before it are settled.
+        held_ = records.size() - in_rows.front();
+        report.held = held_;
         report.poll_soon = true;
         return report;
       }
@@ -120,7 +122,15 @@ class PostgresTransport final : public Transport {
     return report;
   }
 
-  DeliveryReport poll(bool) override {
+  // Without `complete_now`, an answer still on its way is not waited for: the machinery polls
+  // again within milliseconds, and delivers new events meanwhile.
+  DeliveryReport poll(bool complete_now) override {
+    if (!complete_now && !answer_arrived()) {
+      DeliveryReport report;
+      report.held = held_;
+      report.poll_soon = true;
+      return report;
+    }
     if (Status answered = finish_in_flight(); !answered.ok()) return lost(std::move(answered));
     return DeliveryReport{};
   }
@@ -149,6 +159,14 @@ class PostgresTransport final : public Transport {
       row_begin.push_back(begin);
     }
     row_begin.push_back(rows_.size());
+  }
+
+  // Whether reading the answer to the COPY in flight (if any) would not wait for the server. A
+  // broken connection counts as arrived: finish_in_flight() reports it.
+  bool answer_arrived() {
+    if (in_flight_.empty()) return true;
+    PGconn* conn = connection_.get();
+    return PQconsumeInput(conn) == 0 || PQisBusy(conn) == 0;
   }
 
   static bool is_transient(const Status& status) { return status.code() == make_error_code(ConnectorErrc::kUnavailable); }
@@ -264,6 +282,7 @@ class PostgresTransport final : public Transport {
   bool staged_ = false;  // the staging table exists on the connection
   bool synchronous_ = false;  // a pipelined COPY failed: load and wait until one succeeds
   std::string in_flight_;     // the rows of the COPY sent and not answered yet
+  size_t held_ = 0;           // the events waiting for that answer
   ParsedRecords parsed_;
   std::string rows_;
 };
