@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "common/check.h"
 
 #include "pipeline/connectors/errc.h"
 #include "pipeline/connectors/influxdb/influx_writer.h"
@@ -27,23 +26,18 @@ class InfluxTransport final : public Transport {
             options.has("username") ? options.text("username") : std::string(),
             options.has("password") ? options.text("password") : std::string(), options.duration("timeout")}) {
     const Expression& measurement = options.expression("measurement");
-    columns_.push_back(Column{&measurement, "measurement", ""});
+    columns_.push_back(Column{&measurement, "", ""});
+    parsed_.add_column(measurement, "measurement");
     if (options.has("tags")) {
-      for (const auto& [key, expression] : options.expression_map("tags")) columns_.push_back(Column{&expression, "tag", key});
+      for (const auto& [key, expression] : options.expression_map("tags")) add_column(expression, "tag", key, ",");
     }
     first_field_ = columns_.size();
-    for (const auto& [key, expression] : options.expression_map("fields")) columns_.push_back(Column{&expression, "field", key});
+    for (const auto& [key, expression] : options.expression_map("fields")) add_column(expression, "field", key, "");
     end_fields_ = columns_.size();
-    if (options.has("time")) columns_.push_back(Column{&options.expression("time"), "time", ""});
-    for (size_t c = 1; c < end_fields_; ++c) {
-      if (c < first_field_) columns_[c].prefix.push_back(',');
-      append_key(columns_[c].name, columns_[c].prefix);
-      columns_[c].prefix.push_back('=');
+    if (options.has("time")) {
+      columns_.push_back(Column{&options.expression("time"), "", ""});
+      parsed_.add_column(options.expression("time"), "time");
     }
-    for (const Column& column : columns_) {
-      for (const Path& path : column.expression->fields()) projection_.add_path(path);
-    }
-    parsed_.set_projection(&projection_);
   }
 
   DeliveryReport deliver(std::span<const RecordRef> records) override {
@@ -95,37 +89,18 @@ class InfluxTransport final : public Transport {
 
  private:
   // The points of `records` into body_ (refused events into `report`), and in_body_ the
-  // records with a point. Each expression is evaluated over the whole delivery at once (a
-  // column of values), then the points are written row by row.
+  // records with a point.
   void render(std::span<const RecordRef> records, DeliveryReport& report) {
     parsed_.parse(records);
-    EventBatch& batch = parsed_.batch();
-    CAUDAL_CHECK(batch.selection().size() == batch.size(), "a parsed delivery selects all its events");
-    failures_.assign(batch.size(), std::string());
-    for (Column& column : columns_) {
-      evaluation_failures_.clear();
-      column.expression->evaluate(batch, column.values, evaluation_failures_);
-      for (EvalFailure& failure : evaluation_failures_) {
-        std::string& reason = failures_[failure.event];
-        if (!reason.empty()) continue;  // the first failing expression says why
-        reason = fmt::format("{}{}{} ({}): {}", column.what, column.name.empty() ? "" : " ", column.name,
-                             column.expression->text(), failure.reason.message());
-      }
-    }
     body_.clear();
     in_body_.clear();
     for (size_t i = 0; i < records.size(); ++i) {
-      if (parsed_.event(i) == nullptr) {
-        report.rejected.push_back(Rejection{i, *parsed_.failure(i)});
-        continue;
-      }
-      const uint32_t event = parsed_.index(i);
-      if (!failures_[event].empty()) {
-        report.rejected.push_back(Rejection{i, std::move(failures_[event])});
+      if (const std::string* failure = parsed_.failure(i)) {
+        report.rejected.push_back(Rejection{i, *failure});
         continue;
       }
       const size_t line_begin = body_.size();
-      Status point = append_point(event, records[i].timestamp_ms());
+      Status point = append_point(i, records[i].timestamp_ms());
       if (!point.ok()) {
         body_.resize(line_begin);
         report.rejected.push_back(Rejection{i, std::string(point.message())});
@@ -135,23 +110,31 @@ class InfluxTransport final : public Transport {
     }
   }
 
-  // The point of `event` (its values in columns_) at the end of body_.
-  Status append_point(uint32_t event, int64_t record_ms) {
-    const Value measurement = columns_[0].values[event];
+  void add_column(const Expression& expression, std::string_view what, const std::string& key, std::string_view lead) {
+    Column column{&expression, key, std::string(lead)};
+    append_key(key, column.prefix);
+    column.prefix.push_back('=');
+    columns_.push_back(std::move(column));
+    parsed_.add_column(expression, fmt::format("{} {}", what, key));
+  }
+
+  // The point of records[i] (its values in parsed_'s columns) at the end of body_.
+  Status append_point(size_t i, int64_t record_ms) {
+    const Value measurement = parsed_.value(0, i);
     if (!measurement.is_string() || measurement.as_string().empty()) {
       return Status(ConnectorErrc::kRejected,
                     fmt::format("measurement ({}) must be a non-empty string", columns_[0].expression->text()));
     }
     append_measurement(measurement.as_string(), body_);
     for (size_t c = 1; c < first_field_; ++c) {
-      const Value value = columns_[c].values[event];
+      const Value value = parsed_.value(c, i);
       if (value.is_null() || (value.is_string() && value.as_string().empty())) continue;
       body_.append(columns_[c].prefix);
       append_tag_value(value, body_);
     }
     char separator = ' ';
     for (size_t c = first_field_; c < end_fields_; ++c) {
-      const Value value = columns_[c].values[event];
+      const Value value = parsed_.value(c, i);
       if (value.is_null()) continue;
       body_.push_back(separator);
       separator = ',';
@@ -164,7 +147,7 @@ class InfluxTransport final : public Transport {
     if (separator == ' ') return Status(ConnectorErrc::kRejected, "no field has a value: InfluxDB needs at least one");
     int64_t nanos = record_ms * 1'000'000;
     if (end_fields_ < columns_.size()) {
-      const Value time = columns_[end_fields_].values[event];
+      const Value time = parsed_.value(end_fields_, i);
       if (time.is_timestamp()) {
         nanos = time.as_timestamp();
       } else if (time.is_int()) {
@@ -191,24 +174,19 @@ class InfluxTransport final : public Transport {
     return report;
   }
 
-  // One expression of the options and its values over the delivery being rendered.
+  // One expression of the options, in the order of parsed_'s columns.
   struct Column {
     const Expression* expression;
-    std::string_view what;  // "measurement", "tag", "field", "time": for messages
-    std::string name;       // the tag or field name
-    std::string prefix = {};  // what precedes the value: ",name=" for a tag, "name=" for a field
-    std::vector<Value> values = {};
+    std::string name;    // a tag's or field's
+    std::string prefix;  // what precedes a tag's or field's value: ",name=" or "name="
   };
 
   // The measurement, the tags, the fields [first_field_, end_fields_), then the time if set.
   std::vector<Column> columns_;
   size_t first_field_ = 0;
   size_t end_fields_ = 0;
-  Projection projection_;  // the fields the expressions read: the only ones decoded
   InfluxWriter writer_;
   ParsedRecords parsed_;
-  std::vector<EvalFailure> evaluation_failures_;
-  std::vector<std::string> failures_;  // by event of the delivery: why an expression failed
   std::string body_;             // the points being rendered (the writer has the ones in flight)
   std::vector<size_t> in_body_;  // the records whose points are in body_
   size_t held_ = 0;              // events waiting for the answer of the write in flight

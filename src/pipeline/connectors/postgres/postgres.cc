@@ -1,5 +1,7 @@
 #include "pipeline/connectors/postgres/postgres.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "pipeline/connectors/errc.h"
@@ -20,28 +22,45 @@ using table::quote_table_name;
 
 constexpr std::string_view kUniqueViolation = "23505";
 
-// A value in COPY's text format: \N for null, backslash escapes for the separators.
-void append_copy_value(Value value, std::string& out) {
-  if (value.is_null()) {
-    out.append("\\N");
-    return;
-  }
-  std::string text;
-  switch (value.kind()) {
-    case ValueKind::kString: text = std::string(value.as_string()); break;
-    case ValueKind::kBool: text = value.as_bool() ? "t" : "f"; break;
-    case ValueKind::kTimestamp: append_iso8601(value.as_timestamp(), text); break;
-    default: write_json(value, text); break;  // numbers, and arrays/objects for json columns
-  }
-  for (char c : text) {
-    switch (c) {
+bool is_copy_special(char c) { return c == '\\' || c == '\t' || c == '\n' || c == '\r'; }
+
+// `text` in COPY's text format: backslash escapes for the separators; text without any (the
+// usual value) is appended in one piece.
+void append_copy_escaped(std::string_view text, std::string& out) {
+  size_t clean = 0;
+  while (clean < text.size() && !is_copy_special(text[clean])) ++clean;
+  out.append(text.data(), clean);
+  for (size_t i = clean; i < text.size(); ++i) {
+    switch (text[i]) {
       case '\\': out.append("\\\\"); break;
       case '\t': out.append("\\t"); break;
       case '\n': out.append("\\n"); break;
       case '\r': out.append("\\r"); break;
-      default: out.push_back(c);
+      default: out.push_back(text[i]);
     }
   }
+}
+
+// A value in COPY's text format: \N for null, strings as they are, booleans t and f,
+// timestamps ISO-8601, numbers (and arrays and objects, for json columns) as JSON.
+void append_copy_value(Value value, std::string& out) {
+  switch (value.kind()) {
+    case ValueKind::kMissing:
+    case ValueKind::kNull: out.append("\\N"); return;
+    case ValueKind::kString: append_copy_escaped(value.as_string(), out); return;
+    case ValueKind::kBool: out.push_back(value.as_bool() ? 't' : 'f'); return;
+    case ValueKind::kTimestamp: append_iso8601(value.as_timestamp(), out); return;
+    case ValueKind::kInt:
+    case ValueKind::kDouble: write_json(value, out); return;  // digits, signs, '.', 'e' only
+    default: break;
+  }
+  // JSON text may hold backslashes (escapes inside its strings): those are escaped again.
+  const size_t begin = out.size();
+  write_json(value, out);
+  if (std::none_of(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(), is_copy_special)) return;
+  const std::string json = out.substr(begin);
+  out.resize(begin);
+  append_copy_escaped(json, out);
 }
 
 class PostgresTransport final : public Transport {
@@ -53,6 +72,7 @@ class PostgresTransport final : public Transport {
       if (!names.empty()) names.append(", ");
       names.append(quote_identifier(name));
     }
+    for (const auto& [name, expression] : columns_) parsed_.add_column(expression, "column " + name);
     const std::string id = quote_identifier(options.text("id_column"));
     stage_sql_ = fmt::format("CREATE TEMP TABLE IF NOT EXISTS caudal_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
                              quote_table_name(table_));
@@ -145,18 +165,17 @@ class PostgresTransport final : public Transport {
     parsed_.parse(records);
     rows_.clear();
     for (size_t i = 0; i < records.size(); ++i) {
-      if (parsed_.event(i) == nullptr) {
-        report.rejected.push_back(Rejection{i, *parsed_.failure(i)});
-        continue;
-      }
-      const size_t begin = rows_.size();
-      if (Status row = append_row(i); !row.ok()) {
-        rows_.resize(begin);
-        report.rejected.push_back(Rejection{i, std::string(row.message())});
+      if (const std::string* failure = parsed_.failure(i)) {
+        report.rejected.push_back(Rejection{i, *failure});
         continue;
       }
       in_rows.push_back(i);
-      row_begin.push_back(begin);
+      row_begin.push_back(rows_.size());
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        if (c > 0) rows_.push_back('\t');
+        append_copy_value(parsed_.value(c, i), rows_);
+      }
+      rows_.push_back('\n');
     }
     row_begin.push_back(rows_.size());
   }
@@ -215,22 +234,6 @@ class PostgresTransport final : public Transport {
     report.status = std::move(why);
     report.dropped_held = true;
     return report;
-  }
-
-  Status append_row(size_t i) {
-    bool first = true;
-    for (const auto& [name, expression] : columns_) {
-      Result<Value> value = expression.evaluate(parsed_.batch(), parsed_.index(i));
-      if (!value.ok()) {
-        return Status(ConnectorErrc::kRejected,
-                      fmt::format("column {} ({}): {}", name, expression.text(), value.status().message()));
-      }
-      if (!first) rows_.push_back('\t');
-      first = false;
-      append_copy_value(*value, rows_);
-    }
-    rows_.push_back('\n');
-    return Status();
   }
 
   // `failure` as the sink's status, its SQLSTATE in `sqlstate`: transient ones are retried.
