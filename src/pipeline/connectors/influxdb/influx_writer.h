@@ -44,8 +44,9 @@ class InfluxWriter {
   // The answer of the write in flight, waiting up to `timeout` for it; nullopt when it has not
   // come yet. Afterwards (an answer returned) nothing is in flight. Ok: InfluxDB answered 2xx,
   // every point is written. kUnavailable: the write failed for now and may be tried again (no
-  // answer, a timeout, HTTP 5xx, 408 or 429). kRejected: InfluxDB refused the request (another
-  // status: a field type conflict, an unknown database), with its message.
+  // answer, a timeout, HTTP 5xx, 408, 429, or 404: the database does not exist yet).
+  // kRejected: InfluxDB refused the request (another status: a field type conflict, a point
+  // it cannot parse), with its message.
   std::optional<Status> answer(Duration timeout);
   // The same, waiting as long as the write takes.
   Status answer();

@@ -17,6 +17,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// An influxdb sink of database `sensors` at `url`, its time from `ts`, retried quickly; `rest`
+// holds the other options, one line each.
+std::string influxdb_yaml(const std::string& url, const std::string& measurement, const std::string& rest) {
+  return fmt::format(
+      "      - influxdb:\n"
+      "          url: \"{}\"\n"
+      "          database: sensors\n"
+      "          measurement: \"{}\"\n"
+      "          time: ts\n"
+      "          retry_backoff: 20ms\n"
+      "          retry_backoff_max: 100ms\n{}",
+      url, measurement, rest);
+}
+
 class InfluxdbTest : public ConnectorTest {
  protected:
   void SetUp() override {
@@ -42,19 +56,11 @@ class InfluxdbTest : public ConnectorTest {
   }
 
   std::unique_ptr<Sink> open(const std::string& extra = "") {
-    return open_to(fmt::format(
-        "      - influxdb:\n"
-        "          url: \"{}\"\n"
-        "          database: sensors\n"
-        "          measurement: \"'temperature'\"\n"
-        "          tags: {{ device: device, 'site name': site }}\n"
-        "          fields: {{ value: value, state: state, count: n }}\n"
-        "          time: ts\n"
-        "          batch_records: 100\n"
-        "          linger: 50ms\n"
-        "          retry_backoff: 50ms\n"
-        "          retry_backoff_max: 200ms\n{}",
-        base(), extra));
+    return open_to(influxdb_yaml(base(), "'temperature'",
+                                 "          tags: { device: device, 'site name': site }\n"
+                                 "          fields: { value: value, state: state, count: n }\n"
+                                 "          batch_records: 100\n"
+                                 "          linger: 50ms\n" + extra));
   }
 
   std::string query(const std::string& q) {
@@ -98,6 +104,21 @@ TEST_F(InfluxdbTest, ServerDownAtStartPointsWaitThenArriveOnce) {
   EXPECT_NE(answer.find(R"(["1970-01-01T00:00:00Z",3])"), std::string::npos) << answer;
 }
 
+TEST_F(InfluxdbTest, PointsWaitForADatabaseCreatedAfterTheSinkStarted) {
+  start_influxd();
+  ASSERT_EQ(http_request("POST", base() + "/query?q=DROP%20DATABASE%20sensors").status, 200);
+  auto sink = open();
+  ASSERT_NE(sink, nullptr);
+  sink->write(json_batch({R"({"device":"d","value":1.5,"ts":1700000000000})"}), acks_.callback());
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(acks_.ok(), 0u);
+  ASSERT_EQ(http_request("POST", base() + "/query?q=CREATE%20DATABASE%20sensors").status, 200);
+  ASSERT_TRUE(acks_.wait(1, 10s));
+  EXPECT_TRUE(dead_letters_->records.empty()) << dead_letters_->records.front();
+  const std::string answer = query("SELECT count(value) FROM temperature");
+  EXPECT_NE(answer.find(R"(["1970-01-01T00:00:00Z",1])"), std::string::npos) << answer;
+}
+
 TEST_F(InfluxdbTest, AnEventWithoutFieldsOrWithAFieldTypeConflictIsDeadLettered) {
   start_influxd();
   auto sink = open();
@@ -131,18 +152,10 @@ class ScriptedInfluxTest : public ConnectorTest {
   void script(const std::string& answers) { write_file(dir_.path() / "script", answers); }
 
   std::unique_ptr<Sink> open(const std::string& fields = "{ n: n }") {
-    return open_to(fmt::format(
-        "      - influxdb:\n"
-        "          url: \"http://127.0.0.1:{}\"\n"
-        "          database: sensors\n"
-        "          measurement: \"'m'\"\n"
-        "          fields: {}\n"
-        "          time: ts\n"
-        "          batch_records: 2\n"
-        "          linger: 0ms\n"
-        "          retry_backoff: 20ms\n"
-        "          retry_backoff_max: 100ms\n",
-        port_, fields));
+    return open_to(influxdb_yaml("http://127.0.0.1:" + port_, "'m'",
+                                 "          fields: " + fields + "\n"
+                                 "          batch_records: 2\n"
+                                 "          linger: 0ms\n"));
   }
 
   // Scripts the server's `answers`, then hands three writes of two events each (n = 0..5) to
