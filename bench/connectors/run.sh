@@ -10,6 +10,8 @@
 # sink's summary gives the median of the per-round ratios with their spread, and the median
 # rates of both sides: on a shared machine one round says little.
 # Usage: [ROUNDS=n] [SINKS="influxdb postgres file"] bench/connectors/run.sh [BUILD_DIR] [EVENTS] [ROUNDS]
+# INFLUX_BATCH and INFLUX_QUEUE set the InfluxDB sink's batch_records and queue_records (default:
+# the connector's own) to compare batch sizes; the peer always posts 5,000 points per request.
 set -euo pipefail
 build=${1:-build}
 events=${2:-200000}
@@ -99,9 +101,9 @@ influxdb:
   tags: { device: device, site: site }
   fields: { value: value, state: state }
   time: ts
-  batch_records: ${INFLUX_BATCH:-5000}
-  queue_records: ${INFLUX_QUEUE:-10000}
-  linger: 100ms
+${INFLUX_BATCH:+  batch_records: $INFLUX_BATCH
+}${INFLUX_QUEUE:+  queue_records: $INFLUX_QUEUE
+}  linger: 100ms
 YAML
   "$bench" "$work/influx.yaml" "$work/events.ndjson"
   influx_query "DROP DATABASE sink$1"
