@@ -157,7 +157,6 @@ postgres:
   table: sink
   id_column: id
   columns: { id: id, device: device, value: value }
-  batch_records: 5000
   linger: 100ms
 YAML
   for r in $(seq 1 "$rounds"); do
