@@ -309,9 +309,9 @@ const ConnectorDescriptor& postgres_connector() {
         if (!found) problems.push_back(fmt::format("id_column '{}' must be one of `columns`", id));
       },
       // Each COPY is a transaction, whose commit waits for the WAL to be flushed: batches of
-      // 20,000 rows loaded 0.87-1.23 times as fast as `psql \copy` on the bench where 5,000
-      // loaded 0.71-0.86 times (BENCHMARKS.md). The queue holds two of them, one loading while
-      // the next is rendered.
+      // 20,000 rows loaded 0.87-1.23 times as fast as `psql \copy` where 5,000 loaded
+      // 0.71-0.86 times (bench/connectors/run.sh). The queue holds two of them, one loading
+      // while the next is rendered.
       20000,
       "1s",
       [](const TransportArgs& args) -> Result<std::unique_ptr<Transport>> {
