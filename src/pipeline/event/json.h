@@ -1,11 +1,13 @@
 // JSON in and out of Values.
 //
-// JsonReader reads events with simdjson's On-Demand API (stage 1 in the CPU's fastest
-// kernels, chosen at run time; then one pass over the structural index that builds Values
-// only for the fields asked for and validates the others), and lets simdjson's DOM parser
-// decide whatever On-Demand does not accept: errors are the DOM parser's, with its messages
-// (json_reader.cc says why and what is validated). Strict RFC 8259 and UTF-8; depth at most
-// kMaxDepth; integers beyond int64 become doubles.
+// JsonReader reads an event in up to three tries, each only accepting what it can fully
+// validate: a short plain object goes through one pass over its bytes (json_scanner.h);
+// otherwise simdjson's stage 1 (in the CPU's fastest kernels, chosen at run time) and one pass
+// of our own over the structural index, building Values only for the fields asked for and
+// validating the others; whatever neither accepts goes to simdjson's DOM parser, which decides:
+// errors are the DOM parser's, with its messages (json_reader.cc says why and what is
+// validated). Strict RFC 8259 and UTF-8; depth at most kMaxDepth; integers beyond int64 become
+// doubles.
 // One JsonReader per thread (it keeps simdjson's buffers between documents).
 #pragma once
 
@@ -24,9 +26,13 @@ class Projection;
 
 inline constexpr size_t kMaxDepth = 128;
 
+// Whether JsonReader tries the one-pass scanner (json_scanner.h) on short documents first:
+// always, except in the tests that compare the structural-index decoder with simdjson's DOM.
+enum class ShortDocuments { kScan, kIndex };
+
 class JsonReader {
  public:
-  JsonReader();
+  explicit JsonReader(ShortDocuments short_documents = ShortDocuments::kScan);
   ~JsonReader();
   JsonReader(const JsonReader&) = delete;
   JsonReader& operator=(const JsonReader&) = delete;
@@ -46,6 +52,7 @@ class JsonReader {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool scan_short_ = true;
 };
 
 // simdjson::SIMDJSON_PADDING, without including simdjson.

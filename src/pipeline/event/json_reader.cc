@@ -1,6 +1,7 @@
-// JsonReader: simdjson On-Demand for the common case, simdjson's DOM parser as the judge.
+// JsonReader: the one-pass scanner for short plain documents (json_scanner.h), simdjson's
+// stage 1 plus our own second stage for the rest, simdjson's DOM parser as the judge.
 //
-// The fast path (OnDemandDecoder) decodes an object event in one pass over simdjson's
+// The indexed path (IndexDecoder) decodes an object event in one pass over simdjson's
 // structural index: projected members become Values, the others are validated and left in
 // the original bytes. Any error, a root that is not an object, or nesting near the limit makes
 // it give up, and the DOM parser reads the same bytes again: an event that is refused is
@@ -22,6 +23,8 @@
 #include "pipeline/event/arena.h"
 #include "pipeline/event/errc.h"
 #include "pipeline/event/json.h"
+#include "pipeline/event/json_decoder.h"
+#include "pipeline/event/json_scanner.h"
 #include "pipeline/event/projection.h"
 
 namespace caudal::pipeline {
@@ -82,20 +85,8 @@ class DomDecoder {
   Arena& arena_;
 };
 
-// JSON whitespace (RFC 8259): what may sit between a token and the next structural.
-inline bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-// Every byte of the 8 in `word` that equals `c` gets its high bit set (exact: no false hits).
-inline uint64_t bytes_equal(uint64_t word, char c) {
-  const uint64_t x = word ^ (0x0101010101010101ull * static_cast<uint8_t>(c));
-  return ~(((x & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | x | 0x7f7f7f7f7f7f7f7full);
-}
-
-// Exact powers of ten for Clinger's fast path: a decimal with at most 15 significant digits
-// and an exponent within ±22 is one correctly rounded multiplication or division.
-constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+using json_detail::bytes_equal;
+using json_detail::is_space;
 
 // One event over simdjson's structural index (stage 1: every `{ } [ ] : ,` and the first byte
 // of every scalar, outside strings). A second stage of our own, building Values only for the
@@ -104,35 +95,25 @@ constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 // simdjson: numbers beyond the fast path, surrogate escapes, deep nesting): the caller then
 // asks the DOM parser. Strings and keys without escapes are views of the text itself (which
 // lives in the batch's arena).
-class IndexDecoder {
+// Deeper than this, the DOM parser decides (and enforces kMaxDepth with its own message).
+constexpr int kDeepestIndexed = static_cast<int>(kMaxDepth) - 1;
+
+class IndexDecoder : public json_detail::JsonDecoder<IndexDecoder, kDeepestIndexed> {
  public:
   IndexDecoder(const char* text, const uint32_t* index, uint32_t count, Arena& arena)
-      : text_(text), index_(index), count_(count), arena_(arena) {}
+      : JsonDecoder(arena), text_(text), index_(index), count_(count) {}
 
   bool root(const Projection* projection, Value& out) {
     if (count_ == 0 || here() != '{') return false;
-    const bool all = projection == nullptr || projection->everything();
-    Object* result =
-        Object::create(arena_, all ? 8 : static_cast<uint32_t>(projection->keys().size()));
-    const bool members = items('}', [&] {
-      const std::string_view key = member_key();
-      if (key.data() == nullptr) return false;
-      if (!all && !projection->contains(key)) return !this->value<false>(2).is_missing();
-      const Value value = this->value<true>(2);
-      if (value.is_missing()) return false;
-      result->append(arena_, key, value);
-      return true;
-    });
-    if (!members) return false;
+    const Value members = root_members(projection);
     // Nothing may follow the root object.
-    if (at_ != count_) return false;
-    out = Value::object(result);
+    if (members.is_missing() || at_ != count_) return false;
+    out = members;
     return true;
   }
 
  private:
-  // Deeper than this, the DOM parser decides (and enforces kMaxDepth with its own message).
-  static constexpr int kDeepest = static_cast<int>(kMaxDepth) - 1;
+  friend class JsonDecoder;
 
   char here() const { return at_ < count_ ? text_[index_[at_]] : '\0'; }
 
@@ -274,66 +255,14 @@ class IndexDecoder {
     return kBuild ? std::string_view(to, written) : std::string_view(begin, 0);
   }
 
-  // RFC 8259 numbers, on the fast path only: up to 18 digits, and for a decimal at most 15
-  // significant digits with a power of ten within ±22 (exact, as simdjson's own fast path).
-  // Anything else (and -0) is left to simdjson.
+  // A number on the fast path (json_number.h), filling its whole token; missing otherwise.
   Value number() {
     const std::string_view text = token();
     ++at_;
     const char* p = text.data();
     const char* end = p + text.size();
-    const bool negative = p < end && *p == '-';
-    if (negative) ++p;
-    if (p == end) return Value::missing();
-    uint64_t mantissa = 0;
-    int digits = 0;
-    if (*p == '0') {
-      ++p;
-    } else if (*p >= '1' && *p <= '9') {
-      while (p < end && *p >= '0' && *p <= '9') {
-        mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
-        ++p;
-        if (++digits > 18) return Value::missing();
-      }
-    } else {
-      return Value::missing();
-    }
-    if (p == end) {
-      if (negative && mantissa == 0) return Value::missing();
-      const auto value = static_cast<int64_t>(mantissa);
-      return Value::integer(negative ? -value : value);
-    }
-    int exponent = 0;
-    if (*p == '.') {
-      ++p;
-      const char* first = p;
-      while (p < end && *p >= '0' && *p <= '9') {
-        mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
-        ++p;
-        if (mantissa != 0 && ++digits > 15) return Value::missing();
-      }
-      if (p == first) return Value::missing();
-      exponent = -static_cast<int>(p - first);
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-      ++p;
-      const bool minus = p < end && *p == '-';
-      if (p < end && (*p == '-' || *p == '+')) ++p;
-      const char* first = p;
-      int power = 0;
-      while (p < end && *p >= '0' && *p <= '9') {
-        power = power * 10 + (*p - '0');
-        ++p;
-        if (p - first > 3) return Value::missing();
-      }
-      if (p == first) return Value::missing();
-      exponent += minus ? -power : power;
-    }
-    if (p != end || digits > 15 || exponent < -22 || exponent > 22) return Value::missing();
-    double value = static_cast<double>(mantissa);
-    value = exponent < 0 ? value / kPowersOfTen[-exponent] : value * kPowersOfTen[exponent];
-    if (negative && value == 0) return Value::missing();
-    return Value::real(negative ? -value : value);
+    const Value value = json_detail::read_fast_number(p, end);
+    return p == end ? value : Value::missing();
   }
 
   bool atom(std::string_view word) {
@@ -342,51 +271,9 @@ class IndexDecoder {
     return same;
   }
 
-  // Missing when the value is not valid (or not on the fast path).
-  template <bool kBuild>
-  Value value(int depth) {
-    switch (here()) {
-      case '{': {
-        if (depth > kDeepest) return Value::missing();
-        Object* result = kBuild ? Object::create(arena_, 4) : nullptr;
-        const bool members = items('}', [&] {
-          const std::string_view key = member_key();
-          if (key.data() == nullptr) return false;
-          const Value item = value<kBuild>(depth + 1);
-          if (item.is_missing()) return false;
-          if constexpr (kBuild) result->append(arena_, key, item);
-          return true;
-        });
-        if (!members) return Value::missing();
-        return kBuild ? Value::object(result) : Value::null();
-      }
-      case '[': {
-        if (depth > kDeepest) return Value::missing();
-        Array* result = kBuild ? Array::create(arena_, 4) : nullptr;
-        const bool elements = items(']', [&] {
-          const Value item = value<kBuild>(depth + 1);
-          if (item.is_missing()) return false;
-          if constexpr (kBuild) result->push_back(arena_, item);
-          return true;
-        });
-        if (!elements) return Value::missing();
-        return kBuild ? Value::array(result) : Value::null();
-      }
-      case '"': {
-        const std::string_view text = string<kBuild>();
-        return text.data() == nullptr ? Value::missing() : Value::string(text);
-      }
-      case 't': return atom("true") ? Value::boolean(true) : Value::missing();
-      case 'f': return atom("false") ? Value::boolean(false) : Value::missing();
-      case 'n': return atom("null") ? Value::null() : Value::missing();
-      default: return number();
-    }
-  }
-
   const char* text_;
   const uint32_t* index_;
   uint32_t count_;
-  Arena& arena_;
   uint32_t at_ = 0;
 };
 
@@ -428,11 +315,19 @@ struct JsonReader::Impl {
   }
 };
 
-JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
+JsonReader::JsonReader(ShortDocuments short_documents)
+    : impl_(std::make_unique<Impl>()), scan_short_(short_documents == ShortDocuments::kScan) {}
 
 JsonReader::~JsonReader() = default;
 
 Result<Value> JsonReader::read(std::string_view text, Arena& arena, const Projection* projection) {
+  // Up to this size one scalar pass costs less than stage 1's vector kernels plus the walk of
+  // their index; beyond, stage 1 wins on long strings.
+  constexpr size_t kShortDocument = 4096;
+  if (scan_short_ && text.size() <= kShortDocument) {
+    Value root;
+    if (scan_json_object(text, arena, projection, root)) return root;
+  }
   Impl& impl = *impl_;
   bool indexed = text.size() <= impl.stage1_capacity;
   if (!indexed && text.size() <= simdjson::SIMDJSON_MAXSIZE_BYTES) {

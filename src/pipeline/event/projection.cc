@@ -5,9 +5,16 @@
 namespace caudal::pipeline {
 
 void Projection::add_key(std::string_view top_level_key) {
-  if (std::find(keys_.begin(), keys_.end(), top_level_key) == keys_.end()) {
-    keys_.emplace_back(top_level_key);
+  if (std::find(keys_.begin(), keys_.end(), top_level_key) != keys_.end()) return;
+  if (keys_.size() < kBucketed) buckets_[bucket(top_level_key)] |= uint64_t{1} << keys_.size();
+  keys_.emplace_back(top_level_key);
+}
+
+bool Projection::contains_slowly(std::string_view top_level_key) const {
+  for (const std::string& key : keys_) {
+    if (same_key(key, top_level_key)) return true;
   }
+  return false;
 }
 
 void Projection::add_path(const Path& path) {

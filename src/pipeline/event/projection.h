@@ -14,6 +14,9 @@
 // wrong, hence the rule that whatever reads must declare.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,20 +38,34 @@ class Projection {
   void add_path(const Path& path);
 
   bool everything() const { return everything_; }
-  // Whether `top_level_key` is decoded (always true for everything()).
+  // Whether `top_level_key` is decoded (always true for everything()). Called for every
+  // member of every event decoded: one bucket of candidates, usually none or one to compare.
   bool contains(std::string_view top_level_key) const {
     if (everything_) return true;
-    // Called for every member of every event decoded.
-    for (const std::string& key : keys_) {
-      if (same_key(key, top_level_key)) return true;
+    if (keys_.size() > kBucketed) return contains_slowly(top_level_key);
+    for (uint64_t candidates = buckets_[bucket(top_level_key)]; candidates != 0;
+         candidates &= candidates - 1) {
+      if (same_key(keys_[__builtin_ctzll(candidates)], top_level_key)) return true;
     }
     return false;
   }
   const std::vector<std::string>& keys() const { return keys_; }
 
  private:
+  static constexpr size_t kBucketed = 64;  // keys indexed in buckets_ (one bit each)
+  static size_t bucket(std::string_view key) {
+    if (key.empty()) return 0;
+    return (key.size() * 7 + static_cast<uint8_t>(key.front()) +
+            3 * static_cast<size_t>(static_cast<uint8_t>(key.back()))) &
+           (kBuckets - 1);
+  }
+  bool contains_slowly(std::string_view top_level_key) const;
+
+  static constexpr size_t kBuckets = 32;
   bool everything_ = false;
   std::vector<std::string> keys_;
+  // By bucket(key): bit i set when keys_[i] falls there (for the first kBucketed keys).
+  std::array<uint64_t, kBuckets> buckets_{};
 };
 
 }  // namespace caudal::pipeline

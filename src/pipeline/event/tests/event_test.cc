@@ -8,6 +8,7 @@
 #include "pipeline/event/errc.h"
 #include "pipeline/event/event_batch.h"
 #include "pipeline/event/json.h"
+#include "pipeline/event/json_scanner.h"
 #include "pipeline/event/path.h"
 #include "pipeline/event/projection.h"
 
@@ -202,10 +203,11 @@ TEST(EventTest, EscapedStringsAndHugeNumbers) {
             EventErrc::kInvalidJson);
 }
 
-// JsonReader's own decoder (simdjson's structural index, then our second stage) must agree
-// with simdjson's DOM parser on every document: the same value, or the same refusal with the
-// same message. Mutations of valid events reach the corners (bad atoms, numbers, escapes,
-// punctuation, truncation, trailing bytes) that hand-written cases miss.
+// JsonReader's own decoders (the one-pass scanner of short plain documents; simdjson's
+// structural index, then our second stage) must agree with simdjson's DOM parser on every
+// document: the same value, or the same refusal with the same message (the scanner: or it gives
+// up). Mutations of valid events reach the corners (bad atoms, numbers, escapes, punctuation,
+// truncation, trailing bytes) that hand-written cases miss.
 TEST(JsonReaderTest, AgreesWithSimdjsonDomOnMutatedDocuments) {
   const std::vector<std::string> seeds = {
       R"({"id":42,"type":"motion","t":21.5,"ok":true,"none":null,"tags":["a","b"]})",
@@ -214,18 +216,22 @@ TEST(JsonReaderTest, AgreesWithSimdjsonDomOnMutatedDocuments) {
       R"({"big":18446744073709551615,"huge":1234567890123456789012,"p":3.141592653589793})",
       R"({"k\u0041y":1,"x":"\u0000","d":1.7976931348623157e308,"m":5e-324,"r":0.1})",
       R"({"a":{"b":{"c":{"d":[1,[2,[3,[4]]]]}}},"t":false,"u":"ünïcødé"})",
+      R"({"id":7,"s":"plain text","a":[true,false,null,-1.5E+3,0.125],"o":{"p":{}}})",
+      "{\"s\" :\t\"x y\" ,\r\n \"id\": 123456789012345678 , \"a\":[ [ ] , { \"q\":1e-22 } ] }",
   };
-  const std::string alphabet = "{}[]:,\"\\ -+.0123456789eEtrufalsn\x01\xc3\xa9x/u";
+  const std::string alphabet = "{}[]:,\"\\ -+.0123456789eEtrufalsn\x01\xc3\xa9x/u\t";
   std::mt19937 random(7);
   Projection projected;
   projected.add_key("id");
   projected.add_key("s");
   projected.add_key("a");
   JsonReader reader;
+  JsonReader indexed(ShortDocuments::kIndex);
   Arena arena;
-  std::string out_fast;
   std::string out_dom;
+  std::string out;
   size_t accepted = 0;
+  size_t scanned = 0;
   for (int round = 0; round < 60000; ++round) {
     std::string text = seeds[random() % seeds.size()];
     const int edits = static_cast<int>(random() % 4);
@@ -242,22 +248,33 @@ TEST(JsonReaderTest, AgreesWithSimdjsonDomOnMutatedDocuments) {
     const Projection* projection = round % 2 == 0 ? nullptr : &projected;
     arena.reset();
     const std::string_view padded = arena.copy_padded(text, kJsonPadding);
-    Result<Value> fast = reader.read(padded, arena, projection);
     Result<Value> dom = reader.read_with_dom(padded, arena, projection);
-    ASSERT_EQ(fast.ok(), dom.ok()) << text;
-    if (!fast.ok()) {
-      ASSERT_EQ(fast.status().message(), dom.status().message()) << text;
-      continue;
-    }
-    ++accepted;
-    out_fast.clear();
     out_dom.clear();
-    write_json(*fast, out_fast);
-    write_json(*dom, out_dom);
-    ASSERT_EQ(out_fast, out_dom) << text;
+    if (dom.ok()) write_json(*dom, out_dom);
+    for (JsonReader* fast : {&reader, &indexed}) {
+      Result<Value> value = fast->read(padded, arena, projection);
+      ASSERT_EQ(value.ok(), dom.ok()) << text;
+      if (!value.ok()) {
+        ASSERT_EQ(value.status().message(), dom.status().message()) << text;
+        continue;
+      }
+      out.clear();
+      write_json(*value, out);
+      ASSERT_EQ(out, out_dom) << text;
+    }
+    Value value;
+    if (scan_json_object(padded, arena, projection, value)) {
+      ++scanned;
+      ASSERT_TRUE(dom.ok()) << "the scanner accepted what simdjson refuses: " << text;
+      out.clear();
+      write_json(value, out);
+      ASSERT_EQ(out, out_dom) << text;
+    }
+    accepted += dom.ok();
   }
   // The mutations must leave enough documents valid for the comparison of values to count.
   EXPECT_GT(accepted, 15000u);
+  EXPECT_GT(scanned, 5000u);
 }
 
 TEST(EventTest, WritesEveryKindOfValue) {
