@@ -12,6 +12,7 @@ void BatchOutcome::reset(size_t sink_count) {
 
 void declare_fields(const Expression& expression, Projection& projection) {
   for (const Path& path : expression.fields()) projection.add_path(path);
+  expression.bind_slots(projection);
 }
 
 void record_failures(std::vector<EvalFailure>& failures, uint32_t index, BatchOutcome& outcome) {

@@ -70,7 +70,8 @@ class Step {
   virtual void declare_fields(Projection& projection) const { projection.add_everything(); }
 };
 
-// Adds the fields `expression` reads to `projection`.
+// Adds the fields `expression` reads to `projection`, and binds the expression to their slots
+// there (Expression::bind_slots).
 void declare_fields(const Expression& expression, Projection& projection);
 
 // Dead-letters the events of `failures` (from Expression::evaluate) and takes them out of the

@@ -146,7 +146,8 @@ Status Event::set(const Path& path, Value value) {
       object.append(*arena_, arena_->copy(last.key), value);
     }
   }
-  touched(original);
+  touched(original, segments[0].is_index ? std::string_view() : std::string_view(segments[0].key),
+          segments.size() == 1 ? &value : nullptr);
   return Status();
 }
 
@@ -175,7 +176,12 @@ bool Event::remove(const Path& path) {
   } else if (at.is_object()) {
     removed = at.as_object()->remove(last.key);
   }
-  if (removed) touched(original);
+  if (removed) {
+    const Value gone = Value::missing();
+    touched(original,
+            segments[0].is_index ? std::string_view() : std::string_view(segments[0].key),
+            segments.size() == 1 ? &gone : nullptr);
+  }
   return removed;
 }
 
@@ -224,12 +230,24 @@ void Event::materialize() {
   root_ = *whole;
   original_members_ = originals;
   projection_ = nullptr;
+  slots_ = nullptr;
 }
 
-void Event::touched(bool original) {
+void Event::touched(bool original, std::string_view top_key, const Value* top_value) {
   modified_ = true;
   // A change under one of the original members: the original bytes no longer describe them.
   if (original) rewrite_ = true;
+  // Still partial (prepare_change did not materialize): the key is in the projection.
+  if (projection_ != nullptr) {
+    const int32_t slot = projection_->slot_of(top_key);
+    if (slot < 0) return;
+    if (top_value != nullptr) {
+      slots_[slot] = *top_value;
+      return;
+    }
+    const Member* member = root_.as_object()->find(top_key);
+    slots_[slot] = member != nullptr ? member->value : Value::missing();
+  }
 }
 
 void Event::write_json(std::string& out) const {

@@ -54,11 +54,22 @@ class Event {
         original_members_(root.as_object()->size) {}
 
   // Marks the event as decoded with `projection` (projection.h): its root holds only the
-  // projected members of the original bytes, and `reader` re-reads them whole when a change
-  // needs the rest (materialize). Both must outlive the event (the batch's do).
-  void set_projection(const Projection* projection, JsonReader* reader) {
+  // projected members of the original bytes, `slots` (one per projection key, in the batch's
+  // arena) their values by slot (JsonReader::read), and `reader` re-reads the bytes whole when
+  // a change needs the rest (materialize). All must outlive the event (the batch's do).
+  void set_projection(const Projection* projection, Value* slots, JsonReader* reader) {
     projection_ = projection;
+    slots_ = slots;
     reader_ = reader;
+  }
+
+  // The value of the top-level `key`, whose slot in `projection` is `slot` (-1: none): read from
+  // the slot while the event is decoded with that projection (no scan of the root), else
+  // looked up in the root. Expressions bound to the pipeline's projection read fields so.
+  Value top_level(std::string_view key, const Projection* projection, int32_t slot) const {
+    if (projection == projection_ && slot >= 0) return slots_[slot];
+    const Member* member = root_.as_object()->find(key);
+    return member != nullptr ? member->value : Value::missing();
   }
 
   // The top-level object (with a projection: only the projected members, plus any added).
@@ -109,6 +120,7 @@ class Event {
   bool modified_ = false;
   bool rewrite_ = false;
   const Projection* projection_ = nullptr;  // set while the root is partial
+  Value* slots_ = nullptr;                  // with projection_: its keys' values, by slot
   JsonReader* reader_ = nullptr;
 
   // Before a change at top-level key `top_key`: turns a partial event whole when the change is
@@ -120,8 +132,10 @@ class Event {
 
   // Whether `top_key` is one of the root's original members (those the original bytes hold).
   bool is_original_key(std::string_view top_key) const;
-  // Marks the event changed; `original`: the change is under an original member.
-  void touched(bool original);
+  // Marks the event changed; `original`: the change is under an original member. Refreshes
+  // the slot of `top_key` (the first key of the changed path): `top_value` when the caller
+  // knows the key's new value (a one-key path), else from the root.
+  void touched(bool original, std::string_view top_key, const Value* top_value);
 };
 
 }  // namespace caudal::pipeline

@@ -20,16 +20,21 @@ SourcePosition EventBatch::own_source(const SourcePosition& source) {
 
 Result<uint32_t> EventBatch::append_json(std::string_view json, const SourcePosition& source) {
   std::string_view text = arena_.copy_padded(json, kJsonPadding);
-  CAUDAL_ASSIGN_OR_RETURN(Value root, reader_->read(text, arena_, projection_));
+  const bool partial = projection_ != nullptr && !projection_->everything();
+  Value* slots = nullptr;
+  if (partial) {
+    const size_t count = projection_->keys().size();
+    slots = arena_.allocate_array<Value>(count);
+    for (size_t i = 0; i < count; ++i) slots[i] = Value::missing();
+  }
+  CAUDAL_ASSIGN_OR_RETURN(Value root, reader_->read(text, arena_, projection_, slots));
   if (!root.is_object()) {
     return Status(EventErrc::kNotAnObject,
                   fmt::format("an event must be a JSON object, not {}", kind_name(root.kind())));
   }
   auto index = static_cast<uint32_t>(events_.size());
   events_.emplace_back(arena_, root, text, own_source(source));
-  if (projection_ != nullptr && !projection_->everything()) {
-    events_.back().set_projection(projection_, reader_.get());
-  }
+  if (partial) events_.back().set_projection(projection_, slots, reader_.get());
   selection_.push_back(index);
   return index;
 }

@@ -10,6 +10,7 @@
 #include "common/check.h"
 #include "pipeline/event/arena.h"
 #include "pipeline/event/errc.h"
+#include "pipeline/event/json_decoder.h"
 #include "pipeline/event/projection.h"
 #include "pipeline/event/timestamp.h"
 
@@ -29,14 +30,42 @@ void write_double(double number, std::string& out) {
   if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
 }
 
+// Whether `text` holds a byte JSON must escape, a word at a time (overlapping words for the
+// tail, never reading outside the text).
+bool needs_escaping(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  auto load = [](const char* at) {
+    uint64_t word;
+    __builtin_memcpy(&word, at, 8);
+    return word;
+  };
+  if (n >= 8) {
+    for (size_t k = 0; k + 8 < n; k += 8) {
+      if (json_detail::bytes_to_escape(load(p + k)) != 0) return true;
+    }
+    return json_detail::bytes_to_escape(load(p + n - 8)) != 0;
+  }
+  uint64_t word = 0x2020202020202020ull;  // spaces: nothing to escape
+  if (n >= 4) {
+    uint32_t head;
+    uint32_t tail;
+    __builtin_memcpy(&head, p, 4);
+    __builtin_memcpy(&tail, p + n - 4, 4);
+    word = head | (uint64_t{tail} << 32);
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      word = (word & ~(uint64_t{0xff} << (8 * i))) |
+             (uint64_t{static_cast<uint8_t>(p[i])} << (8 * i));
+    }
+  }
+  return json_detail::bytes_to_escape(word) != 0;
+}
+
 }  // namespace
 
 void write_json_string(std::string_view text, std::string& out) {
-  bool plain = true;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    plain &= byte >= 0x20 && byte != '"' && byte != '\\';
-  }
+  const bool plain = !needs_escaping(text);
   // Appended as it is, not through a buffer of our own: a copy of bounded size is inlined as
   // `rep movsq`, slower for a few bytes than the library's memcpy.
   out.push_back('"');

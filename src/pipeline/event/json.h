@@ -41,8 +41,11 @@ class JsonReader {
   // (Arena::copy_padded). Errors: kInvalidJson (with simdjson's reason), kTooDeep.
   // Strings and keys of the result may point into `text`, which must live as long as they do.
   // With a `projection` (not everything()), an object at the root gets only the members whose
-  // keys it contains; the whole text is validated all the same.
-  Result<Value> read(std::string_view text, Arena& arena, const Projection* projection = nullptr);
+  // keys it contains; the whole text is validated all the same. With `slots` too (one per key
+  // of the projection, missing on entry), slot i receives the value of the projection's key i
+  // (the last one when a key repeats; Event::top_level reads them).
+  Result<Value> read(std::string_view text, Arena& arena, const Projection* projection = nullptr,
+                     Value* slots = nullptr);
 
   // The same through simdjson's DOM parser alone: the reference read() must agree with
   // (event_test compares them over mutated documents).

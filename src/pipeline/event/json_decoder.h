@@ -22,6 +22,15 @@ inline uint64_t bytes_equal(uint64_t word, char c) {
   return ~(((x & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | x | 0x7f7f7f7f7f7f7f7full);
 }
 
+// Every byte of the 8 in `word` that a JSON string must escape (a quote, a backslash, a
+// control character below 0x20) gets its high bit set. Exact for the lowest such byte (a
+// borrow only flags bytes above a true hit), so nonzero means at least one.
+inline uint64_t bytes_to_escape(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  return bytes_equal(word, '"') | bytes_equal(word, '\\') | ((word - kOnes * 0x20) & ~word & kHigh);
+}
+
 // Exact powers of ten for Clinger's fast path: a decimal with at most 15 significant digits
 // and an exponent within ±22 is one correctly rounded multiplication or division.
 inline constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -112,8 +121,9 @@ class JsonDecoder {
 
  protected:
   // The members of the root object (here() is its '{'): those `projection` contains (all
-  // when null or everything()) decoded, the others validated. Missing on an error.
-  Value root_members(const Projection* projection) {
+  // when null or everything()) decoded, the others validated; with `slots`, each decoded
+  // member's value in its projection slot too. Missing on an error.
+  Value root_members(const Projection* projection, Value* slots) {
     Derived& self = static_cast<Derived&>(*this);
     const bool all = projection == nullptr || projection->everything();
     Object* result =
@@ -121,10 +131,12 @@ class JsonDecoder {
     const bool members = self.items('}', [&] {
       const std::string_view key = self.member_key();
       if (key.data() == nullptr) return false;
-      if (!all && !projection->contains(key)) return !value<false>(2).is_missing();
+      const int32_t slot = all ? -1 : projection->slot_of(key);
+      if (!all && slot < 0) return !value<false>(2).is_missing();
       const Value item = value<true>(2);
       if (item.is_missing()) return false;
       result->append(arena_, key, item);
+      if (slots != nullptr && slot >= 0) slots[slot] = item;
       return true;
     });
     return members ? Value::object(result) : Value::missing();

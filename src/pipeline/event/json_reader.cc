@@ -41,12 +41,15 @@ class DomDecoder {
  public:
   explicit DomDecoder(Arena& arena) : arena_(arena) {}
 
-  // The root object with only the members `projection` names.
-  Value projected(dom::object object, const Projection& projection) {
+  // The root object with only the members `projection` names (and their values in `slots`).
+  Value projected(dom::object object, const Projection& projection, Value* slots) {
     Object* result = Object::create(arena_, static_cast<uint32_t>(projection.keys().size()));
     for (dom::key_value_pair member : object) {
-      if (!projection.contains(member.key)) continue;
-      result->append(arena_, arena_.copy(member.key), convert(member.value));
+      const int32_t slot = projection.slot_of(member.key);
+      if (slot < 0) continue;
+      const Value value = convert(member.value);
+      result->append(arena_, arena_.copy(member.key), value);
+      if (slots != nullptr) slots[slot] = value;
     }
     return Value::object(result);
   }
@@ -103,9 +106,9 @@ class IndexDecoder : public json_detail::JsonDecoder<IndexDecoder, kDeepestIndex
   IndexDecoder(const char* text, const uint32_t* index, uint32_t count, Arena& arena)
       : JsonDecoder(arena), text_(text), index_(index), count_(count) {}
 
-  bool root(const Projection* projection, Value& out) {
+  bool root(const Projection* projection, Value* slots, Value& out) {
     if (count_ == 0 || here() != '{') return false;
-    const Value members = root_members(projection);
+    const Value members = root_members(projection, slots);
     // Nothing may follow the root object.
     if (members.is_missing() || at_ != count_) return false;
     out = members;
@@ -277,6 +280,12 @@ class IndexDecoder : public json_detail::JsonDecoder<IndexDecoder, kDeepestIndex
   uint32_t at_ = 0;
 };
 
+// After a decoder gave up: the next one starts from empty slots again.
+void clear_slots(const Projection* projection, Value* slots) {
+  if (slots == nullptr) return;
+  for (size_t i = 0; i < projection->keys().size(); ++i) slots[i] = Value::missing();
+}
+
 }  // namespace
 
 struct JsonReader::Impl {
@@ -294,7 +303,8 @@ struct JsonReader::Impl {
                  "allocating the JSON parser");
   }
 
-  Result<Value> dom_read(std::string_view text, Arena& arena, const Projection* projection) {
+  Result<Value> dom_read(std::string_view text, Arena& arena, const Projection* projection,
+                         Value* slots) {
     dom::element root;
     auto code = dom.parse(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
                           /*realloc_if_needed=*/false)
@@ -303,7 +313,7 @@ struct JsonReader::Impl {
       DomDecoder decoder(arena);
       if (projection != nullptr && !projection->everything() &&
           root.type() == dom::element_type::OBJECT) {
-        return decoder.projected(root.get_object().value_unsafe(), *projection);
+        return decoder.projected(root.get_object().value_unsafe(), *projection, slots);
       }
       return decoder.convert(root);
     }
@@ -320,13 +330,15 @@ JsonReader::JsonReader(ShortDocuments short_documents)
 
 JsonReader::~JsonReader() = default;
 
-Result<Value> JsonReader::read(std::string_view text, Arena& arena, const Projection* projection) {
+Result<Value> JsonReader::read(std::string_view text, Arena& arena, const Projection* projection,
+                               Value* slots) {
   // Up to this size one scalar pass costs less than stage 1's vector kernels plus the walk of
   // their index; beyond, stage 1 wins on long strings.
   constexpr size_t kShortDocument = 4096;
   if (scan_short_ && text.size() <= kShortDocument) {
     Value root;
-    if (scan_json_object(text, arena, projection, root)) return root;
+    if (scan_json_object(text, arena, projection, slots, root)) return root;
+    clear_slots(projection, slots);
   }
   Impl& impl = *impl_;
   bool indexed = text.size() <= impl.stage1_capacity;
@@ -339,14 +351,15 @@ Result<Value> JsonReader::read(std::string_view text, Arena& arena, const Projec
     IndexDecoder decoder(text.data(), impl.stage1->structural_indexes.get(),
                          impl.stage1->n_structural_indexes, arena);
     Value root;
-    if (decoder.root(projection, root)) return root;
+    if (decoder.root(projection, slots, root)) return root;
+    clear_slots(projection, slots);
   }
-  return impl.dom_read(text, arena, projection);
+  return impl.dom_read(text, arena, projection, slots);
 }
 
 Result<Value> JsonReader::read_with_dom(std::string_view text, Arena& arena,
                                         const Projection* projection) {
-  return impl_->dom_read(text, arena, projection);
+  return impl_->dom_read(text, arena, projection, nullptr);
 }
 
 }  // namespace caudal::pipeline

@@ -10,16 +10,6 @@
 namespace caudal::pipeline {
 namespace {
 
-using json_detail::bytes_equal;
-
-// Every byte of the 8 in `word` below 0x20 or from 0x80 on gets its high bit set. Exact for the
-// lowest such byte (a borrow only flags bytes above a true hit), which is the only one read.
-inline uint64_t control_or_high(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  return ((word - kOnes * 0x20) & ~word & kHigh) | (word & kHigh);
-}
-
 // The bytes are read once, front to back, with the grammar of json_decoder.h. Every method
 // returns false (a missing Value, a view with a null data pointer) to give up; nothing is
 // reported: JsonReader then asks simdjson.
@@ -33,10 +23,10 @@ class Scanner : public json_detail::JsonDecoder<Scanner, kScannerDepth> {
   Scanner(std::string_view text, Arena& arena)
       : JsonDecoder(arena), at_(text.data()), end_(text.data() + text.size()) {}
 
-  bool root(const Projection* projection, Value& out) {
+  bool root(const Projection* projection, Value* slots, Value& out) {
     skip_space();
     if (*at_ != '{') return false;
-    const Value members = root_members(projection);
+    const Value members = root_members(projection, slots);
     if (members.is_missing()) return false;
     skip_space();
     if (at_ != end_) return false;  // nothing may follow the root object
@@ -49,9 +39,13 @@ class Scanner : public json_detail::JsonDecoder<Scanner, kScannerDepth> {
 
   char here() const { return *at_; }
 
-  // Bounded by the end of the text: the padding after it is whitespace too.
+  // Bounded by the end of the text: the padding after it is whitespace too. Inline for the
+  // usual case (no whitespace between tokens), the loop out of line.
   void skip_space() {
-    while (static_cast<uint8_t>(*at_) <= ' ' && at_ < end_ && json_detail::is_space(*at_)) ++at_;
+    if (static_cast<uint8_t>(*at_) <= ' ') [[unlikely]] skip_spaces();
+  }
+  [[gnu::noinline]] void skip_spaces() {
+    while (at_ < end_ && json_detail::is_space(*at_)) ++at_;
   }
 
   template <typename Each>
@@ -91,7 +85,8 @@ class Scanner : public json_detail::JsonDecoder<Scanner, kScannerDepth> {
     for (const char* p = first; p < end_; p += 8) {
       uint64_t word;
       std::memcpy(&word, p, 8);  // within the padding
-      const uint64_t hits = bytes_equal(word, '"') | bytes_equal(word, '\\') | control_or_high(word);
+      // Anything to escape, or a byte from 0x80 on (UTF-8 is left to simdjson).
+      const uint64_t hits = json_detail::bytes_to_escape(word) | (word & 0x8080808080808080ull);
       if (hits == 0) continue;
       const char* hit = p + __builtin_ctzll(hits) / 8;
       if (*hit != '"' || hit >= end_) return {};
@@ -108,8 +103,8 @@ class Scanner : public json_detail::JsonDecoder<Scanner, kScannerDepth> {
     return true;
   }
 
-  // Plain integers (the usual ids, counts, sizes) here; any other number through
-  // read_fast_number. No bound checks: the padding stops the digits.
+  // Plain integers and decimals without an exponent (the usual ids, counts, measures) here;
+  // any other number through read_fast_number. No bound checks: the padding stops the digits.
   Value number() {
     const char* p = at_;
     const bool negative = *p == '-';
@@ -118,9 +113,19 @@ class Scanner : public json_detail::JsonDecoder<Scanner, kScannerDepth> {
     uint64_t mantissa = 0;
     const char* first = p;
     while (static_cast<uint8_t>(*p - '0') <= 9) mantissa = mantissa * 10 + static_cast<uint8_t>(*p++ - '0');
-    if (p - first > 18 || *p == '.' || *p == 'e' || *p == 'E') {
-      return json_detail::read_fast_number(at_, end_);
+    if (*p == '.') {
+      const char* point = p++;
+      while (static_cast<uint8_t>(*p - '0') <= 9) mantissa = mantissa * 10 + static_cast<uint8_t>(*p++ - '0');
+      const auto decimals = p - point - 1;
+      // Digits on both sides (first is not a '0'), at most 15 significant, exactly scaled.
+      if (decimals == 0 || p - first - 1 > 15 || decimals > 22 || *p == 'e' || *p == 'E') {
+        return json_detail::read_fast_number(at_, end_);
+      }
+      at_ = p;
+      const double value = static_cast<double>(mantissa) / json_detail::kPowersOfTen[decimals];
+      return Value::real(negative ? -value : value);
     }
+    if (p - first > 18 || *p == 'e' || *p == 'E') return json_detail::read_fast_number(at_, end_);
     at_ = p;
     const auto value = static_cast<int64_t>(mantissa);
     return Value::integer(negative ? -value : value);
@@ -133,9 +138,9 @@ class Scanner : public json_detail::JsonDecoder<Scanner, kScannerDepth> {
 }  // namespace
 
 bool scan_json_object(std::string_view text, Arena& arena, const Projection* projection,
-                      Value& out) {
+                      Value* slots, Value& out) {
   Scanner scanner(text, arena);
-  return scanner.root(projection, out);
+  return scanner.root(projection, slots, out);
 }
 
 }  // namespace caudal::pipeline

@@ -30,9 +30,11 @@ inline constexpr int kScannerDepth = 64;
 
 // Decodes `text` (followed by at least 8 bytes of whitespace padding, as JsonReader's input is)
 // into `out`: an object with the members `projection` contains (all of them when it is null or
-// everything()), strings and keys pointing into `text`. False when it gives up: `out` is then
-// unspecified and what it allocated stays in the arena until it resets.
+// everything()), strings and keys pointing into `text`; with `slots` (one per projection key),
+// each decoded member's value in its slot too (Projection::slot_of). False when it gives up:
+// `out` and the slots are then unspecified, and what it allocated stays in the arena until it
+// resets.
 bool scan_json_object(std::string_view text, Arena& arena, const Projection* projection,
-                      Value& out);
+                      Value* slots, Value& out);
 
 }  // namespace caudal::pipeline

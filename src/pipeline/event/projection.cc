@@ -10,11 +10,11 @@ void Projection::add_key(std::string_view top_level_key) {
   keys_.emplace_back(top_level_key);
 }
 
-bool Projection::contains_slowly(std::string_view top_level_key) const {
-  for (const std::string& key : keys_) {
-    if (same_key(key, top_level_key)) return true;
+int32_t Projection::slot_slowly(std::string_view top_level_key) const {
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (same_key(keys_[i], top_level_key)) return static_cast<int32_t>(i);
   }
-  return false;
+  return -1;
 }
 
 void Projection::add_path(const Path& path) {

@@ -38,16 +38,22 @@ class Projection {
   void add_path(const Path& path);
 
   bool everything() const { return everything_; }
-  // Whether `top_level_key` is decoded (always true for everything()). Called for every
-  // member of every event decoded: one bucket of candidates, usually none or one to compare.
+  // Whether `top_level_key` is decoded (always true for everything()).
   bool contains(std::string_view top_level_key) const {
-    if (everything_) return true;
-    if (keys_.size() > kBucketed) return contains_slowly(top_level_key);
+    return everything_ || slot_of(top_level_key) >= 0;
+  }
+  // The slot of `top_level_key`: its index in keys(), or -1 when it is not one of them. Events
+  // decoded with the projection keep each key's value in its slot (Event::top_level), and
+  // expressions bound to the projection read it from there. Called for every member of every
+  // event decoded: one bucket of candidates, usually none or one to compare.
+  int32_t slot_of(std::string_view top_level_key) const {
+    if (keys_.size() > kBucketed) return slot_slowly(top_level_key);
     for (uint64_t candidates = buckets_[bucket(top_level_key)]; candidates != 0;
          candidates &= candidates - 1) {
-      if (same_key(keys_[__builtin_ctzll(candidates)], top_level_key)) return true;
+      const int slot = __builtin_ctzll(candidates);
+      if (same_key(keys_[slot], top_level_key)) return slot;
     }
-    return false;
+    return -1;
   }
   const std::vector<std::string>& keys() const { return keys_; }
 
@@ -59,7 +65,7 @@ class Projection {
             3 * static_cast<size_t>(static_cast<uint8_t>(key.back()))) &
            (kBuckets - 1);
   }
-  bool contains_slowly(std::string_view top_level_key) const;
+  int32_t slot_slowly(std::string_view top_level_key) const;
 
   static constexpr size_t kBuckets = 32;
   bool everything_ = false;

@@ -19,6 +19,7 @@ class RE2;
 namespace caudal::pipeline {
 
 struct FunctionSpec;
+class Projection;
 class TimeFormat;
 
 enum class ExprOp : uint8_t {
@@ -62,6 +63,10 @@ struct ExprNode {
   Path path;       // kField, kIndex, and exists()' argument
   // kField with a one-key path: that key (points into `path`), for the evaluator's fast path.
   const std::string* top_level_key = nullptr;
+  // With top_level_key, once bound (Expression::bind_slots): the key's slot in the pipeline's
+  // projection, read directly from events decoded with it (Event::top_level).
+  const Projection* slot_projection = nullptr;
+  int32_t slot = -1;
   std::vector<std::unique_ptr<ExprNode>> children;
   const FunctionSpec* function = nullptr;  // kCall
   // Compiled once at load, for the functions that take a literal pattern or format.

@@ -313,9 +313,8 @@ bool evaluate_node(const ExprNode& node, EvalContext& ctx, Value& out) {
       if (ctx.event == nullptr) {
         out = Value::missing();
       } else if (node.top_level_key != nullptr) {
-        // The common case, a top-level key: one scan of the root, no path walk.
-        const Member* member = ctx.event->root().as_object()->find(*node.top_level_key);
-        out = member != nullptr ? member->value : Value::missing();
+        // The common case, a top-level key: its slot, or one scan of the root; no path walk.
+        out = ctx.event->top_level(*node.top_level_key, node.slot_projection, node.slot);
       } else {
         out = ctx.event->get(node.path);
       }

@@ -41,8 +41,7 @@ inline bool evaluate_operand(const ExprNode& node, EvalContext& ctx, Value& out)
     return true;
   }
   if (node.op == ExprOp::kField && node.top_level_key != nullptr && ctx.event != nullptr) {
-    const Member* member = ctx.event->root().as_object()->find(*node.top_level_key);
-    out = member != nullptr ? member->value : Value::missing();
+    out = ctx.event->top_level(*node.top_level_key, node.slot_projection, node.slot);
     return true;
   }
   return evaluate_node(node, ctx, out);

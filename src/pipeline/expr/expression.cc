@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pipeline/event/arena.h"
+#include "pipeline/event/projection.h"
 #include "pipeline/event/utf8.h"
 #include "pipeline/expr/ast.h"
 #include "pipeline/expr/compiler.h"
@@ -72,6 +73,22 @@ std::optional<ValueKind> Expression::result_kind() const { return compiled_->roo
 bool Expression::is_constant() const { return compiled_->root->op == ExprOp::kConstant; }
 
 const std::vector<Path>& Expression::fields() const { return compiled_->fields; }
+
+namespace {
+
+void bind_node(ExprNode& node, const Projection& projection) {
+  if (node.op == ExprOp::kField && node.top_level_key != nullptr) {
+    node.slot_projection = &projection;
+    node.slot = projection.slot_of(*node.top_level_key);
+  }
+  for (const std::unique_ptr<ExprNode>& child : node.children) bind_node(*child, projection);
+}
+
+}  // namespace
+
+void Expression::bind_slots(const Projection& projection) const {
+  bind_node(*compiled_->root, projection);
+}
 
 Result<Value> Expression::evaluate(EventBatch& batch, uint32_t event) const {
   EvalContext ctx;

@@ -75,6 +75,13 @@ class Expression {
   // The field paths the expression reads, each once, in order of first appearance.
   const std::vector<Path>& fields() const;
 
+  // Binds the top-level fields the expression reads to their slots in `projection`, which
+  // must already hold them (Projection::add_path of fields()) and outlive the expression: on
+  // events decoded with it, they are then read from the event's slots instead of looked up
+  // by key. Load time only, before any evaluation (it changes the compiled form; the only
+  // change after compile). Binding again, to another projection, replaces the binding.
+  void bind_slots(const Projection& projection) const;
+
   // The value for one event of `batch` (computed strings go to the batch's arena).
   Result<Value> evaluate(EventBatch& batch, uint32_t event) const;
 

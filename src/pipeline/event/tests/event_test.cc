@@ -263,18 +263,47 @@ TEST(JsonReaderTest, AgreesWithSimdjsonDomOnMutatedDocuments) {
       ASSERT_EQ(out, out_dom) << text;
     }
     Value value;
-    if (scan_json_object(padded, arena, projection, value)) {
+    Value slots[3];
+    if (scan_json_object(padded, arena, projection, projection != nullptr ? slots : nullptr,
+                         value)) {
       ++scanned;
       ASSERT_TRUE(dom.ok()) << "the scanner accepted what simdjson refuses: " << text;
       out.clear();
       write_json(value, out);
       ASSERT_EQ(out, out_dom) << text;
+      for (int slot = 0; projection != nullptr && slot < 3; ++slot) {
+        const Member* member = value.as_object()->find(projected.keys()[slot]);
+        ASSERT_TRUE(member == nullptr ? slots[slot].is_missing()
+                                      : values_equal(slots[slot], member->value))
+            << text;
+      }
     }
     accepted += dom.ok();
   }
   // The mutations must leave enough documents valid for the comparison of values to count.
   EXPECT_GT(accepted, 15000u);
   EXPECT_GT(scanned, 5000u);
+}
+
+// Strings are checked for bytes to escape a word at a time: every length and position.
+TEST(EventTest, WritesStringsEscapedWhereverTheByteToEscapeIs) {
+  for (size_t size = 0; size <= 20; ++size) {
+    for (size_t at = 0; at <= size; ++at) {
+      for (const char special : {'"', '\\', '\x01', '\x1f', '\0'}) {
+        std::string text(size, 'a');
+        if (at < size) text[at] = special;
+        std::string expected = "\"";
+        append_json_escaped(expected, text);
+        expected += "\"";
+        std::string written;
+        write_json_string(text, written);
+        ASSERT_EQ(written, expected) << size << " " << at;
+      }
+    }
+  }
+  std::string written;
+  write_json_string("caf\xc3\xa9 \x7f", written);
+  EXPECT_EQ(written, "\"caf\xc3\xa9 \x7f\"");
 }
 
 TEST(EventTest, WritesEveryKindOfValue) {
@@ -344,6 +373,10 @@ class ProjectedEvent {
   }
   Event& event() { return batch_.event(index_); }
   EventBatch& batch() { return batch_; }
+  // The value of top-level `key` as a bound expression reads it: from its slot.
+  Value slot_value(std::string_view key) {
+    return event().top_level(key, &projection_, projection_.slot_of(key));
+  }
 
  private:
   Projection projection_;
@@ -414,9 +447,28 @@ TEST(ProjectionTest, WritingOrRemovingOutsideTheProjectionDecodesTheWholeEventFi
   EXPECT_EQ(json_of(renamed.event()), R"({"b":{"x":[1,2]},"c":"three","d":null,"z":1})");
 }
 
+TEST(ProjectionTest, SlotsFollowEveryChange) {
+  ProjectedEvent projected({"a", "b", "alarm", "gone"}, kWide);
+  EXPECT_EQ(projected.slot_value("a").as_int(), 1);
+  EXPECT_TRUE(projected.slot_value("b").is_object());
+  EXPECT_TRUE(projected.slot_value("gone").is_missing());
+  ASSERT_TRUE(projected.event().set(path("alarm"), Value::string("smoke")).ok());
+  EXPECT_EQ(projected.slot_value("alarm").as_string(), "smoke");
+  ASSERT_TRUE(projected.event().set(path("gone.x"), Value::integer(5)).ok());
+  EXPECT_EQ(get_path(projected.slot_value("gone"), path("x")).as_int(), 5);
+  EXPECT_TRUE(projected.event().remove(path("gone")));
+  EXPECT_TRUE(projected.slot_value("gone").is_missing());
+  // A change under an original member decodes the whole event: reads go to the root then.
+  ASSERT_TRUE(projected.event().set(path("b.y"), Value::boolean(true)).ok());
+  EXPECT_TRUE(get_path(projected.slot_value("b"), path("y")).as_bool());
+  EXPECT_EQ(projected.slot_value("c").as_string(), "three");
+  EXPECT_EQ(projected.slot_value("alarm").as_string(), "smoke");
+}
+
 TEST(ProjectionTest, RepeatedKeysKeepTheLastOneAsUnprojectedEventsDo) {
   ProjectedEvent projected({"a"}, R"({"a":1,"b":2,"a":3})");
   EXPECT_EQ(projected.event().get(path("a")).as_int(), 3);
+  EXPECT_EQ(projected.slot_value("a").as_int(), 3);
 }
 
 TEST(RenderedObjectTest, WritesItsTextUntilAChangeBelowIt) {
