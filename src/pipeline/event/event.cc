@@ -74,6 +74,9 @@ Status Event::set(const Path& path, Value value) {
                   fmt::format("cannot set '{}': the event would nest deeper than {} levels",
                               path.text(), kMaxDepth));
   }
+  if (segments.size() == 1 && !segments[0].is_index && set_slot(segments[0].key, value)) {
+    return Status();
+  }
   const bool original =
       prepare_change(segments[0].is_index ? std::string_view() : std::string_view(segments[0].key));
 
@@ -233,6 +236,25 @@ void Event::materialize() {
   slots_ = nullptr;
 }
 
+bool Event::set_slot(std::string_view key, Value value) {
+  if (projection_ == nullptr) return false;
+  const int32_t slot = projection_->slot_of(key);
+  if (slot < 0 || slot >= kTrackedSlots) return false;
+  const uint64_t bit = uint64_t{1} << slot;
+  if (slots_[slot].is_missing()) {
+    // Neither original nor added yet: a new last member, spliced in on output.
+    root_.as_object()->append(*arena_, arena_->copy(key), value);
+  } else if ((added_slots_ & bit) != 0) {
+    root_.as_object()->find(key)->value = value;
+  } else {
+    return false;  // an original member: the general path materializes first
+  }
+  slots_[slot] = value;
+  added_slots_ |= bit;
+  modified_ = true;
+  return true;
+}
+
 void Event::touched(bool original, std::string_view top_key, const Value* top_value) {
   modified_ = true;
   // A change under one of the original members: the original bytes no longer describe them.
@@ -241,12 +263,18 @@ void Event::touched(bool original, std::string_view top_key, const Value* top_va
   if (projection_ != nullptr) {
     const int32_t slot = projection_->slot_of(top_key);
     if (slot < 0) return;
+    Value now;
     if (top_value != nullptr) {
-      slots_[slot] = *top_value;
-      return;
+      now = *top_value;
+    } else {
+      const Member* member = root_.as_object()->find(top_key);
+      now = member != nullptr ? member->value : Value::missing();
     }
-    const Member* member = root_.as_object()->find(top_key);
-    slots_[slot] = member != nullptr ? member->value : Value::missing();
+    slots_[slot] = now;
+    if (slot < kTrackedSlots) {
+      const uint64_t bit = uint64_t{1} << slot;
+      added_slots_ = now.is_missing() ? added_slots_ & ~bit : added_slots_ | bit;
+    }
   }
 }
 

@@ -121,6 +121,10 @@ class Event {
   bool rewrite_ = false;
   const Projection* projection_ = nullptr;  // set while the root is partial
   Value* slots_ = nullptr;                  // with projection_: its keys' values, by slot
+  // With projection_: bit s set when slot s (< kTrackedSlots) holds a member added since
+  // decoding (not one of the original bytes').
+  static constexpr int32_t kTrackedSlots = 64;
+  uint64_t added_slots_ = 0;
   JsonReader* reader_ = nullptr;
 
   // Before a change at top-level key `top_key`: turns a partial event whole when the change is
@@ -132,6 +136,9 @@ class Event {
 
   // Whether `top_key` is one of the root's original members (those the original bytes hold).
   bool is_original_key(std::string_view top_key) const;
+  // set() of the one-key path `key` on a partial event, through its slot and without scans,
+  // when the key is new or was added since decoding; false (nothing done) otherwise.
+  bool set_slot(std::string_view key, Value value);
   // Marks the event changed; `original`: the change is under an original member. Refreshes
   // the slot of `top_key` (the first key of the changed path): `top_value` when the caller
   // knows the key's new value (a one-key path), else from the root.
