@@ -288,18 +288,19 @@ void Event::write_json(std::string& out) const {
     return;
   }
   // Only new top-level members: the original text up to its closing brace, then them. The
-  // text decides whether a comma is due (a projected root may hold none of its members).
-  size_t close = original_.find_last_of('}');
-  const size_t open = original_.find('{');
-  bool first = original_.find_first_not_of(" \t\r\n", open + 1) == close;
-  out.append(original_.substr(0, close));
+  // text decides whether a comma is due (a projected root may hold none of its members). It
+  // is a valid object: its last byte but whitespace is the closing brace.
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  size_t close = original_.size() - 1;
+  while (space(original_[close])) --close;
+  size_t inside = original_.find('{') + 1;
+  while (space(original_[inside])) ++inside;
+  bool first = inside == close;
+  out.append(original_.data(), close);
   const Object& root = *root_.as_object();
   for (uint32_t i = original_members_; i < root.size; ++i) {
-    if (!first) out.push_back(',');
+    write_json_member(root.members[i].key, root.members[i].value, !first, out);
     first = false;
-    write_json_string(root.members[i].key, out);
-    out.push_back(':');
-    pipeline::write_json(root.members[i].value, out);
   }
   out.push_back('}');
 }

@@ -77,6 +77,39 @@ void write_json_string(std::string_view text, std::string& out) {
   out.push_back('"');
 }
 
+void write_json_member(std::string_view key, Value value, bool comma, std::string& out) {
+  // Composed here and appended once: a std::string append costs more than the few bytes.
+  constexpr size_t kRoom = 128;
+  char text[kRoom];
+  size_t size = 0;
+  auto put = [&](std::string_view piece) {
+    __builtin_memcpy(text + size, piece.data(), piece.size());
+    size += piece.size();
+  };
+  if (key.size() + 4 > kRoom || needs_escaping(key)) {
+    if (comma) out.push_back(',');
+    write_json_string(key, out);
+    out.push_back(':');
+    write_json(value, out);
+    return;
+  }
+  if (comma) text[size++] = ',';
+  text[size++] = '"';
+  put(key);
+  text[size++] = '"';
+  text[size++] = ':';
+  if (value.is_string() && size + value.as_string().size() + 2 <= kRoom &&
+      !needs_escaping(value.as_string())) {
+    text[size++] = '"';
+    put(value.as_string());
+    text[size++] = '"';
+    out.append(text, size);
+    return;
+  }
+  out.append(text, size);
+  write_json(value, out);
+}
+
 void write_json(Value value, std::string& out) {
   switch (value.kind()) {
     case ValueKind::kMissing:

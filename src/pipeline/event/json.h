@@ -65,6 +65,10 @@ extern const size_t kJsonPadding;
 // escaping (the usual key or value), else through append_json_escaped.
 void write_json_string(std::string_view text, std::string& out);
 
+// Appends `"key":value` (after a comma when `comma`), the key escaped as write_json_string does
+// and the value as write_json does: the usual short plain key and string in one append.
+void write_json_member(std::string_view key, Value value, bool comma, std::string& out);
+
 // Appends `value` as JSON. Doubles in shortest round-trip form (with ".0" when integral, so
 // they read back as doubles), NaN and infinities as null, timestamps as ISO-8601 strings,
 // missing as null.

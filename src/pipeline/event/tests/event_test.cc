@@ -447,6 +447,17 @@ TEST(ProjectionTest, WritingOrRemovingOutsideTheProjectionDecodesTheWholeEventFi
   EXPECT_EQ(json_of(renamed.event()), R"({"b":{"x":[1,2]},"c":"three","d":null,"z":1})");
 }
 
+TEST(ProjectionTest, SplicedMembersAreEscapedWhateverTheirSize) {
+  ProjectedEvent projected({"k\"q", "long", "esc", "n"}, " {\"a\":1} ");
+  const std::string long_text(200, 'x');
+  ASSERT_TRUE(projected.event().set(Path::key("k\"q"), Value::string("v")).ok());
+  ASSERT_TRUE(projected.event().set(path("long"), Value::string(long_text)).ok());
+  ASSERT_TRUE(projected.event().set(path("esc"), Value::string("a\nb")).ok());
+  ASSERT_TRUE(projected.event().set(path("n"), Value::real(2.5)).ok());
+  EXPECT_EQ(json_of(projected.event()), " {\"a\":1,\"k\\\"q\":\"v\",\"long\":\"" + long_text +
+                                            "\",\"esc\":\"a\\nb\",\"n\":2.5}");
+}
+
 TEST(ProjectionTest, SlotsFollowEveryChange) {
   ProjectedEvent projected({"a", "b", "alarm", "gone"}, kWide);
   EXPECT_EQ(projected.slot_value("a").as_int(), 1);
