@@ -242,8 +242,9 @@ bool Event::set_slot(std::string_view key, Value value) {
   if (slot < 0 || slot >= kTrackedSlots) return false;
   const uint64_t bit = uint64_t{1} << slot;
   if (slots_[slot].is_missing()) {
-    // Neither original nor added yet: a new last member, spliced in on output.
-    root_.as_object()->append(*arena_, arena_->copy(key), value);
+    // Neither original nor added yet: a new last member, spliced in on output. Its key is the
+    // projection's, which outlives the batch: no copy.
+    root_.as_object()->append(*arena_, projection_->keys()[slot], value);
   } else if ((added_slots_ & bit) != 0) {
     root_.as_object()->find(key)->value = value;
   } else {
