@@ -1,5 +1,8 @@
 // libFuzzer target for the event model: the first line of the input is a field path, the rest
-// an event. Any bytes may be refused, never crash. For an event that parses, it checks that an
+// an event. Any bytes may be refused, never crash. JsonReader (its one-pass scanner of short
+// documents, then its structural-index decoder) must agree with simdjson's DOM parser: the
+// same refusal message or the same value, whole and projected on the path's first key. For an
+// event that parses, it checks that an
 // unchanged event writes as its original bytes, that a value set at the path reads back, that
 // every write (set, remove, rename, spliced or rewritten) gives JSON that parses back.
 //
@@ -10,9 +13,11 @@
 #include <string_view>
 
 #include "common/check.h"
+#include "pipeline/event/arena.h"
 #include "pipeline/event/event_batch.h"
 #include "pipeline/event/json.h"
 #include "pipeline/event/path.h"
+#include "pipeline/event/projection.h"
 
 namespace caudal::pipeline {
 namespace {
@@ -24,12 +29,37 @@ void check_writes_json(EventBatch& batch, const Event& event) {
   CAUDAL_CHECK(back.ok() && back->is_object(), "an event must write as a JSON object: " + json);
 }
 
+void check_agrees_with_dom(std::string_view json, const Projection* projection) {
+  static JsonReader reader;
+  Arena arena;
+  const std::string_view padded = arena.copy_padded(json, kJsonPadding);
+  Result<Value> fast = reader.read(padded, arena, projection);
+  Result<Value> dom = reader.read_with_dom(padded, arena, projection);
+  CAUDAL_CHECK(fast.ok() == dom.ok(), "JsonReader and simdjson's DOM disagree on validity");
+  if (!fast.ok()) {
+    CAUDAL_CHECK(fast.status().message() == dom.status().message(),
+                 "JsonReader refuses with another message than simdjson's DOM");
+    return;
+  }
+  std::string fast_json;
+  std::string dom_json;
+  write_json(*fast, fast_json);
+  write_json(*dom, dom_json);
+  CAUDAL_CHECK(fast_json == dom_json, "JsonReader and simdjson's DOM read different values");
+}
+
 void run(std::string_view input) {
   size_t newline = input.find('\n');
   std::string_view path_text = input.substr(0, newline);
   std::string_view json = newline == std::string_view::npos ? "" : input.substr(newline + 1);
 
   auto path = Path::parse(path_text);
+  check_agrees_with_dom(json, nullptr);
+  if (path.ok()) {
+    Projection projection;
+    projection.add_path(*path);
+    check_agrees_with_dom(json, &projection);
+  }
   EventBatch batch;
   auto index = batch.append_json(json, SourcePosition{});
   if (!index.ok()) {
