@@ -18,25 +18,19 @@ inline constexpr size_t kMaxTokenBytes = 255;
 // Calls `emit(token)` for each token of `text`, in order.
 template <typename Emit>
 void for_each_token(std::string_view text, Emit&& emit) {
-  std::string token;
-  auto flush = [&] {
-    if (!token.empty()) {
-      emit(std::string_view(token));
-      token.clear();
-    }
-  };
+  char token[kMaxTokenBytes];
+  size_t size = 0;
   for (unsigned char c : text) {
     const bool word =
         (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || (c >= 'A' && c <= 'Z');
     if (!word) {
-      flush();
+      if (size > 0) emit(std::string_view(token, size));
+      size = 0;
       continue;
     }
-    if (token.size() < kMaxTokenBytes) {
-      token.push_back(static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c));
-    }
+    if (size < kMaxTokenBytes) token[size++] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
   }
-  flush();
+  if (size > 0) emit(std::string_view(token, size));
 }
 
 std::vector<std::string> tokenize(std::string_view text);

@@ -25,9 +25,11 @@ Status storage(const Status& status, std::string_view what) {
   return Status(Errc::kStorage, fmt::format("{}: {}", what, status.message()));
 }
 
-int64_t timestamp_of(const Json& source, const std::string& field, int64_t fallback) {
+// `values` is scratch space, passed in so its allocation is reused across documents.
+int64_t timestamp_of(const Json& source, const std::string& field, int64_t fallback,
+                     std::vector<const Json*>& values) {
   if (field.empty()) return fallback;
-  std::vector<const Json*> values;
+  values.clear();
   collect_values(source, field, values);
   for (const Json* value : values) {
     if (value->is_int()) return value->as_int();
@@ -140,8 +142,8 @@ Status Index::load() {
 void Index::add(int32_t partition, int64_t offset, int64_t record_timestamp,
                 std::optional<std::string_view> key, std::string_view value) {
   read_offsets_[partition] = offset + 1;
-  Result<Json> json = parse_json(value);
-  if (!json.ok() || !json->is_object()) {
+  Status parsed = parse_json_into(value, document_);
+  if (!parsed.ok() || !document_.is_object()) {
     ++malformed_;
     return;
   }
@@ -149,9 +151,10 @@ void Index::add(int32_t partition, int64_t offset, int64_t record_timestamp,
   meta.id = key ? std::string(*key) : fmt::format("{}-{}", partition, offset);
   meta.partition = partition;
   meta.offset = offset;
-  meta.timestamp = timestamp_of(*json, options_.timestamp_field, record_timestamp);
+  meta.timestamp =
+      timestamp_of(document_, options_.timestamp_field, record_timestamp, timestamp_values_);
   if (!buffer_) buffer_ = std::make_unique<SegmentBuilder>(mappings_);
-  buffer_->add(std::move(meta), *json, value);
+  buffer_->add(std::move(meta), document_, value);
 }
 
 void Index::claim_id(const Segment& segment, uint32_t doc) {

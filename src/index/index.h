@@ -151,6 +151,9 @@ class Index {
   Mappings mappings_;
   uint64_t next_seq_ = 1;
   uint64_t malformed_ = 0;
+  // add()'s scratch, kept so that parsing a document reuses the last one's storage.
+  Json document_;
+  std::vector<const Json*> timestamp_values_;
   // Published state, read by searches.
   mutable std::mutex mutex_;
   std::shared_ptr<const Snapshot> snapshot_;

@@ -155,13 +155,12 @@ class JsonParser {
  public:
   explicit JsonParser(std::string_view text) : text_(text) {}
 
-  Result<Json> parse_document() {
-    Json value;
+  Status parse_document(Json& value) {
     skip_space();
     CAUDAL_RETURN_IF_ERROR(parse_value(value, 0));
     skip_space();
     if (pos_ != text_.size()) return error("unexpected text after the JSON value");
-    return value;
+    return Status();
   }
 
  private:
@@ -185,6 +184,18 @@ class JsonParser {
     }
   }
 
+  // Makes `out` an empty value of `kind`, keeping the storage it holds for reuse: its string's
+  // buffer always, its elements (each reused in turn) when it becomes an array or object.
+  static void reset(Json& out, Json::Kind kind) {
+    out.kind_ = kind;
+    out.bool_ = false;
+    out.int_ = 0;
+    out.double_ = 0;
+    out.string_.clear();
+    if (kind != Json::Kind::kArray) out.items_.clear();
+    if (kind != Json::Kind::kObject) out.members_.clear();
+  }
+
   Status parse_value(Json& out, int depth) {
     if (depth > kMaxDepth) return error("JSON nested too deeply");
     if (pos_ >= text_.size()) return error("unexpected end of input, expected a value");
@@ -194,22 +205,23 @@ class JsonParser {
     if (c == '{') return parse_object(out, depth);
     if (c == '[') return parse_array(out, depth);
     if (c == '"') {
-      out.kind_ = Json::Kind::kString;
+      reset(out, Json::Kind::kString);
       return parse_string(out.string_);
     }
     if (c == 't' && text_.substr(pos_, 4) == "true") {
       pos_ += 4;
-      out.kind_ = Json::Kind::kBool;
+      reset(out, Json::Kind::kBool);
       out.bool_ = true;
       return Status();
     }
     if (c == 'f' && text_.substr(pos_, 5) == "false") {
       pos_ += 5;
-      out.kind_ = Json::Kind::kBool;
+      reset(out, Json::Kind::kBool);
       return Status();
     }
     if (c == 'n' && text_.substr(pos_, 4) == "null") {
       pos_ += 4;
+      reset(out, Json::Kind::kNull);
       return Status();
     }
     if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
@@ -217,26 +229,32 @@ class JsonParser {
   }
 
   Status parse_object(Json& out, int depth) {
-    out.kind_ = Json::Kind::kObject;
+    reset(out, Json::Kind::kObject);
+    // Members are parsed into those `out` already has, then the rest are dropped.
+    size_t count = 0;
+    auto finish = [&] {
+      out.members_.resize(count);
+      return Status();
+    };
     ++pos_;
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
-      return Status();
+      return finish();
     }
     for (;;) {
       skip_space();
       if (pos_ >= text_.size() || text_[pos_] != '"') return error("expected a field name");
-      std::string key;
-      CAUDAL_RETURN_IF_ERROR(parse_string(key));
+      if (count == out.members_.size()) out.members_.emplace_back();
+      Json::Member& member = out.members_[count++];
+      member.first.clear();
+      CAUDAL_RETURN_IF_ERROR(parse_string(member.first));
       skip_space();
       if (pos_ >= text_.size() || text_[pos_] != ':')
         return error("expected ':' after a field name");
       ++pos_;
       skip_space();
-      Json value;
-      CAUDAL_RETURN_IF_ERROR(parse_value(value, depth + 1));
-      out.members_.emplace_back(std::move(key), std::move(value));
+      CAUDAL_RETURN_IF_ERROR(parse_value(member.second, depth + 1));
       skip_space();
       if (pos_ >= text_.size()) return error("unexpected end of input in an object");
       if (text_[pos_] == ',') {
@@ -245,25 +263,29 @@ class JsonParser {
       }
       if (text_[pos_] == '}') {
         ++pos_;
-        return Status();
+        return finish();
       }
       return error("expected ',' or '}' in an object");
     }
   }
 
   Status parse_array(Json& out, int depth) {
-    out.kind_ = Json::Kind::kArray;
+    reset(out, Json::Kind::kArray);
+    size_t count = 0;
+    auto finish = [&] {
+      out.items_.resize(count);
+      return Status();
+    };
     ++pos_;
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == ']') {
       ++pos_;
-      return Status();
+      return finish();
     }
     for (;;) {
       skip_space();
-      Json value;
-      CAUDAL_RETURN_IF_ERROR(parse_value(value, depth + 1));
-      out.items_.push_back(std::move(value));
+      if (count == out.items_.size()) out.items_.emplace_back();
+      CAUDAL_RETURN_IF_ERROR(parse_value(out.items_[count++], depth + 1));
       skip_space();
       if (pos_ >= text_.size()) return error("unexpected end of input in an array");
       if (text_[pos_] == ',') {
@@ -272,7 +294,7 @@ class JsonParser {
       }
       if (text_[pos_] == ']') {
         ++pos_;
-        return Status();
+        return finish();
       }
       return error("expected ',' or ']' in an array");
     }
@@ -384,7 +406,7 @@ class JsonParser {
       int64_t value = 0;
       auto [ptr, ec] = std::from_chars(first, last, value);
       if (ec == std::errc() && ptr == last) {
-        out.kind_ = Json::Kind::kInt;
+        reset(out, Json::Kind::kInt);
         out.int_ = value;
         return Status();
       }
@@ -394,7 +416,7 @@ class JsonParser {
     if (ec != std::errc() || ptr != last) {
       return error(fmt::format("malformed number '{}'", text_.substr(start, pos_ - start)));
     }
-    out.kind_ = Json::Kind::kDouble;
+    reset(out, Json::Kind::kDouble);
     out.double_ = value;
     return Status();
   }
@@ -406,7 +428,13 @@ class JsonParser {
 };
 
 Result<Json> parse_json(std::string_view text) {
-  return JsonParser(text).parse_document();
+  Json value;
+  CAUDAL_RETURN_IF_ERROR(JsonParser(text).parse_document(value));
+  return value;
+}
+
+Status parse_json_into(std::string_view text, Json& out) {
+  return JsonParser(text).parse_document(out);
 }
 
 }  // namespace caudal::index

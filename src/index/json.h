@@ -86,5 +86,9 @@ class Json {
 // Parses exactly one JSON value (surrounding whitespace allowed). Errors are Errc::kParsing
 // with "[line:col] what was wrong".
 Result<Json> parse_json(std::string_view text);
+// The same into `out`, reusing the storage `out` holds from an earlier parse (its strings,
+// arrays and objects), so a caller parsing many similar documents into one Json allocates
+// almost nothing per document. On an error `out` holds some unspecified value.
+Status parse_json_into(std::string_view text, Json& out);
 
 }  // namespace caudal::index

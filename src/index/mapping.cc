@@ -50,7 +50,7 @@ std::optional<FieldType> Mappings::type_of(std::string_view field) const {
   return it->second;
 }
 
-std::optional<FieldType> Mappings::observe(const std::string& field, const Json& value) {
+std::optional<FieldType> Mappings::observe(std::string_view field, const Json& value) {
   auto it = fields_.find(field);
   if (it == fields_.end()) {
     FieldType inferred = FieldType::kKeyword;
@@ -63,38 +63,35 @@ std::optional<FieldType> Mappings::observe(const std::string& field, const Json&
       case Json::Kind::kBool: inferred = FieldType::kBoolean; break;
       default: return std::nullopt;
     }
-    it = fields_.emplace(field, inferred).first;
+    it = fields_.emplace(std::string(field), inferred).first;
   }
-  const FieldType type = it->second;
+  if (!fits(it->second, value)) return std::nullopt;
+  return it->second;
+}
+
+bool Mappings::fits(FieldType type, const Json& value) {
   switch (type) {
     case FieldType::kText:
-    case FieldType::kKeyword:
-      if (value.is_string() || value.is_number() || value.is_bool()) return type;
-      return std::nullopt;
+    case FieldType::kKeyword: return value.is_string() || value.is_number() || value.is_bool();
     case FieldType::kLong:
     case FieldType::kDouble:
-      if (value.is_number()) return type;
+      if (value.is_number()) return true;
       if (value.is_string()) {
         // Elasticsearch coerces numeric strings into numeric fields.
         const std::string& s = value.as_string();
         char* end = nullptr;
         std::strtod(s.c_str(), &end);
-        if (!s.empty() && end == s.c_str() + s.size()) return type;
+        return !s.empty() && end == s.c_str() + s.size();
       }
-      return std::nullopt;
+      return false;
     case FieldType::kDate:
-      if (value.is_int()) return type;
-      if (value.is_string() && parse_iso_date(value.as_string())) return type;
-      return std::nullopt;
+      return value.is_int() || (value.is_string() && parse_iso_date(value.as_string()));
     case FieldType::kBoolean:
-      if (value.is_bool()) return type;
-      if (value.is_string() && (value.as_string() == "true" || value.as_string() == "false")) {
-        return type;
-      }
-      return std::nullopt;
-    case FieldType::kGeoPoint: return type;
+      return value.is_bool() ||
+             (value.is_string() && (value.as_string() == "true" || value.as_string() == "false"));
+    case FieldType::kGeoPoint: return true;
   }
-  return std::nullopt;
+  return false;
 }
 
 Json Mappings::to_json() const {

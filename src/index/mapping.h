@@ -41,7 +41,9 @@ class Mappings {
   // The field's type, inferring it from `value` (a scalar) the first time. nullopt when the
   // value does not fit the field (a string in a long field): the value is then kept in
   // _source but not indexed, as with Elasticsearch's ignore_malformed.
-  std::optional<FieldType> observe(const std::string& field, const Json& value);
+  std::optional<FieldType> observe(std::string_view field, const Json& value);
+  // Whether `value` (a scalar, or for geo_point anything) can be indexed in a field of `type`.
+  static bool fits(FieldType type, const Json& value);
   void set(const std::string& field, FieldType type) { fields_[field] = type; }
 
   const std::map<std::string, FieldType, std::less<>>& fields() const { return fields_; }

@@ -15,7 +15,21 @@
 namespace caudal::index {
 namespace {
 
-constexpr int kSourceZstdLevel = 3;
+// Level 1 compresses these blocks within 2% of level 3 at about twice its speed (web logs,
+// 128-document blocks), and sources are compressed on the indexing path.
+constexpr int kSourceZstdLevel = 1;
+
+// One compression context per thread, reused: a fresh context per block costs as much as
+// compressing the block (its tables are allocated and cleared each time).
+ZSTD_CCtx& compression_context() {
+  struct Context {
+    ZSTD_CCtx* context = ZSTD_createCCtx();
+    ~Context() { ZSTD_freeCCtx(context); }
+  };
+  thread_local Context held;
+  CAUDAL_CHECK(held.context != nullptr, "zstd could not allocate a compression context");
+  return *held.context;
+}
 
 }  // namespace
 
@@ -116,22 +130,29 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
   return docs;
 }
 
-SourceBlock encode_block(uint32_t first_doc, std::span<const std::string> docs) {
-  ByteWriter writer;
-  for (const std::string& doc : docs) {
-    writer.write_uvarint(doc.size());
-    writer.write_string(doc);
-  }
-  const Bytes plain = writer.take();
+void append_to_block(std::string& plain, std::string_view doc) {
+  uint8_t length[kMaxVarint64Bytes];
+  plain.append(reinterpret_cast<const char*>(length), encode_varint(length, doc.size()));
+  plain.append(doc);
+}
+
+SourceBlock compress_block(uint32_t first_doc, uint32_t doc_count, std::string_view plain) {
   SourceBlock block;
   block.first_doc = first_doc;
-  block.doc_count = static_cast<uint32_t>(docs.size());
+  block.doc_count = doc_count;
   block.compressed.resize(ZSTD_compressBound(plain.size()));
-  const size_t size = ZSTD_compress(block.compressed.data(), block.compressed.size(), plain.data(),
-                                    plain.size(), kSourceZstdLevel);
+  const size_t size =
+      ZSTD_compressCCtx(&compression_context(), block.compressed.data(), block.compressed.size(),
+                        plain.data(), plain.size(), kSourceZstdLevel);
   CAUDAL_CHECK(!ZSTD_isError(size), "zstd compression into a bound-sized buffer failed");
   block.compressed.resize(size);
   return block;
+}
+
+SourceBlock encode_block(uint32_t first_doc, std::span<const std::string> docs) {
+  std::string plain;
+  for (const std::string& doc : docs) append_to_block(plain, doc);
+  return compress_block(first_doc, static_cast<uint32_t>(docs.size()), plain);
 }
 
 Result<std::string_view> SourceReader::read(const Segment& segment, uint32_t doc) {

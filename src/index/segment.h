@@ -138,6 +138,11 @@ class Segment {
 Result<std::vector<std::string>> decode_block(const SourceBlock& block);
 // Compresses `docs` as the block of documents first_doc.. (the inverse of decode_block).
 SourceBlock encode_block(uint32_t first_doc, std::span<const std::string> docs);
+// Appends one document to `plain`, a block's text before compression.
+void append_to_block(std::string& plain, std::string_view doc);
+// Compresses `plain` (documents as append_to_block wrote them) as the block of `doc_count`
+// documents first_doc...
+SourceBlock compress_block(uint32_t first_doc, uint32_t doc_count, std::string_view plain);
 
 // Reads source documents and keeps the last block it decoded, so the hits of one search that
 // share a block (a top 10 by time mostly does) decompress it once. One per search, one thread;

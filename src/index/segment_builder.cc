@@ -45,16 +45,17 @@ Ordered order_terms(const TermTable& terms,
                     const std::vector<std::pair<uint32_t, uint32_t>>& doc_terms,
                     std::vector<std::string>& dict) {
   const uint32_t count = terms.size();
-  std::vector<uint32_t> by_text(count);
-  for (uint32_t id = 0; id < count; ++id) by_text[id] = id;
+  // The texts sit beside their numbers so the sort compares without looking them up.
+  std::vector<std::pair<std::string_view, uint32_t>> by_text(count);
+  for (uint32_t id = 0; id < count; ++id) by_text[id] = {terms.term(id), id};
   std::sort(by_text.begin(), by_text.end(),
-            [&](uint32_t a, uint32_t b) { return terms.term(a) < terms.term(b); });
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   Ordered out;
   out.ord_of.resize(count);
   dict.reserve(count);
   for (uint32_t ord = 0; ord < count; ++ord) {
-    dict.emplace_back(terms.term(by_text[ord]));
-    out.ord_of[by_text[ord]] = ord;
+    dict.emplace_back(by_text[ord].first);
+    out.ord_of[by_text[ord].second] = ord;
   }
   out.starts.assign(count + 1, 0);
   for (const auto& [doc, id] : doc_terms) ++out.starts[out.ord_of[id] + 1];
@@ -88,19 +89,36 @@ void collect_values(const Json& source, std::string_view path, std::vector<const
 
 SegmentBuilder::SegmentBuilder(Mappings& mappings) : mappings_(mappings) {}
 
-SegmentBuilder::FieldBuild& SegmentBuilder::field(const std::string& name, FieldType type) {
-  auto it = fields_.find(name);
-  if (it == fields_.end()) {
-    it = fields_.emplace(name, FieldBuild{type, {}, {}, {}, {}, {}, {}}).first;
+SegmentBuilder::FieldSlot& SegmentBuilder::slot(std::string_view name) {
+  const uint32_t id = names_.intern(name);
+  if (id == slots_.size()) slots_.emplace_back();
+  FieldSlot& slot = slots_[id];
+  if (!slot.type) {
+    // Types are only ever added to the mappings while a builder lives, never changed.
+    auto known = mappings_.fields().find(name);
+    if (known != mappings_.fields().end()) slot.type = known->second;
   }
-  return it->second;
+  return slot;
 }
 
-void SegmentBuilder::index_value(const std::string& name, const Json& value, uint32_t doc) {
+void SegmentBuilder::index_value(FieldSlot& slot, std::string_view name, const Json& value,
+                                 uint32_t doc) {
   if (value.is_null()) return;
-  const std::optional<FieldType> type = mappings_.observe(name, value);
+  std::optional<FieldType> type;
+  if (slot.type) {
+    if (Mappings::fits(*slot.type, value)) type = slot.type;
+  } else {
+    type = slot.type = mappings_.observe(name, value);
+  }
   if (!type) return;
-  FieldBuild& f = field(name, *type);
+  if (slot.build == nullptr) {
+    auto it = fields_.find(std::string(name));
+    if (it == fields_.end()) {
+      it = fields_.emplace(std::string(name), FieldBuild{*type, {}, {}, {}, {}, {}, {}}).first;
+    }
+    slot.build = &it->second;
+  }
+  FieldBuild& f = *slot.build;
   if (*type == FieldType::kText || *type == FieldType::kKeyword) {
     std::string dumped;
     const std::string_view text = value.is_string() ? value.as_string() : (dumped = value.dump());
@@ -130,14 +148,19 @@ void SegmentBuilder::index_value(const std::string& name, const Json& value, uin
   if (f.numbers.empty() || f.numbers.back().first != doc) f.numbers.emplace_back(doc, *number);
 }
 
-void SegmentBuilder::index_object(const std::string& prefix, const Json& object, uint32_t doc,
+void SegmentBuilder::index_object(std::string_view prefix, const Json& object, uint32_t doc,
                                   int depth) {
   if (depth > kMaxDepth) return;
+  std::string joined;
   for (const auto& [key, value] : object.members()) {
-    const std::string name = prefix.empty() ? key : prefix + "." + key;
-    const std::optional<FieldType> mapped = mappings_.type_of(name);
-    if (mapped == FieldType::kGeoPoint) {
-      index_value(name, value, doc);
+    std::string_view name = key;
+    if (!prefix.empty()) {
+      joined.assign(prefix).append(".").append(key);
+      name = joined;
+    }
+    FieldSlot& here = slot(name);
+    if (here.type == FieldType::kGeoPoint) {
+      index_value(here, name, value, doc);
       continue;
     }
     auto visit = [&](const Json& item, auto&& self) -> void {
@@ -146,7 +169,7 @@ void SegmentBuilder::index_object(const std::string& prefix, const Json& object,
       } else if (item.is_array()) {
         for (const Json& element : item.items()) self(element, self);
       } else {
-        index_value(name, item, doc);
+        index_value(here, name, item, doc);
       }
     };
     visit(value, visit);
@@ -156,7 +179,11 @@ void SegmentBuilder::index_object(const std::string& prefix, const Json& object,
 void SegmentBuilder::add(DocMeta meta, const Json& source, std::string_view raw) {
   const uint32_t doc = static_cast<uint32_t>(metas_.size());
   metas_.push_back(std::move(meta));
-  raw_.emplace_back(raw);
+  append_to_block(open_block_, raw);
+  if (doc_count() % kDocsPerBlock == 0) {
+    blocks_.push_back(compress_block(doc_count() - kDocsPerBlock, kDocsPerBlock, open_block_));
+    open_block_.clear();
+  }
   if (source.is_object()) index_object("", source, doc, 0);
 }
 
@@ -238,10 +265,11 @@ std::shared_ptr<const Segment> SegmentBuilder::build(uint64_t seq, std::vector<S
     out.summarize_column(n);
   }
   if (blocks.empty()) {
-    for (uint32_t first = 0; first < n; first += kDocsPerBlock) {
-      blocks.push_back(encode_block(first, std::span<const std::string>(raw_).subspan(
-                                              first, std::min(kDocsPerBlock, n - first))));
+    if (n % kDocsPerBlock != 0) {
+      const uint32_t first = n - n % kDocsPerBlock;
+      blocks_.push_back(compress_block(first, n - first, open_block_));
     }
+    blocks = std::move(blocks_);
   }
   segment->blocks_ = std::move(blocks);
   segment->set_docs(std::move(metas_));

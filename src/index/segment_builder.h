@@ -3,7 +3,9 @@
 // One owner, one thread; the Mappings passed in must not be used elsewhere meanwhile.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,16 +46,28 @@ class SegmentBuilder {
     std::vector<std::pair<uint32_t, uint32_t>> lengths;     // doc, token count
     std::vector<std::pair<uint32_t, double>> numbers;       // doc, first value
   };
-  void index_value(const std::string& field, const Json& value, uint32_t doc);
-  void index_object(const std::string& prefix, const Json& object, uint32_t doc, int depth);
-  FieldBuild& field(const std::string& name, FieldType type);
+  // What the builder knows of one field name met in documents, so a value costs one lookup
+  // of its name (interned in names_) instead of several of the mappings and fields_.
+  struct FieldSlot {
+    std::optional<FieldType> type;  // once the mappings have one
+    FieldBuild* build = nullptr;    // once a value was indexed
+  };
+  FieldSlot& slot(std::string_view name);
+  void index_value(FieldSlot& slot, std::string_view name, const Json& value, uint32_t doc);
+  void index_object(std::string_view prefix, const Json& object, uint32_t doc, int depth);
 
   Mappings& mappings_;
   std::vector<DocMeta> metas_;
-  std::vector<std::string> raw_;
+  // Sources are compressed a block at a time as documents arrive: the open block's text, and
+  // the blocks done.
+  std::string open_block_;
+  std::vector<SourceBlock> blocks_;
   std::map<int32_t, int64_t> next_offsets_;
   std::vector<uint64_t> replaces_;
-  std::unordered_map<std::string, FieldBuild> fields_;
+  std::unordered_map<std::string, FieldBuild> fields_;  // nodes: FieldSlot::build stays valid
+  TermTable names_;
+  std::deque<FieldSlot> slots_;  // by number in names_; a deque, as nested objects add slots
+                                 // while an outer one's is in use
 };
 
 // A value of a field in a document, for phrase checks and top_hits: every scalar reachable by

@@ -36,6 +36,26 @@ TEST(JsonTest, RefusesMalformedTextWithPosition) {
   EXPECT_FALSE(parse_json(deep).ok());
 }
 
+TEST(JsonTest, ParsingIntoAUsedValueLeavesNothingOfTheOldOne) {
+  // Each text differs from the one before in kinds, sizes and nesting: the reused value must
+  // come out exactly as a fresh parse.
+  const char* texts[] = {
+      R"({"a":"a long string value here","b":[1,2,{"c":"d"}],"e":{"f":true,"g":null}})",
+      R"({"a":7,"b":"x","e":[{"f":1.5}],"h":"new"})",
+      R"({"b":[],"a":{}})",
+      R"([{"a":1},"s",null])",
+      R"({"a":"a long string value here","b":[1,2,{"c":"d"}],"e":{"f":true,"g":null}})",
+  };
+  Json reused;
+  for (const char* text : texts) {
+    ASSERT_TRUE(parse_json_into(text, reused).ok()) << text;
+    EXPECT_EQ(reused.dump(), parse_json(text)->dump());
+  }
+  EXPECT_FALSE(parse_json_into("{\"a\":", reused).ok());
+  ASSERT_TRUE(parse_json_into("{\"z\":1}", reused).ok());
+  EXPECT_EQ(reused.dump(), "{\"z\":1}");
+}
+
 TEST(JsonTest, PrettyIndentsByTwo) {
   auto json = parse_json(R"({"a":[1]})");
   ASSERT_TRUE(json.ok());
