@@ -137,6 +137,15 @@ size_t Feeder::read_some() {
   return records;
 }
 
+bool Feeder::behind() const {
+  for (size_t p = 0; p < partitions_.size(); ++p) {
+    auto known = index_.resume_offsets().find(static_cast<int32_t>(p));
+    const int64_t next = known == index_.resume_offsets().end() ? 0 : known->second;
+    if (next < partitions_[p]->high_watermark().value()) return true;
+  }
+  return false;
+}
+
 void Feeder::run() {
   auto last_refresh = std::chrono::steady_clock::now();
   auto last_maintain = last_refresh;
@@ -151,7 +160,11 @@ void Feeder::run() {
     for (auto& [task, done] : tasks) done->set_value(task());
     const size_t read = read_some();
     const auto now = std::chrono::steady_clock::now();
-    if (stopping || now - last_refresh >= options_.refresh_interval) {
+    const auto since = now - last_refresh;
+    const bool due = since >= options_.refresh_interval &&
+                     (index_.buffered_bytes() >= options_.catch_up_bytes ||
+                      since >= options_.catch_up_max_delay || !behind());
+    if (stopping || due) {
       Status refreshed = index_.refresh();
       if (!refreshed.ok())
         spdlog::error("index {}: refresh: {}", index_.name(), refreshed.message());

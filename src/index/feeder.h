@@ -5,6 +5,12 @@
 // retention) every maintain_interval. A failed refresh is logged and retried at the next
 // interval; its records are read again.
 //
+// While the feeder is behind its topic (catching up after a restart or an index created over
+// a full topic, or a burst larger than it indexes in a refresh interval), refreshes wait until
+// catch_up_bytes of documents are buffered (or catch_up_max_delay passed): the backlog's
+// records were appended long before anyway, and a few large segments cost far less to build
+// and merge than one per interval. Once caught up, every refresh_interval again.
+//
 // Lifecycle: start() creates the topic when it does not exist and starts the thread; stop()
 // (or the destructor) refreshes what was read, so a clean shutdown leaves nothing to re-read.
 #pragma once
@@ -31,6 +37,8 @@ struct FeederOptions {
   log::TopicSettings new_topic_settings;  // if the topic must be created
   Duration refresh_interval = std::chrono::seconds(1);
   Duration maintain_interval = std::chrono::seconds(10);
+  uint64_t catch_up_bytes = 64 << 20;
+  Duration catch_up_max_delay = std::chrono::seconds(30);
 };
 
 class Feeder {
@@ -58,6 +66,8 @@ class Feeder {
   void run();
   // Reads what is there from each partition; returns the number of records read.
   size_t read_some();
+  // Whether some partition holds records the feeder has not read.
+  bool behind() const;
 
   Index& index_;
   FeederOptions options_;

@@ -40,6 +40,30 @@ int64_t timestamp_of(const Json& source, const std::string& field, int64_t fallb
   return fallback;
 }
 
+// The number of an id of the form "<partition>-<offset>" (decimal, no leading zeros, partition
+// below 2^23 and offset below 2^40), as generated ids are written: the same number for the
+// same text, and no other text has it.
+std::optional<uint64_t> generated_id_key(std::string_view id) {
+  const size_t dash = id.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view digits, uint64_t limit) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 13 || (digits.size() > 1 && digits[0] == '0')) {
+      return std::nullopt;
+    }
+    uint64_t value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (value >= limit) return std::nullopt;
+    return value;
+  };
+  const auto partition = number(id.substr(0, dash), uint64_t{1} << 23);
+  const auto offset = number(id.substr(dash + 1), uint64_t{1} << 40);
+  if (!partition || !offset) return std::nullopt;
+  return (*partition << 40) | *offset;
+}
+
 }  // namespace
 
 Index::Index(IndexOptions options) : options_(std::move(options)), mappings_(options_.mappings) {}
@@ -160,9 +184,9 @@ void Index::add(int32_t partition, int64_t offset, int64_t record_timestamp,
 void Index::claim_id(const Segment& segment, uint32_t doc) {
   const DocMeta& meta = segment.meta(doc);
   const Location here{segment.seq(), doc, meta.partition, meta.offset};
-  auto [it, inserted] = ids_.try_emplace(meta.id, here);
+  auto [at, inserted] = emplace_id(meta.id, here);
   if (inserted) return;
-  Location& held = it->second;
+  Location& held = *at;
   const bool newer =
       held.partition == here.partition ? here.offset > held.offset : here.seq >= held.seq;
   const Location loser = newer ? held : here;
@@ -174,6 +198,32 @@ void Index::claim_id(const Segment& segment, uint32_t doc) {
     auto copy = std::make_shared<Roaring>(*live->second.deletes);
     copy->add(loser.doc);
     live->second.deletes = std::move(copy);
+  }
+}
+
+Index::Location* Index::find_id(const std::string& id) {
+  if (auto key = generated_id_key(id)) {
+    auto it = generated_ids_.find(*key);
+    return it == generated_ids_.end() ? nullptr : &it->second;
+  }
+  auto it = ids_.find(id);
+  return it == ids_.end() ? nullptr : &it->second;
+}
+
+std::pair<Index::Location*, bool> Index::emplace_id(const std::string& id, const Location& here) {
+  if (auto key = generated_id_key(id)) {
+    auto [it, inserted] = generated_ids_.try_emplace(*key, here);
+    return {&it->second, inserted};
+  }
+  auto [it, inserted] = ids_.try_emplace(id, here);
+  return {&it->second, inserted};
+}
+
+void Index::erase_id(const std::string& id) {
+  if (auto key = generated_id_key(id)) {
+    generated_ids_.erase(*key);
+  } else {
+    ids_.erase(id);
   }
 }
 
@@ -245,6 +295,7 @@ Status Index::clear(const std::map<int32_t, int64_t>& resume_at) {
   for (const auto& [seq, live] : live_) all.push_back(seq);
   for (uint64_t seq : all) CAUDAL_RETURN_IF_ERROR(drop(seq));
   ids_.clear();
+  generated_ids_.clear();
   buffer_.reset();
   mappings_ = options_.mappings;
   durable_offsets_ = resume_at;
@@ -264,7 +315,7 @@ Status Index::merge(const std::vector<uint64_t>& seqs) {
                           merge_segments(next_seq_++, inputs, seqs));
   // The merged documents take over their ids from the segments they came from.
   for (uint32_t d = 0; d < merged->doc_count(); ++d) {
-    ids_.erase(merged->meta(d).id);
+    erase_id(merged->meta(d).id);
   }
   return install(std::move(merged), seqs);
 }
@@ -274,8 +325,8 @@ Status Index::drop(uint64_t seq) {
   if (it == live_.end()) return Status();
   const Segment& segment = *it->second.segment;
   for (uint32_t d = 0; d < segment.doc_count(); ++d) {
-    auto id = ids_.find(segment.meta(d).id);
-    if (id != ids_.end() && id->second.seq == seq) ids_.erase(id);
+    const Location* held = find_id(segment.meta(d).id);
+    if (held != nullptr && held->seq == seq) erase_id(segment.meta(d).id);
   }
   live_.erase(it);
   Status removed = options_.fs->remove_file(options_.dir / segment_file_name(seq));

@@ -96,6 +96,8 @@ class Index {
   // failure the buffer is dropped and resume_offsets() goes back to the durable positions, so
   // the feeder reads those records again.
   Status refresh();
+  // Bytes of documents added since the last refresh.
+  uint64_t buffered_bytes() const { return buffer_ ? buffer_->source_bytes() : 0; }
   // Where the feeder continues reading: after the last record handed to add().
   const std::map<int32_t, int64_t>& resume_offsets() const { return read_offsets_; }
   // Records that `partition` goes on at `next` (the topic's retention deleted what was before).
@@ -135,6 +137,11 @@ class Index {
   // Records `doc` of `segment` under its id; marks whichever of it and an earlier holder of
   // the id is older as deleted. Caller holds nothing; touches live_ and ids_.
   void claim_id(const Segment& segment, uint32_t doc);
+  // Where the document holding `id` is; null when no document holds it.
+  Location* find_id(const std::string& id);
+  // Records `id` at `here` unless a document holds it already; returns where it is held.
+  std::pair<Location*, bool> emplace_id(const std::string& id, const Location& here);
+  void erase_id(const std::string& id);
   Status install(std::shared_ptr<const Segment> segment, std::vector<uint64_t> replaced);
   Status merge(const std::vector<uint64_t>& seqs);
   Status drop(uint64_t seq);
@@ -147,6 +154,11 @@ class Index {
   std::map<int32_t, int64_t> read_offsets_;
   std::map<int32_t, int64_t> durable_offsets_;
   std::map<uint64_t, Live> live_;  // by seq
+  // Which document holds each id: ids of the form generated ids have ("<partition>-<offset>",
+  // generated or given) by their number (generated_id_key), every other by its text. Every
+  // document passes through here at each refresh and merge: a number hashes and compares
+  // in a fraction of a string's time.
+  std::unordered_map<uint64_t, Location> generated_ids_;
   std::unordered_map<std::string, Location> ids_;
   Mappings mappings_;
   uint64_t next_seq_ = 1;

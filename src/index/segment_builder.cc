@@ -180,6 +180,7 @@ void SegmentBuilder::add(DocMeta meta, const Json& source, std::string_view raw)
   const uint32_t doc = static_cast<uint32_t>(metas_.size());
   metas_.push_back(std::move(meta));
   append_to_block(open_block_, raw);
+  source_bytes_ += raw.size();
   if (doc_count() % kDocsPerBlock == 0) {
     blocks_.push_back(compress_block(doc_count() - kDocsPerBlock, kDocsPerBlock, open_block_));
     open_block_.clear();

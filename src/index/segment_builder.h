@@ -28,6 +28,8 @@ class SegmentBuilder {
   void note_position(int32_t partition, int64_t next_offset);
   void set_replaces(std::vector<uint64_t> replaces) { replaces_ = std::move(replaces); }
   uint32_t doc_count() const { return static_cast<uint32_t>(metas_.size()); }
+  // Bytes of source text added so far.
+  uint64_t source_bytes() const { return source_bytes_; }
 
   // Builds the segment numbered `seq` (numbers order segments by age: given when the segment is
   // built, not when its first document came). With `blocks` (a segment read back from its
@@ -62,6 +64,7 @@ class SegmentBuilder {
   // the blocks done.
   std::string open_block_;
   std::vector<SourceBlock> blocks_;
+  uint64_t source_bytes_ = 0;
   std::map<int32_t, int64_t> next_offsets_;
   std::vector<uint64_t> replaces_;
   std::unordered_map<std::string, FieldBuild> fields_;  // nodes: FieldSlot::build stays valid

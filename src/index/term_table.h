@@ -26,13 +26,18 @@ class TermTable {
   struct Entry {
     uint64_t offset;
     uint32_t length;
-    uint32_t hash;  // low bits of the term's hash, to skip most compares
+  };
+  // The hash's low bits sit in the slot, so a probe past other terms touches neither their
+  // entries nor their bytes (for a field of mostly distinct values, those are cache misses).
+  struct Slot {
+    uint32_t id_plus_one;  // 0: free
+    uint32_t hash;
   };
   void grow();
 
   std::string arena_;
   std::vector<Entry> entries_;
-  std::vector<uint32_t> slots_;  // id + 1 per slot; 0 is free; a power of two in size
+  std::vector<Slot> slots_;  // a power of two in size
 };
 
 }  // namespace caudal::index

@@ -70,6 +70,27 @@ TEST_F(IndexTest, LaterIdReplacesEarlierAndReplayKeepsOne) {
   EXPECT_EQ(count(*index, "v:2"), 1);
 }
 
+TEST_F(IndexTest, AGivenIdOfTheGeneratedFormReplacesTheGeneratedOne) {
+  auto index = open();
+  index->add(0, 0, 0, std::nullopt, R"({"v":1})");  // _id "0-0"
+  index->add(1, 7, 0, std::nullopt, R"({"v":2})");  // _id "1-7"
+  ASSERT_TRUE(index->refresh().ok());
+  index->add(0, 1, 0, "0-0", R"({"v":3})");
+  // Other texts of the same numbers are other ids.
+  index->add(0, 2, 0, "01-7", R"({"v":4})");
+  index->add(0, 3, 0, "1-07", R"({"v":5})");
+  ASSERT_TRUE(index->refresh().ok());
+  EXPECT_EQ(count(*index, ""), 4);
+  EXPECT_EQ(count(*index, "v:1"), 0);
+  EXPECT_EQ(count(*index, "v:2"), 1);
+  // A later record without a key whose generated id a document was given earlier replaces it.
+  index->add(0, 4, 0, "0-5", R"({"v":6})");
+  index->add(0, 5, 0, std::nullopt, R"({"v":7})");
+  ASSERT_TRUE(index->refresh().ok());
+  EXPECT_EQ(count(*index, "v:6"), 0);
+  EXPECT_EQ(count(*index, "v:7"), 1);
+}
+
 TEST_F(IndexTest, ReopenRestoresSegmentsPositionsAndDeletes) {
   {
     auto index = open();
