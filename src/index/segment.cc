@@ -19,16 +19,26 @@ namespace {
 // 128-document blocks), and sources are compressed on the indexing path.
 constexpr int kSourceZstdLevel = 1;
 
-// One compression context per thread, reused: a fresh context per block costs as much as
-// compressing the block (its tables are allocated and cleared each time).
-ZSTD_CCtx& compression_context() {
-  struct Context {
-    ZSTD_CCtx* context = ZSTD_createCCtx();
-    ~Context() { ZSTD_freeCCtx(context); }
+// One zstd context per thread and kind, reused: a fresh context per block is allocated and
+// initialised each time, which costs about as much as compressing (or decompressing) the
+// block itself.
+template <typename Context, Context* (*create)(), size_t (*destroy)(Context*)>
+Context& thread_context() {
+  struct Held {
+    Context* context = create();
+    ~Held() { destroy(context); }
   };
-  thread_local Context held;
-  CAUDAL_CHECK(held.context != nullptr, "zstd could not allocate a compression context");
+  thread_local Held held;
+  CAUDAL_CHECK(held.context != nullptr, "zstd could not allocate a context");
   return *held.context;
+}
+
+ZSTD_CCtx& compression_context() {
+  return thread_context<ZSTD_CCtx, ZSTD_createCCtx, ZSTD_freeCCtx>();
+}
+
+ZSTD_DCtx& decompression_context() {
+  return thread_context<ZSTD_DCtx, ZSTD_createDCtx, ZSTD_freeDCtx>();
 }
 
 }  // namespace
@@ -99,7 +109,8 @@ const SegmentField* Segment::field(std::string_view name) const {
   return it == fields_.end() ? nullptr : &it->second;
 }
 
-Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
+Status decompress_block(const SourceBlock& block, std::string& plain,
+                        std::vector<std::string_view>& docs) {
   const unsigned long long size =
       ZSTD_getFrameContentSize(block.compressed.data(), block.compressed.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 31)) {
@@ -107,16 +118,16 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
         Errc::kCorruptSegment,
         fmt::format("source block at document {} has no valid zstd frame header", block.first_doc));
   }
-  std::string raw(size, '\0');
-  const size_t got =
-      ZSTD_decompress(raw.data(), raw.size(), block.compressed.data(), block.compressed.size());
+  plain.resize(size);
+  const size_t got = ZSTD_decompressDCtx(&decompression_context(), plain.data(), plain.size(),
+                                         block.compressed.data(), block.compressed.size());
   if (ZSTD_isError(got) || got != size) {
     return Status(Errc::kCorruptSegment,
                   fmt::format("source block at document {} does not decompress", block.first_doc));
   }
-  std::vector<std::string> docs;
+  docs.clear();
   docs.reserve(block.doc_count);
-  ByteReader reader(ByteView(reinterpret_cast<const uint8_t*>(raw.data()), raw.size()));
+  ByteReader reader(ByteView(reinterpret_cast<const uint8_t*>(plain.data()), plain.size()));
   for (uint32_t i = 0; i < block.doc_count; ++i) {
     const uint64_t length = reader.read_uvarint64();
     const ByteView bytes = reader.read_bytes(static_cast<size_t>(length));
@@ -127,7 +138,14 @@ Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
     }
     docs.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
-  return docs;
+  return Status();
+}
+
+Result<std::vector<std::string>> decode_block(const SourceBlock& block) {
+  std::string plain;
+  std::vector<std::string_view> views;
+  CAUDAL_RETURN_IF_ERROR(decompress_block(block, plain, views));
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 void append_to_block(std::string& plain, std::string_view doc) {
@@ -166,13 +184,13 @@ Result<std::string_view> SourceReader::read(const Segment& segment, uint32_t doc
   const size_t block = static_cast<size_t>(after - blocks.begin()) - 1;
   if (segment_ != &segment || block_ != block) {
     segment_ = nullptr;
-    CAUDAL_ASSIGN_OR_RETURN(docs_, decode_block(segment.blocks()[block]));
+    CAUDAL_RETURN_IF_ERROR(decompress_block(segment.blocks()[block], plain_, docs_));
     segment_ = &segment;
     block_ = block;
   }
   const uint32_t at = doc - segment.blocks()[block].first_doc;
   if (at >= docs_.size()) return Status(Errc::kCorruptSegment, "source block too short");
-  return std::string_view(docs_[at]);
+  return docs_[at];
 }
 
 Result<std::string> Segment::source(uint32_t doc) const {

@@ -136,6 +136,9 @@ class Segment {
 
 // Decodes one source block into its documents' texts.
 Result<std::vector<std::string>> decode_block(const SourceBlock& block);
+// The same into `plain` (the block's text, its storage reused) and `docs` (views into it).
+Status decompress_block(const SourceBlock& block, std::string& plain,
+                        std::vector<std::string_view>& docs);
 // Compresses `docs` as the block of documents first_doc.. (the inverse of decode_block).
 SourceBlock encode_block(uint32_t first_doc, std::span<const std::string> docs);
 // Appends one document to `plain`, a block's text before compression.
@@ -155,7 +158,8 @@ class SourceReader {
  private:
   const Segment* segment_ = nullptr;
   size_t block_ = 0;
-  std::vector<std::string> docs_;
+  std::string plain_;                    // the block decompressed
+  std::vector<std::string_view> docs_;  // its documents, in plain_
 };
 
 }  // namespace caudal::index
