@@ -8,7 +8,11 @@
 #      in PostgreSQL and against a brute-force scan of the NDJSON with rg (ripgrep);
 #   3. index size against the NDJSON and its zstd.
 # The topic is loaded with kcat over the Kafka listener before the index exists.
-# Usage: bench/search/run.sh [DOCS] (default 1000000) with CAUDAL_BINARY set or build/ built.
+# Query latencies are timed as PostgreSQL's are (psql's \timing: one query on an open
+# connection): the RUNS requests of a query go over one kept-alive connection, each timed from
+# sending it to its whole answer.
+# Usage: bench/search/run.sh [DOCS] (default 1000000) with CAUDAL_BINARY set or build/ built;
+# DATASET=file uses that NDJSON (as gen_weblogs.py DOCS wrote it) instead of generating it.
 set -euo pipefail
 DOCS="${1:-1000000}"
 RUNS="${RUNS:-30}"
@@ -39,9 +43,13 @@ cpu_tree_s() {
 percentiles() { sort -n | awk '{a[NR]=$1} END {printf "p50 %.1f ms, p99 %.1f ms", a[int(NR*0.5+0.5)], a[int(NR*0.99+0.5)]}'; }
 
 echo "== dataset: $DOCS web-log documents"
-python3 "$ROOT/bench/search/gen_weblogs.py" "$DOCS" >"$WORK/weblogs.ndjson"
-RAW=$(stat -c %s "$WORK/weblogs.ndjson")
-ZST=$(zstd -3 -q -c "$WORK/weblogs.ndjson" | wc -c)
+if [ -n "${DATASET:-}" ]; then
+  ln -s "$(realpath "$DATASET")" "$WORK/weblogs.ndjson"
+else
+  python3 "$ROOT/bench/search/gen_weblogs.py" "$DOCS" >"$WORK/weblogs.ndjson"
+fi
+RAW=$(stat -L -c %s "$WORK/weblogs.ndjson")
+ZST=$(zstd -3 -q -c <"$WORK/weblogs.ndjson" | wc -c)
 echo "raw NDJSON $RAW bytes, zstd -3 $ZST bytes"
 
 # --- Caudal: load the topic first (no index), then index it from scratch on one feeder thread.
@@ -89,9 +97,12 @@ q2='{"size":10,"query":{"match":{"message":"timeout"}},"sort":[{"@timestamp":"de
 q3='{"size":0,"query":{"range":{"response_ms":{"gte":1000}}},"aggs":{"top":{"terms":{"field":"host.keyword","size":10}}}}'
 for q in q1 q2 q3; do
   body="${!q}"
-  for _ in $(seq 1 "$RUNS"); do
-    curl -s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' "http://$ES/web/_search" -d "$body"
-  done | awk '{print $1 * 1000}' | percentiles | sed "s/^/caudal $q: /"; echo
+  args=()
+  for i in $(seq 1 "$RUNS"); do
+    [ "$i" -gt 1 ] && args+=(--next)
+    args+=(-s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' "http://$ES/web/_search" -d "$body")
+  done
+  curl "${args[@]}" | awk '{print $1 * 1000}' | percentiles | sed "s/^/caudal $q: /"; echo
 done
 kill "$CAUDAL_PID"; wait "$CAUDAL_PID" || true; CAUDAL_PID=""
 
