@@ -59,10 +59,11 @@ listen: {elasticsearch: 127.0.0.1:0, kafka: 127.0.0.1:0}
 topics: {weblogs: {}}
 YAML
 start() {
+  # The log may not exist yet when first polled (the server's shell has not opened it).
   "$CAUDAL" serve -c "$1" >"$WORK/caudal.out" 2>"$WORK/caudal.log" &
   CAUDAL_PID=$!
   for _ in $(seq 1 400); do
-    ES=$(sed -n 's/.*listening elasticsearch on \([^ ]*\).*/\1/p' "$WORK/caudal.log" | tail -n1)
+    ES=$(sed -n 's/.*listening elasticsearch on \([^ ]*\).*/\1/p' "$WORK/caudal.log" 2>/dev/null | tail -n1 || true)
     [ -n "$ES" ] && return 0
     sleep 0.05
   done

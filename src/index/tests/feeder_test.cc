@@ -12,7 +12,7 @@ namespace caudal::index {
 namespace {
 
 class FeederTest : public ::testing::Test {
- protected:
+ public:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("caudal-feeder-test-" + std::to_string(::getpid()) + "-" +
@@ -57,21 +57,35 @@ class FeederTest : public ::testing::Test {
     ASSERT_EQ(index.stats().docs, docs);
   }
 
+  log::Log& log() { return *log_; }
+
+ private:
   std::filesystem::path dir_;
   std::unique_ptr<log::Log> log_;
 };
 
-// 3 MB of documents: the feeder reads them 1 MB at a time, refreshing every millisecond were
-// it not behind.
-TEST_F(FeederTest, ABacklogBecomesOneSegmentThenEachIntervalOneAgain) {
-  append(3000);
-  auto index = open_index();
+// Indexes a backlog of 3 MB of documents, which the feeder reads 1 MB at a time, refreshing
+// every millisecond were it not behind; returns the index once all are searchable.
+std::unique_ptr<Index> index_backlog(FeederTest& test, uint64_t catch_up_bytes,
+                                     Duration catch_up_max_delay,
+                                     std::unique_ptr<Feeder>& feeder) {
+  test.append(3000);
+  auto index = test.open_index();
   FeederOptions options;
   options.topic = "t";
   options.refresh_interval = std::chrono::milliseconds(1);
   options.maintain_interval = std::chrono::hours(1);
-  auto feeder = std::move(Feeder::start(*index, *log_, options)).value();
-  wait_for_docs(*index, 3000);
+  options.catch_up_bytes = catch_up_bytes;
+  options.catch_up_max_delay = catch_up_max_delay;
+  feeder = std::move(Feeder::start(*index, test.log(), options)).value();
+  FeederTest::wait_for_docs(*index, 3000);
+  return index;
+}
+
+TEST_F(FeederTest, ABacklogBecomesOneSegmentThenEachIntervalOneAgain) {
+  std::unique_ptr<Feeder> feeder;
+  auto index = index_backlog(*this, FeederOptions{}.catch_up_bytes,
+                             FeederOptions{}.catch_up_max_delay, feeder);
   EXPECT_EQ(index->stats().segments, 1u);
   // Caught up, a new record is refreshed on its own at the next interval.
   append(1);
@@ -80,30 +94,14 @@ TEST_F(FeederTest, ABacklogBecomesOneSegmentThenEachIntervalOneAgain) {
 }
 
 TEST_F(FeederTest, ABacklogIsRefreshedOnceItsBufferHoldsEnough) {
-  append(3000);
-  auto index = open_index();
-  FeederOptions options;
-  options.topic = "t";
-  options.refresh_interval = std::chrono::milliseconds(1);
-  options.maintain_interval = std::chrono::hours(1);
-  options.catch_up_bytes = 1;
-  auto feeder = std::move(Feeder::start(*index, *log_, options)).value();
-  wait_for_docs(*index, 3000);
+  std::unique_ptr<Feeder> feeder;
+  auto index = index_backlog(*this, 1, FeederOptions{}.catch_up_max_delay, feeder);
   EXPECT_GE(index->stats().segments, 2u);
 }
 
 TEST_F(FeederTest, ABacklogIsRefreshedAtTheLatestAfterTheMaximumDelay) {
-  append(3000);
-  auto index = open_index();
-  FeederOptions options;
-  options.topic = "t";
-  options.refresh_interval = std::chrono::milliseconds(1);
-  options.maintain_interval = std::chrono::hours(1);
-  options.catch_up_bytes = 1ull << 40;
-  options.catch_up_max_delay = std::chrono::milliseconds(0);
-  auto feeder = std::move(Feeder::start(*index, *log_, options)).value();
-  wait_for_docs(*index, 3000);
-  // Without the delay's bound the backlog would have been one segment.
+  std::unique_ptr<Feeder> feeder;
+  auto index = index_backlog(*this, 1ull << 40, std::chrono::milliseconds(0), feeder);
   EXPECT_GE(index->stats().segments, 2u);
 }
 
