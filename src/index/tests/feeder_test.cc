@@ -66,43 +66,44 @@ class FeederTest : public ::testing::Test {
 
 // Indexes a backlog of 3 MB of documents, which the feeder reads 1 MB at a time, refreshing
 // every millisecond were it not behind; returns the index once all are searchable.
-std::unique_ptr<Index> index_backlog(FeederTest& test, uint64_t catch_up_bytes,
-                                     Duration catch_up_max_delay,
-                                     std::unique_ptr<Feeder>& feeder) {
+struct Fed {
+  std::unique_ptr<Index> index;
+  std::unique_ptr<Feeder> feeder;  // declared last: stops before the index goes
+};
+
+Fed index_backlog(FeederTest& test, uint64_t catch_up_bytes, Duration catch_up_max_delay) {
   test.append(3000);
-  auto index = test.open_index();
+  Fed fed;
+  fed.index = test.open_index();
   FeederOptions options;
   options.topic = "t";
   options.refresh_interval = std::chrono::milliseconds(1);
   options.maintain_interval = std::chrono::hours(1);
   options.catch_up_bytes = catch_up_bytes;
   options.catch_up_max_delay = catch_up_max_delay;
-  feeder = std::move(Feeder::start(*index, test.log(), options)).value();
-  FeederTest::wait_for_docs(*index, 3000);
-  return index;
+  fed.feeder = std::move(Feeder::start(*fed.index, test.log(), options)).value();
+  FeederTest::wait_for_docs(*fed.index, 3000);
+  return fed;
 }
 
 TEST_F(FeederTest, ABacklogBecomesOneSegmentThenEachIntervalOneAgain) {
-  std::unique_ptr<Feeder> feeder;
-  auto index = index_backlog(*this, FeederOptions{}.catch_up_bytes,
-                             FeederOptions{}.catch_up_max_delay, feeder);
-  EXPECT_EQ(index->stats().segments, 1u);
+  Fed fed = index_backlog(*this, FeederOptions{}.catch_up_bytes,
+                          FeederOptions{}.catch_up_max_delay);
+  EXPECT_EQ(fed.index->stats().segments, 1u);
   // Caught up, a new record is refreshed on its own at the next interval.
   append(1);
-  wait_for_docs(*index, 3001);
-  EXPECT_EQ(index->stats().segments, 2u);
+  wait_for_docs(*fed.index, 3001);
+  EXPECT_EQ(fed.index->stats().segments, 2u);
 }
 
 TEST_F(FeederTest, ABacklogIsRefreshedOnceItsBufferHoldsEnough) {
-  std::unique_ptr<Feeder> feeder;
-  auto index = index_backlog(*this, 1, FeederOptions{}.catch_up_max_delay, feeder);
-  EXPECT_GE(index->stats().segments, 2u);
+  Fed fed = index_backlog(*this, 1, FeederOptions{}.catch_up_max_delay);
+  EXPECT_GE(fed.index->stats().segments, 2u);
 }
 
 TEST_F(FeederTest, ABacklogIsRefreshedAtTheLatestAfterTheMaximumDelay) {
-  std::unique_ptr<Feeder> feeder;
-  auto index = index_backlog(*this, 1ull << 40, std::chrono::milliseconds(0), feeder);
-  EXPECT_GE(index->stats().segments, 2u);
+  Fed fed = index_backlog(*this, 1ull << 40, std::chrono::milliseconds(0));
+  EXPECT_GE(fed.index->stats().segments, 2u);
 }
 
 }  // namespace
