@@ -42,4 +42,10 @@ class CurlEasy {
 // The first bytes of a response body, on one line, for error messages.
 std::string body_excerpt(std::string_view body);
 
+// Whether an HTTP status means "try again later" (server errors, timeouts, rate limits) rather
+// than "this request is wrong".
+inline bool is_transient_http_status(long status) {
+  return status >= 500 || status == 408 || status == 429;
+}
+
 }  // namespace caudal::pipeline::connectors

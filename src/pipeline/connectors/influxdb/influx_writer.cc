@@ -9,11 +9,10 @@
 namespace caudal::pipeline::connectors {
 namespace {
 
-// Statuses that mean "try again later" rather than "this request is wrong". 404 is InfluxDB's
-// "database not found": it fails every point alike while the database is being set up, so the
-// events wait for it (as the PostgreSQL sink's do for a missing table) instead of all being
-// dead-lettered.
-bool is_transient(long status) { return status >= 500 || status == 408 || status == 429 || status == 404; }
+// Besides the usual transient statuses, 404 is InfluxDB's "database not found": it fails every
+// point alike while the database is being set up, so the events wait for it (as the PostgreSQL
+// sink's do for a missing table) instead of all being dead-lettered.
+bool is_transient(long status) { return is_transient_http_status(status) || status == 404; }
 
 std::string escaped(CURL* curl, const std::string& text) {
   char* raw = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));

@@ -11,9 +11,6 @@ namespace {
 
 enum class BodyFormat { kSingle, kArray, kNdjson };
 
-// Whether a status means "try again later" rather than "this request is wrong".
-bool is_transient(long status) { return status >= 500 || status == 408 || status == 429; }
-
 class WebhookTransport final : public Transport {
  public:
   explicit WebhookTransport(const ConnectorOptions& options)
@@ -63,7 +60,7 @@ class WebhookTransport final : public Transport {
       if (status < 200 || status > 299) {
         const std::string reason = fmt::format("{} {} answered HTTP {}: {}", method_, url_text_, status,
                                                body_excerpt(easy_.body()));
-        if (is_transient(status)) {
+        if (is_transient_http_status(status)) {
           report.status = Status(ConnectorErrc::kUnavailable, reason);
           return report;
         }
